@@ -1,0 +1,212 @@
+//! Runs the stages in order: the one place that knows the whole pipeline.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics, Result};
+use crate::output::{Output, Sink, check_output_dir};
+use crate::people::People;
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// What `gen build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root (holds site.toml).
+    pub root: PathBuf,
+    /// Command-line overrides of site.toml.
+    pub overrides: Overrides,
+    /// Rewrite every file even when unchanged.
+    pub clean: bool,
+    /// Replace a non-empty output folder that gen did not write.
+    pub force: bool,
+}
+
+/// Time spent in one stage.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// Stage name.
+    pub stage: &'static str,
+    /// Wall time.
+    pub time: Duration,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Articles published.
+    pub articles: usize,
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files written because new or changed.
+    pub written: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Warnings (stale translations, unknown people…).
+    pub warnings: Vec<Diagnostic>,
+    /// Time per stage.
+    pub timings: Vec<Timing>,
+    /// Where the site was written.
+    pub output_dir: PathBuf,
+    /// Missing UI strings per language (for `-v`).
+    pub missing_strings: Vec<(String, Vec<String>)>,
+}
+
+/// Records stage timings.
+#[derive(Default)]
+pub struct Timer {
+    /// Finished stages.
+    pub timings: Vec<Timing>,
+    last: Option<Instant>,
+}
+
+impl Timer {
+    /// Starts timing.
+    pub fn start() -> Timer {
+        Timer {
+            timings: Vec::new(),
+            last: Some(Instant::now()),
+        }
+    }
+    /// Ends the current stage.
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        if let Some(l) = self.last {
+            self.timings.push(Timing {
+                stage,
+                time: now - l,
+            });
+        }
+        self.last = Some(now);
+    }
+}
+
+/// Loads config and content into the frozen site model with related reading; no output.
+pub fn load_site(
+    root: &Path,
+    overrides: &Overrides,
+    timer: &mut Timer,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    let config = Config::load(root, overrides)?;
+    timer.lap("config");
+    let mut diags = Diagnostics::default();
+    let content_dir = root.join("content");
+    let files = crate::content::discover(&content_dir, &mut diags);
+    let people = People::load(&content_dir, &mut diags);
+    let docs = crate::content::load(&config, files, &mut diags);
+    timer.lap("load+parse");
+    if diags.has_errors() {
+        return Err(crate::Error::Content(diags.into_sorted()));
+    }
+    let mut site = crate::site::build(config, docs, people, &mut diags);
+    timer.lap("markdown+site");
+    if diags.has_errors() {
+        return Err(crate::Error::Content(diags.into_sorted()));
+    }
+    crate::related::attach(&mut site);
+    timer.lap("related");
+    let warnings = diags.finish()?;
+    Ok((site, warnings))
+}
+
+/// Minifies HTML when the site asks for it.
+pub fn html_transform(config: &Config) -> impl Fn(String) -> Vec<u8> + Sync + use<> {
+    let minify = config.minify;
+    let cfg = minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_css: true,
+        ..minify_html::Cfg::default()
+    };
+    move |html: String| {
+        if minify {
+            minify_html::minify(html.as_bytes(), &cfg)
+        } else {
+            html.into_bytes()
+        }
+    }
+}
+
+/// Writes everything the site produces into `sink`: pages, static files, feeds, sitemaps.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    timer: &mut Timer,
+) -> Result<usize> {
+    let transform = html_transform(&site.config);
+    let pages = crate::render::render_pages(site, theme, sink, &transform)?;
+    timer.lap("render");
+    for f in &theme.static_files {
+        let rel = f.rel.to_string_lossy().replace('\\', "/");
+        match (&f.disk, f.bytes) {
+            (Some(p), _) => sink.copy(&rel, p)?,
+            (None, Some(b)) => sink.write(&rel, b)?,
+            _ => {}
+        }
+    }
+    timer.lap("static");
+    Ok(pages)
+}
+
+/// `gen build`: everything, into a temporary folder swapped in at the end.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let mut timer = Timer::start();
+    let (site, warnings) = load_site(&opts.root, &opts.overrides, &mut timer)?;
+    let theme = Theme::load(&site.config)?;
+    timer.lap("theme");
+    check_output_dir(&site.config.root, &site.config.output_dir, opts.force)?;
+    let output = Output::begin(&site.config.output_dir, !opts.clean)?;
+    let pages = render_site(&site, &theme, &output, &mut timer)?;
+    let stats = output.commit()?;
+    timer.lap("write");
+    let missing_strings = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), theme.strings.missing(&l.code)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    Ok(BuildReport {
+        articles: site.articles.len(),
+        pages,
+        written: stats.written,
+        unchanged: stats.unchanged,
+        warnings,
+        timings: timer.timings,
+        output_dir: site.config.output_dir.clone(),
+        missing_strings,
+    })
+}
+
+/// Warnings only `gen check` gives: people unknown to people.yaml.
+pub fn check_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (idx, p) in site.people.list.iter().enumerate() {
+        if p.known {
+            continue;
+        }
+        if let Some(a) = site
+            .articles
+            .iter()
+            .find(|a| a.authors.contains(&idx) || a.translators.contains(&idx))
+        {
+            let key = if a.authors.contains(&idx) {
+                "authors"
+            } else {
+                "translators"
+            };
+            out.push(
+                Diagnostic::warning(
+                    a.doc.display_path(),
+                    a.doc.line_of(key),
+                    1,
+                    format!("`{}` is not in content/people.yaml", p.name),
+                )
+                .with_hint("add an entry with their name in each language, a short bio and links"),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,122 @@
+//! Dates as written in front matter: RFC 3339 with the writer's offset, or a plain day.
+
+use std::fmt;
+
+use jiff::civil;
+use jiff::fmt::temporal::Pieces;
+use jiff::tz::{Offset, TimeZone};
+use jiff::{Timestamp, Zoned};
+
+/// An instant with the UTC offset it was written in (kept for display and feeds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime {
+    /// The instant.
+    pub ts: Timestamp,
+    /// The offset it was written with (UTC for a plain day).
+    pub offset: Offset,
+    /// Written as a plain `YYYY-MM-DD`.
+    pub date_only: bool,
+}
+
+impl PartialOrd for DateTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.ts.cmp(&other.ts)
+    }
+}
+
+impl DateTime {
+    /// Parses `2021-12-08`, `2021-12-08T10:00:00+03:00`, `2021-12-08 10:00:00Z` and the like.
+    pub fn parse(s: &str) -> Result<DateTime, String> {
+        let s = s.trim();
+        if s.len() == 10 {
+            let d: civil::Date = s.parse().map_err(|e: jiff::Error| e.to_string())?;
+            let ts = d
+                .to_zoned(TimeZone::UTC)
+                .map_err(|e| e.to_string())?
+                .timestamp();
+            return Ok(DateTime {
+                ts,
+                offset: Offset::UTC,
+                date_only: true,
+            });
+        }
+        let pieces = Pieces::parse(s).map_err(|e| e.to_string())?;
+        let time = pieces.time().unwrap_or(civil::Time::midnight());
+        let dt = pieces.date().to_datetime(time);
+        let offset = pieces.to_numeric_offset().unwrap_or(Offset::UTC);
+        let ts = offset.to_timestamp(dt).map_err(|e| e.to_string())?;
+        Ok(DateTime {
+            ts,
+            offset,
+            date_only: pieces.time().is_none(),
+        })
+    }
+
+    /// The instant in its own offset.
+    pub fn zoned(&self) -> Zoned {
+        self.ts.to_zoned(TimeZone::fixed(self.offset))
+    }
+
+    /// RFC 3339 (`2021-12-08T10:00:00+03:00`), as Atom, JSON Feed, sitemaps and schema.org want.
+    pub fn rfc3339(&self) -> String {
+        self.zoned().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+
+    /// RFC 822 / 2822 (`Wed, 08 Dec 2021 10:00:00 +0300`), as RSS 2.0 wants.
+    pub fn rfc2822(&self) -> String {
+        self.zoned()
+            .strftime("%a, %d %b %Y %H:%M:%S %z")
+            .to_string()
+    }
+
+    /// The calendar day in the written offset.
+    pub fn civil_date(&self) -> civil::Date {
+        self.zoned().date()
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rfc3339())
+    }
+}
+
+impl serde::Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.rfc3339())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_offset() {
+        let d = DateTime::parse("2021-12-08T10:00:00+03:00").unwrap();
+        assert_eq!(d.rfc3339(), "2021-12-08T10:00:00+03:00");
+        assert_eq!(d.rfc2822(), "Wed, 08 Dec 2021 10:00:00 +0300");
+    }
+
+    #[test]
+    fn plain_day_and_space_separator() {
+        assert_eq!(
+            DateTime::parse("2021-12-08").unwrap().rfc3339(),
+            "2021-12-08T00:00:00+00:00"
+        );
+        assert!(DateTime::parse("2021-12-08 10:00:00Z").is_ok());
+    }
+
+    #[test]
+    fn invalid_dates_fail() {
+        for s in ["2024-13-45", "yesterday", "2021-02-30", ""] {
+            assert!(DateTime::parse(s).is_err(), "{s}");
+        }
+    }
+}

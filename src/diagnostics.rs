@@ -1,0 +1,337 @@
+//! Errors and warnings about the user's files, with their location as data.
+//!
+//! Every stage reports problems as [`Diagnostic`]s carrying `path:line:col`, so that a build can
+//! collect all of them before failing, and so that one place ([`render_terminal`] and
+//! [`render_html`]) decides how they look on a terminal and in the browser overlay of `serve`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is: errors fail the build, warnings are printed and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Stops the build.
+    Error,
+    /// Printed, never fatal.
+    Warning,
+}
+
+/// One problem in one file, at a 1-based line and column of that file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the site root when it is inside it.
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem is about the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `path:line:col`.
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Error,
+            path: path.into(),
+            line,
+            col,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning at `path:line:col`.
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(path, line, col, message)
+        }
+    }
+
+    /// Adds advice on how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `path:line:col`, leaving out what is unknown.
+    pub fn location(&self) -> String {
+        let path = self.path.display();
+        match (self.line, self.col) {
+            (0, _) => format!("{path}"),
+            (l, 0) => format!("{path}:{l}"),
+            (l, c) => format!("{path}:{l}:{c}"),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {kind}: {}", self.location(), self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The library's error: either problems in the user's files, or a failure of the machine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more problems in content, config or templates, sorted by file and line.
+    #[error("{}", display_list(.0))]
+    Content(Vec<Diagnostic>),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A refused request, such as a dangerous output folder.
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn display_list(list: &[Diagnostic]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// Diagnostics carried by this error (one synthesized for I/O and usage errors).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Error::Content(list) => list.clone(),
+            Error::Io { path, source } => vec![Diagnostic::error(path, 0, 0, source.to_string())],
+            Error::Usage(msg) => vec![Diagnostic::error("gen", 0, 0, msg.clone())],
+        }
+    }
+}
+
+/// Result alias of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Collects diagnostics from a stage so that all of them are reported in one run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Records many.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    /// Whether any error (not warning) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The warnings recorded so far.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// All recorded diagnostics, sorted by file, line and column.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        sort(&mut self.items);
+        self.items
+    }
+
+    /// Fails with every error (and warning) when any error was recorded; else returns the
+    /// warnings.
+    pub fn finish(self) -> Result<Vec<Diagnostic>> {
+        if self.has_errors() {
+            Err(Error::Content(self.into_sorted()))
+        } else {
+            Ok(self.into_sorted())
+        }
+    }
+}
+
+/// Sorts diagnostics by severity, file, line, column: stable output whatever the walk order.
+pub fn sort(list: &mut [Diagnostic]) {
+    list.sort_by(|a, b| {
+        (a.severity, &a.path, a.line, a.col, &a.message)
+            .cmp(&(b.severity, &b.path, b.line, b.col, &b.message))
+    });
+}
+
+/// Renders diagnostics for a terminal, with colour when `color` is set.
+pub fn render_terminal(list: &[Diagnostic], color: bool) -> String {
+    use anstyle::{AnsiColor, Style};
+    let bold = Style::new().bold();
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
+    let cyan = Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold();
+    let paint = |s: Style, text: &str| {
+        if color {
+            format!("{}{text}{}", s.render(), s.render_reset())
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    for d in list {
+        let (kind, style) = match d.severity {
+            Severity::Error => ("error", red),
+            Severity::Warning => ("warning", yellow),
+        };
+        out.push_str(&paint(bold, &d.location()));
+        out.push_str(": ");
+        out.push_str(&paint(style, kind));
+        out.push_str(": ");
+        out.push_str(&d.message);
+        out.push('\n');
+        if let Some(h) = &d.hint {
+            out.push_str("  ");
+            out.push_str(&paint(cyan, "help"));
+            out.push_str(": ");
+            out.push_str(h);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Renders diagnostics as an HTML fragment for the browser overlay. Everything from the user's
+/// files is escaped: a file may be named `<img src=x onerror=alert(1)>.md`.
+pub fn render_html(list: &[Diagnostic]) -> String {
+    let mut out = String::from("<ol class=\"gen-errors\">");
+    for d in list {
+        out.push_str("<li><strong>");
+        out.push_str(&escape_html(&d.location()));
+        out.push_str("</strong>: ");
+        out.push_str(&escape_html(&d.message));
+        if let Some(h) = &d.hint {
+            out.push_str("<br><em>help: ");
+            out.push_str(&escape_html(h));
+            out.push_str("</em>");
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
+    out
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "did you mean" for an unknown name among the known ones (Jaro-Winkler, as users misspell
+/// the middle and end of words more than the start).
+pub fn did_you_mean<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), k))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a message with a hint.
+pub fn explain_serde_message(msg: &str) -> (String, Option<String>) {
+    if let Some(pos) = msg.find("unknown field `") {
+        let prefix = msg[..pos].trim_end_matches([':', ' ']);
+        let prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}: ")
+        };
+        let rest = &msg[pos + "unknown field `".len()..];
+        if let Some((field, tail)) = rest.split_once('`') {
+            let known: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let hint = match did_you_mean(field, known.iter().copied()) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("known keys: {}", known.join(", ")),
+            };
+            return (format!("{prefix}unknown key `{field}`"), Some(hint));
+        }
+    }
+    (msg.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_gets_a_hint() {
+        let (m, h) = explain_serde_message(
+            "unknown field `translater`, expected one of `title`, `translators`, `tags`",
+        );
+        assert_eq!(m, "unknown key `translater`");
+        assert_eq!(h.as_deref(), Some("did you mean `translators`?"));
+    }
+
+    #[test]
+    fn overlay_escapes_file_names() {
+        let d = Diagnostic::error("<img src=x onerror=alert(1)>.md", 1, 1, "bad <b>");
+        let html = render_html(&[d]);
+        assert!(!html.contains("<img"));
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.md:1:1"));
+    }
+
+    #[test]
+    fn location_leaves_out_unknowns() {
+        assert_eq!(Diagnostic::error("a.md", 0, 0, "x").location(), "a.md");
+        assert_eq!(Diagnostic::error("a.md", 3, 0, "x").location(), "a.md:3");
+        assert_eq!(Diagnostic::error("a.md", 3, 7, "x").location(), "a.md:3:7");
+    }
+}

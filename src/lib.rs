@@ -1,0 +1,24 @@
+//! gen: a static site generator for translated journalism.
+//!
+//! The build is a pipeline of plain values, one module per stage:
+//! [`config`] → [`content`] (discover, front matter) → [`markdown`] → [`site`] (permalinks,
+//! translations, taxonomies) → [`related`] → [`render`] with [`theme`] → [`output`].
+//! [`build`] runs them in order. See ARCHITECTURE.md.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod people;
+pub mod related;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod theme;
+
+pub use build::{BuildOptions, BuildReport, build, load_site};
+pub use diagnostics::{Diagnostic, Error, Result};

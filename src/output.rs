@@ -1,0 +1,410 @@
+//! The only writer. A build goes into a temporary folder beside the output folder, and is
+//! swapped into place only when everything succeeded: a failed build leaves the previous output
+//! byte for byte as it was. Files whose bytes did not change are hard-linked from the previous
+//! output, so they keep their modification time and `rsync` or bucket uploads skip them.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::diagnostics::{Error, Result};
+
+/// Name of the marker file that says a folder was written by gen (and may be replaced).
+pub const MARKER: &str = ".gen-output";
+
+/// Joins a `/`-separated relative path under `base`, refusing anything that could leave it:
+/// `..`, absolute paths, backslashes, NUL, drive prefixes. Shared by the writer and the server.
+pub fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
+    let mut out = base.to_path_buf();
+    for seg in rel.split('/') {
+        if seg.is_empty() || seg == "." {
+            continue;
+        }
+        if seg == ".." || seg.contains(['\\', '\0', ':']) {
+            return None;
+        }
+        let p = Path::new(seg);
+        if !matches!(p.components().next(), Some(Component::Normal(_)))
+            || p.components().count() != 1
+        {
+            return None;
+        }
+        out.push(seg);
+    }
+    Some(out)
+}
+
+/// Where to send built files: a folder on disk, or memory for tests and previews.
+pub trait Sink: Sync {
+    /// Writes one file at a site-relative path (`2021/12/08/slug/index.html`).
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+    /// Copies a file from disk.
+    fn copy(&self, rel: &str, src: &Path) -> Result<()> {
+        let bytes = fs::read(src).map_err(|e| Error::io(src, e))?;
+        self.write(rel, &bytes)
+    }
+}
+
+/// Counts of what a build wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    /// Files whose bytes changed or are new.
+    pub written: usize,
+    /// Files kept from the previous build because their bytes are the same.
+    pub unchanged: usize,
+}
+
+/// A build in progress into `<parent>/.<name>.gen-tmp-<pid>`.
+pub struct Output {
+    final_dir: PathBuf,
+    tmp_dir: PathBuf,
+    previous: Option<PathBuf>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    paths: Mutex<HashSet<String>>,
+    committed: bool,
+}
+
+/// Checks that an output folder may be replaced: never `/`, the site root, an ancestor of it,
+/// `content/`, `themes/`, `templates/`, `static/` or the home folder; a non-empty folder gen did
+/// not write is refused unless `force`.
+pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to use {} as the output folder: {why}; pick a folder such as public/ with --output",
+            output.display()
+        )))
+    };
+    if output
+        .components()
+        .any(|c| matches!(c, Component::ParentDir | Component::CurDir))
+        && output.file_name().is_none()
+    {
+        return refuse("it is `.` or `..`");
+    }
+    if matches!(
+        output.file_name().and_then(|n| n.to_str()),
+        None | Some(".") | Some("..")
+    ) {
+        return refuse("it has no folder name of its own");
+    }
+    let root_c = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let out_c = match fs::canonicalize(output) {
+        Ok(p) => p,
+        Err(_) => {
+            let parent = output
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let parent_c = fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
+            parent_c.join(output.file_name().unwrap_or_default())
+        }
+    };
+    if out_c.parent().is_none() {
+        return refuse("it is the file system root");
+    }
+    if root_c.starts_with(&out_c) {
+        return refuse("it holds the site itself");
+    }
+    for protected in ["content", "themes", "templates", "static"] {
+        if out_c.starts_with(root_c.join(protected)) {
+            return refuse(&format!("it is inside {protected}/"));
+        }
+    }
+    if let Some(home) = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .and_then(|h| fs::canonicalize(h).ok())
+    {
+        if home == out_c {
+            return refuse("it is your home folder");
+        }
+    }
+    if out_c.is_dir()
+        && !force
+        && !out_c.join(MARKER).exists()
+        && fs::read_dir(&out_c)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
+        return Err(Error::Usage(format!(
+            "{} is not empty and was not written by gen; move its files away, pick another --output, or pass --force to replace it",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+impl Output {
+    /// Starts a build into a fresh temporary folder beside `final_dir`; `reuse` compares with the
+    /// previous output to keep unchanged files.
+    pub fn begin(final_dir: &Path, reuse: bool) -> Result<Output> {
+        let parent = final_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let name = final_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public")
+            .to_string();
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        // Leftovers of a build that was killed: remove them.
+        if let Ok(rd) = fs::read_dir(&parent) {
+            for e in rd.flatten() {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                if n.starts_with(&format!(".{name}.gen-tmp-"))
+                    || n.starts_with(&format!(".{name}.gen-old-"))
+                {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let tmp_dir = parent.join(format!(".{name}.gen-tmp-{}", std::process::id()));
+        fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
+        let previous = (reuse && final_dir.is_dir()).then(|| final_dir.to_path_buf());
+        Ok(Output {
+            final_dir: final_dir.to_path_buf(),
+            tmp_dir,
+            previous,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            paths: Mutex::new(HashSet::new()),
+            committed: false,
+        })
+    }
+
+    /// The temporary folder being filled.
+    pub fn staging_dir(&self) -> &Path {
+        &self.tmp_dir
+    }
+
+    fn target(&self, rel: &str) -> Result<PathBuf> {
+        let path = safe_join(&self.tmp_dir, rel).ok_or_else(|| {
+            Error::Usage(format!(
+                "refusing to write outside the output folder: {rel}"
+            ))
+        })?;
+        if !self
+            .paths
+            .lock()
+            .map_err(|_| Error::Usage("writer poisoned".into()))?
+            .insert(rel.trim_start_matches('/').to_string())
+        {
+            return Err(Error::Usage(format!(
+                "two outputs would be written to /{rel}; rename one of the sources"
+            )));
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        Ok(path)
+    }
+
+    /// Swaps the new output into place and removes the old one.
+    pub fn commit(mut self) -> Result<WriteStats> {
+        fs::write(
+            self.tmp_dir.join(MARKER),
+            b"written by gen; this folder is replaced on every build\n",
+        )
+        .map_err(|e| Error::io(&self.tmp_dir, e))?;
+        let parent = self
+            .tmp_dir
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let name = self
+            .final_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public")
+            .to_string();
+        let old = parent.join(format!(".{name}.gen-old-{}", std::process::id()));
+        let had_old = self.final_dir.exists();
+        if had_old {
+            fs::rename(&self.final_dir, &old).map_err(|e| Error::io(&self.final_dir, e))?;
+        }
+        if let Err(e) = fs::rename(&self.tmp_dir, &self.final_dir) {
+            if had_old {
+                let _ = fs::rename(&old, &self.final_dir);
+            }
+            return Err(Error::io(&self.final_dir, e));
+        }
+        self.committed = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+
+    fn previous_same(
+        &self,
+        rel: &str,
+        len: u64,
+        bytes: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<PathBuf> {
+        let prev = safe_join(self.previous.as_ref()?, rel)?;
+        let meta = fs::symlink_metadata(&prev).ok()?;
+        if !meta.is_file() || meta.len() != len {
+            return None;
+        }
+        let old = fs::read(&prev).ok()?;
+        (Some(old) == bytes()).then_some(prev)
+    }
+}
+
+impl Sink for Output {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.target(rel)?;
+        if let Some(prev) = self.previous_same(rel, bytes.len() as u64, || Some(bytes.to_vec())) {
+            if fs::hard_link(&prev, &path).is_ok() {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, src: &Path) -> Result<()> {
+        let bytes = fs::read(src).map_err(|e| Error::io(src, e))?;
+        self.write(rel, &bytes)
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp_dir);
+        }
+    }
+}
+
+/// Files kept in memory, for tests and the dev server.
+#[derive(Default)]
+pub struct MemorySink {
+    /// Site-relative path → bytes.
+    pub files: Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if safe_join(Path::new("/"), rel).is_none() {
+            return Err(Error::Usage(format!(
+                "refusing to write outside the output folder: {rel}"
+            )));
+        }
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| Error::Usage("sink poisoned".into()))?;
+        if files
+            .insert(rel.trim_start_matches('/').to_string(), bytes.to_vec())
+            .is_some()
+        {
+            return Err(Error::Usage(format!(
+                "two outputs would be written to /{rel}; rename one of the sources"
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_join_refuses_escapes() {
+        let b = Path::new("/out");
+        assert_eq!(
+            safe_join(b, "a/b/index.html"),
+            Some(PathBuf::from("/out/a/b/index.html"))
+        );
+        for bad in [
+            "../x",
+            "a/../../x",
+            "a\\..\\x",
+            "a\0b",
+            "C:evil",
+            "a/..",
+            "/..",
+        ] {
+            assert_eq!(safe_join(b, bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn failed_build_leaves_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let o = Output::begin(&out, true).unwrap();
+        o.write("a/index.html", b"one").unwrap();
+        o.commit().unwrap();
+        let o = Output::begin(&out, true).unwrap();
+        o.write("a/index.html", b"two").unwrap();
+        drop(o);
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp folders left"
+        );
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_mtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let o = Output::begin(&out, true).unwrap();
+        o.write("x.html", b"same").unwrap();
+        o.commit().unwrap();
+        let before = fs::metadata(out.join("x.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let o = Output::begin(&out, true).unwrap();
+        o.write("x.html", b"same").unwrap();
+        let stats = o.commit().unwrap();
+        assert_eq!(stats.unchanged, 1);
+        assert_eq!(
+            fs::metadata(out.join("x.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            before
+        );
+    }
+
+    #[test]
+    fn dangerous_output_dirs_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [
+            root.to_path_buf(),
+            root.join("."),
+            root.join(".."),
+            PathBuf::from("/"),
+            root.join("content/x"),
+        ] {
+            assert!(
+                check_output_dir(root, &bad, false).is_err(),
+                "{}",
+                bad.display()
+            );
+        }
+        fs::create_dir_all(root.join("stuff")).unwrap();
+        fs::write(root.join("stuff/keep.txt"), "x").unwrap();
+        assert!(check_output_dir(root, &root.join("stuff"), false).is_err());
+        assert!(check_output_dir(root, &root.join("public"), false).is_ok());
+    }
+}

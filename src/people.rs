@@ -1,0 +1,236 @@
+//! People: `content/people.yaml` and the matching of names written in front matter to one
+//! person, whatever the script or spelling (Cyrillic in the original, Latin in the translation).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, explain_serde_message};
+use crate::slug::{name_key, slugify_ascii};
+
+/// A link on a person's page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonLink {
+    /// Link text.
+    pub title: String,
+    /// Absolute URL.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    name: String,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    names: BTreeMap<String, String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    bio: Option<String>,
+    #[serde(default)]
+    bios: BTreeMap<String, String>,
+    #[serde(default)]
+    links: Vec<PersonLink>,
+    #[serde(default)]
+    photo: Option<String>,
+}
+
+/// One person, from people.yaml or met only in front matter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    /// Canonical display name.
+    pub name: String,
+    /// URL slug (ASCII).
+    pub slug: String,
+    /// Display name per language.
+    pub names: BTreeMap<String, String>,
+    /// Other spellings.
+    pub aliases: Vec<String>,
+    /// Short biography.
+    pub bio: Option<String>,
+    /// Biography per language.
+    pub bios: BTreeMap<String, String>,
+    /// Links.
+    pub links: Vec<PersonLink>,
+    /// Photo URL or path.
+    pub photo: Option<String>,
+    /// Whether people.yaml describes this person.
+    pub known: bool,
+}
+
+impl Person {
+    /// The name to show to readers of `lang`.
+    pub fn display_name(&self, lang: &str) -> &str {
+        self.names
+            .get(lang)
+            .map(String::as_str)
+            .unwrap_or(&self.name)
+    }
+
+    /// The biography to show to readers of `lang`.
+    pub fn bio_in(&self, lang: &str) -> Option<&str> {
+        self.bios
+            .get(lang)
+            .or(self.bio.as_ref())
+            .map(String::as_str)
+    }
+}
+
+/// Everyone, indexed by every spelling's [`name_key`].
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// All people, people.yaml entries first.
+    pub list: Vec<Person>,
+    by_key: HashMap<String, usize>,
+}
+
+impl People {
+    /// Reads `content/people.yaml` when it exists.
+    pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> People {
+        let path = content_dir.join("people.yaml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return People::default();
+        };
+        Self::parse(&text, diags)
+    }
+
+    /// Parses the text of people.yaml.
+    pub fn parse(text: &str, diags: &mut Diagnostics) -> People {
+        let display = Path::new("content").join("people.yaml");
+        let raw: Vec<RawPerson> = match serde_yaml::from_str::<Option<Vec<RawPerson>>>(text) {
+            Ok(v) => v.unwrap_or_default(),
+            Err(e) => {
+                let (line, col) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((1, 1));
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                let (message, hint) = explain_serde_message(&msg);
+                let mut d = Diagnostic::error(
+                    &display,
+                    line,
+                    col,
+                    format!("invalid people.yaml: {message}"),
+                );
+                d.hint = hint.or(Some(
+                    "people.yaml is a list of entries with name, names, aliases, bio, links, photo"
+                        .into(),
+                ));
+                diags.push(d);
+                return People::default();
+            }
+        };
+        let mut people = People::default();
+        for r in raw {
+            let slug = r.slug.clone().unwrap_or_else(|| slugify_ascii(&r.name));
+            let person = Person {
+                name: r.name,
+                slug,
+                names: r.names,
+                aliases: r.aliases,
+                bio: r.bio,
+                bios: r.bios,
+                links: r.links,
+                photo: r.photo,
+                known: true,
+            };
+            let idx = people.list.len();
+            let keys: Vec<String> = std::iter::once(&person.name)
+                .chain(person.names.values())
+                .chain(person.aliases.iter())
+                .map(|n| name_key(n))
+                .collect();
+            for k in keys {
+                if let Some(&other) = people.by_key.get(&k) {
+                    if other != idx {
+                        let line = text
+                            .lines()
+                            .position(|l| l.contains(&person.name))
+                            .map(|i| i + 1)
+                            .unwrap_or(0);
+                        diags.push(
+                            Diagnostic::warning(
+                                &display,
+                                line,
+                                1,
+                                format!(
+                                    "`{}` and `{}` share the spelling key `{k}`",
+                                    people.list[other].name, person.name
+                                ),
+                            )
+                            .with_hint("give one of them a distinct alias"),
+                        );
+                        continue;
+                    }
+                }
+                people.by_key.insert(k, idx);
+            }
+            people.list.push(person);
+        }
+        people
+    }
+
+    /// The person a name written in front matter refers to, creating one when nobody matches.
+    pub fn resolve(&mut self, name: &str) -> usize {
+        let key = name_key(name);
+        if let Some(&i) = self.by_key.get(&key) {
+            return i;
+        }
+        let idx = self.list.len();
+        self.list.push(Person {
+            name: name.to_string(),
+            slug: slugify_ascii(name),
+            names: BTreeMap::new(),
+            aliases: Vec::new(),
+            bio: None,
+            bios: BTreeMap::new(),
+            links: Vec::new(),
+            photo: None,
+            known: false,
+        });
+        self.by_key.insert(key, idx);
+        idx
+    }
+
+    /// The person with this index.
+    pub fn get(&self, i: usize) -> &Person {
+        &self.list[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_and_transliteration_meet() {
+        let mut d = Diagnostics::default();
+        let mut p = People::parse(
+            "- name: Ivan Petrov\n  names: { ru: Иван Петров }\n  aliases: [I. Petrov]\n",
+            &mut d,
+        );
+        let a = p.resolve("Иван Петров");
+        let b = p.resolve("Ivan Petrov");
+        let c = p.resolve("I. Petrov");
+        assert_eq!((a, b, c), (0, 0, 0));
+        assert_eq!(p.get(a).display_name("ru"), "Иван Петров");
+        // Unknown people meet by transliteration too.
+        let x = p.resolve("Олег Смирнов");
+        assert_eq!(p.resolve("Oleg Smirnov"), x);
+        assert!(!p.get(x).known);
+    }
+
+    #[test]
+    fn bad_yaml_names_the_line() {
+        let mut d = Diagnostics::default();
+        People::parse("- name: A\n  nmae: B\n", &mut d);
+        let list = d.into_sorted();
+        assert_eq!(list[0].line, 2);
+        assert_eq!(list[0].hint.as_deref(), Some("did you mean `name`?"));
+    }
+}

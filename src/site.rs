@@ -1,0 +1,752 @@
+//! The site model: permalinks, collisions, translations, taxonomies (authors, translators,
+//! outlets, tags, stories) and pinned related items. Built once from the documents, then only
+//! read by the later stages.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Document, RawRelated};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
+use crate::people::People;
+use crate::slug::slugify_ascii;
+
+/// The five kinds of taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxonomyKind {
+    /// "Story by".
+    Authors,
+    /// "Translation by".
+    Translators,
+    /// The outlets of the originals.
+    Outlets,
+    /// Tags.
+    Tags,
+    /// Running stories.
+    Stories,
+}
+
+impl TaxonomyKind {
+    /// All kinds in display order.
+    pub const ALL: [TaxonomyKind; 5] = [
+        Self::Authors,
+        Self::Translators,
+        Self::Outlets,
+        Self::Tags,
+        Self::Stories,
+    ];
+
+    /// URL segment and template key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Authors => "authors",
+            Self::Translators => "translators",
+            Self::Outlets => "outlets",
+            Self::Tags => "tags",
+            Self::Stories => "stories",
+        }
+    }
+}
+
+/// One term of a taxonomy (a person, an outlet, a tag, a story).
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Which taxonomy.
+    pub kind: TaxonomyKind,
+    /// Display name (for people: the canonical name).
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Site-relative path (`authors/ivan-petrov/`).
+    pub rel: String,
+    /// Articles, newest first.
+    pub articles: Vec<usize>,
+    /// For authors and translators: index into [`Site::people`].
+    pub person: Option<usize>,
+}
+
+/// A related-reading entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Related {
+    /// An article of this site.
+    Article(usize),
+    /// An outside link pinned in front matter.
+    External {
+        /// Title.
+        title: String,
+        /// URL.
+        url: String,
+        /// Kicker.
+        kicker: Option<String>,
+        /// Dek.
+        description: Option<String>,
+    },
+}
+
+/// An article with everything the model knows about it.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The parsed document.
+    pub doc: Document,
+    /// Rendered body.
+    pub rendered: Rendered,
+    /// Site-relative folder of its page (`2021/12/08/slug/`).
+    pub rel: String,
+    /// Indices of the other language versions, in language order.
+    pub translations: Vec<usize>,
+    /// The original of this translation, when it is in this site.
+    pub original: Option<usize>,
+    /// The original was updated after this translation.
+    pub stale: bool,
+    /// Indices into [`Site::people`] of the authors.
+    pub authors: Vec<usize>,
+    /// Indices into [`Site::people`] of the translators.
+    pub translators: Vec<usize>,
+    /// Pinned related entries, resolved.
+    pub pinned: Vec<Related>,
+}
+
+impl Article {
+    /// The language code.
+    pub fn lang(&self) -> &str {
+        &self.doc.meta.lang
+    }
+}
+
+/// The frozen site.
+#[derive(Debug)]
+pub struct Site {
+    /// Configuration.
+    pub config: Config,
+    /// Articles, newest first (ties by content path).
+    pub articles: Vec<Article>,
+    /// Article indices per language code (newest first).
+    pub by_lang: BTreeMap<String, Vec<usize>>,
+    /// Terms per taxonomy, sorted by slug.
+    pub taxonomies: BTreeMap<TaxonomyKind, Vec<Term>>,
+    /// Everyone credited.
+    pub people: People,
+    /// Related reading per article (pinned first, then computed).
+    pub related: Vec<Vec<Related>>,
+}
+
+impl Site {
+    /// Root-relative URL of a site-relative path.
+    pub fn url(&self, rel: &str) -> String {
+        self.config.url(rel)
+    }
+
+    /// The term of a taxonomy with this display name, if any.
+    pub fn term_for(&self, kind: TaxonomyKind, name: &str) -> Option<&Term> {
+        let slug = match kind {
+            TaxonomyKind::Authors | TaxonomyKind::Translators => {
+                let key = crate::slug::name_key(name);
+                return self.taxonomies.get(&kind)?.iter().find(|t| {
+                    t.person.is_some_and(|p| {
+                        let person = self.people.get(p);
+                        crate::slug::name_key(&person.name) == key
+                            || person
+                                .names
+                                .values()
+                                .chain(person.aliases.iter())
+                                .any(|n| crate::slug::name_key(n) == key)
+                    })
+                });
+            }
+            _ => slugify_ascii(name),
+        };
+        let terms = self.taxonomies.get(&kind)?;
+        terms
+            .binary_search_by(|t| t.slug.as_str().cmp(&slug))
+            .ok()
+            .map(|i| &terms[i])
+    }
+}
+
+/// Site-relative folder of an article from the permalink pattern.
+pub fn permalink(config: &Config, doc: &Document) -> String {
+    let d = doc.meta.date.civil_date();
+    let mut parts = Vec::new();
+    for seg in config.permalink.split('/').filter(|s| !s.is_empty()) {
+        let v = match seg {
+            ":lang" => {
+                let p = config.lang_prefix(&doc.meta.lang);
+                if p.is_empty() {
+                    continue;
+                }
+                doc.meta.lang.clone()
+            }
+            ":year" => format!("{:04}", d.year()),
+            ":month" => format!("{:02}", d.month()),
+            ":day" => format!("{:02}", d.day()),
+            ":slug" => doc.meta.slug.clone(),
+            ":section" => {
+                let mut comps: Vec<&str> = doc.file.rel.split('/').collect();
+                comps.pop();
+                if comps.first().is_some_and(|c| config.language(c).is_some()) {
+                    comps.remove(0);
+                }
+                match comps.first() {
+                    Some(c) => crate::slug::slugify_keep_unicode(c),
+                    None => continue,
+                }
+            }
+            ":story" => match &doc.meta.story {
+                Some(s) => slugify_ascii(s),
+                None => continue,
+            },
+            other => other.to_string(),
+        };
+        parts.push(v);
+    }
+    let mut rel = parts.join("/");
+    rel.push('/');
+    rel
+}
+
+/// Maps content paths and slugs to article indices, for links and references.
+struct Lookup {
+    by_path: HashMap<String, usize>,
+    by_slug: HashMap<String, Vec<usize>>,
+    urls: Vec<String>,
+    langs: Vec<String>,
+}
+
+impl Lookup {
+    fn find(&self, from: &str, reference: &str, lang: &str) -> Result<usize, String> {
+        let r = reference.trim().trim_start_matches("@/");
+        // A content path, relative to content/ or to the referring file's folder.
+        if r.ends_with(".md") || r.contains('/') {
+            let base = Path::new(from).parent().unwrap_or(Path::new(""));
+            for candidate in [normalize(&base.join(r)), normalize(Path::new(r))] {
+                if let Some(c) = candidate {
+                    for key in [
+                        c.clone(),
+                        format!("{c}/index.md"),
+                        format!("{}/index.md", c.trim_end_matches(".md")),
+                    ] {
+                        if let Some(&i) = self.by_path.get(&key) {
+                            return Ok(i);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(list) = self.by_slug.get(r) {
+            // Prefer the reader's language when several versions share a slug.
+            return Ok(list
+                .iter()
+                .copied()
+                .find(|&i| self.langs[i] == lang)
+                .unwrap_or(list[0]));
+        }
+        let nearest = did_you_mean(
+            r,
+            self.by_slug
+                .keys()
+                .map(String::as_str)
+                .chain(self.by_path.keys().map(String::as_str)),
+        );
+        Err(match nearest {
+            Some(n) => format!("nothing in content/ is named `{reference}`; the nearest is `{n}`"),
+            None => format!("nothing in content/ is named `{reference}`"),
+        })
+    }
+}
+
+/// Normalizes `a/./b/../c` to `a/c`; `None` when it climbs out.
+fn normalize(p: &Path) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::Normal(s) => out.push(s.to_str()?),
+            std::path::Component::ParentDir => {
+                out.pop()?;
+            }
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(out.join("/"))
+}
+
+impl LinkResolver for Lookup {
+    fn resolve(&self, from: &str, dest: &str) -> Option<Result<String, String>> {
+        if dest.contains("://")
+            || dest.starts_with('#')
+            || dest.starts_with("mailto:")
+            || dest.starts_with('/') && !dest.starts_with("/@")
+        {
+            return None;
+        }
+        let (path, frag) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let is_content = path.ends_with(".md") || path.starts_with("@/");
+        if !is_content {
+            return None;
+        }
+        let lang = self
+            .langs
+            .get(*self.by_path.get(from)?)
+            .cloned()
+            .unwrap_or_default();
+        Some(self.find(from, path, &lang).map(|i| match frag {
+            Some(f) => format!("{}#{f}", self.urls[i]),
+            None => self.urls[i].clone(),
+        }))
+    }
+}
+
+/// Builds the site model: permalinks, Markdown, translations, taxonomies, pinned related.
+/// Computed related reading is added by [`crate::related`].
+pub fn build(
+    config: Config,
+    docs: Vec<Document>,
+    mut people: People,
+    diags: &mut Diagnostics,
+) -> Site {
+    let mut docs: Vec<Document> = docs
+        .into_iter()
+        .filter(|d| config.drafts || !d.meta.draft)
+        .collect();
+    docs.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.file.rel.cmp(&b.file.rel))
+    });
+
+    // Permalinks and collisions (case-insensitively: hosts on macOS and Windows fold case).
+    let rels: Vec<String> = docs.iter().map(|d| permalink(&config, d)).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, rel) in rels.iter().enumerate() {
+        if let Some(&j) = seen.get(&rel.to_lowercase()) {
+            let (a, b) = if docs[i].file.rel < docs[j].file.rel {
+                (i, j)
+            } else {
+                (j, i)
+            };
+            diags.push(
+                Diagnostic::error(
+                    docs[b].display_path(),
+                    docs[b].line_of("slug"),
+                    1,
+                    format!(
+                        "this article would be written to /{} like {}",
+                        rels[b],
+                        docs[a].display_path().display()
+                    ),
+                )
+                .with_hint("give one of the two a different `slug:`"),
+            );
+        } else {
+            seen.insert(rel.to_lowercase(), i);
+        }
+    }
+
+    let lookup = Lookup {
+        by_path: docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.file.rel.clone(), i))
+            .collect(),
+        by_slug: {
+            let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, d) in docs.iter().enumerate() {
+                m.entry(d.meta.slug.clone()).or_default().push(i);
+            }
+            m
+        },
+        urls: rels.iter().map(|r| config.url(r)).collect(),
+        langs: docs.iter().map(|d| d.meta.lang.clone()).collect(),
+    };
+
+    // Markdown, in parallel.
+    let rendered: Vec<Rendered> = docs
+        .par_iter()
+        .map(|d| {
+            markdown::render(
+                &d.body,
+                &RenderOptions {
+                    lang: &d.meta.lang,
+                    unsafe_html: config.markdown.unsafe_html,
+                    from: &d.file.rel,
+                    first_line: d.body_line,
+                    links: &lookup,
+                },
+            )
+        })
+        .collect();
+    for (d, r) in docs.iter().zip(&rendered) {
+        for (line, dest, why) in &r.broken {
+            diags.push(
+                Diagnostic::error(
+                    d.display_path(),
+                    *line,
+                    1,
+                    format!("broken link `{dest}`: {why}"),
+                )
+                .with_hint("link another article by its content path, e.g. ../ru/story.md"),
+            );
+        }
+    }
+
+    // Translations: union of `translation_of` edges and shared `translation_key`s.
+    let n = docs.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let mut original_of: Vec<Option<usize>> = vec![None; n];
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if let Some(target) = &d.meta.translation_of {
+            match lookup.find(&d.file.rel, target, &d.meta.lang) {
+                Ok(j) if j == i => diags.push(
+                    Diagnostic::error(
+                        d.display_path(),
+                        d.line_of("translation_of"),
+                        1,
+                        "an article cannot be a translation of itself",
+                    )
+                    .with_hint("name the original's content path"),
+                ),
+                Ok(j) => {
+                    original_of[i] = Some(j);
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+                Err(why) => diags.push(
+                    Diagnostic::error(
+                        d.display_path(),
+                        d.line_of("translation_of"),
+                        1,
+                        format!("`translation_of`: {why}"),
+                    )
+                    .with_hint(
+                        "name the original by its path under content/, e.g. ru/original-story.md",
+                    ),
+                ),
+            }
+        }
+        if let Some(k) = &d.meta.translation_key {
+            if let Some(&j) = by_key.get(k.as_str()) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a] = b;
+            } else {
+                by_key.insert(k, i);
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let lang_rank = |code: &str| {
+        config
+            .languages
+            .iter()
+            .position(|l| l.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    let mut translations: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for members in groups.values() {
+        if members.len() < 2 {
+            continue;
+        }
+        let mut sorted = members.clone();
+        sorted.sort_by_key(|&i| (lang_rank(&docs[i].meta.lang), i));
+        for w in sorted.windows(2) {
+            if docs[w[0]].meta.lang == docs[w[1]].meta.lang {
+                let (a, b) = (&docs[w[0]], &docs[w[1]]);
+                diags.push(
+                    Diagnostic::error(
+                        b.display_path(),
+                        b.line_of("lang"),
+                        1,
+                        format!(
+                            "two versions in `{}` of one article: this and {}",
+                            b.meta.lang,
+                            a.display_path().display()
+                        ),
+                    )
+                    .with_hint("each language version of an article must have a different `lang`"),
+                );
+            }
+        }
+        for &i in members {
+            translations[i] = sorted.iter().copied().filter(|&j| j != i).collect();
+        }
+    }
+
+    // Pinned related entries.
+    let pinned: Vec<Vec<Related>> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            d.meta
+                .related
+                .iter()
+                .filter_map(|p| match &p.item {
+                    RawRelated::Internal(r) => match lookup.find(&d.file.rel, r, &d.meta.lang) {
+                        Ok(j) if j == i => {
+                            diags.push(
+                                Diagnostic::error(
+                                    d.display_path(),
+                                    p.line,
+                                    1,
+                                    "an article cannot be related to itself",
+                                )
+                                .with_hint("remove this entry"),
+                            );
+                            None
+                        }
+                        Ok(j) => Some(Related::Article(j)),
+                        Err(why) => {
+                            diags.push(
+                                Diagnostic::error(
+                                    d.display_path(),
+                                    p.line,
+                                    1,
+                                    format!("related: {why}"),
+                                )
+                                .with_hint(
+                                    "name an article by its slug or its path under content/",
+                                ),
+                            );
+                            None
+                        }
+                    },
+                    RawRelated::External {
+                        title,
+                        url,
+                        kicker,
+                        description,
+                    } => Some(Related::External {
+                        title: title.clone(),
+                        url: url.clone(),
+                        kicker: kicker.clone(),
+                        description: description.clone(),
+                    }),
+                })
+                .collect()
+        })
+        .collect();
+
+    // People and taxonomies.
+    let mut articles: Vec<Article> = Vec::with_capacity(n);
+    for (i, ((doc, rendered), rel)) in docs.into_iter().zip(rendered).zip(rels).enumerate() {
+        let authors = doc.meta.authors.iter().map(|a| people.resolve(a)).collect();
+        let translators = doc
+            .meta
+            .translators
+            .iter()
+            .map(|a| people.resolve(a))
+            .collect();
+        articles.push(Article {
+            doc,
+            rendered,
+            rel,
+            translations: std::mem::take(&mut translations[i]),
+            original: original_of[i],
+            stale: false,
+            authors,
+            translators,
+            pinned: pinned[i].clone(),
+        });
+    }
+    for i in 0..articles.len() {
+        if let Some(o) = articles[i].original {
+            let orig = &articles[o].doc.meta;
+            let me = &articles[i].doc.meta;
+            let mine = me.updated.unwrap_or(me.date);
+            if let Some(u) = orig.updated {
+                if u > mine {
+                    diags.push(
+                        Diagnostic::warning(articles[i].doc.display_path(), articles[i].doc.line_of("translation_of"), 1, format!("the original {} was updated on {} after this translation; it may be stale", articles[o].doc.display_path().display(), u.civil_date()))
+                            .with_hint("bring the translation up to date and set its `updated:`"),
+                    );
+                    articles[i].stale = true;
+                }
+            }
+        }
+    }
+
+    let mut by_lang: BTreeMap<String, Vec<usize>> = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), Vec::new()))
+        .collect();
+    for (i, a) in articles.iter().enumerate() {
+        by_lang.entry(a.lang().to_string()).or_default().push(i);
+    }
+
+    let mut taxonomies: BTreeMap<TaxonomyKind, Vec<Term>> = BTreeMap::new();
+    for kind in TaxonomyKind::ALL {
+        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            let entries: Vec<(String, Option<usize>)> = match kind {
+                TaxonomyKind::Authors => a
+                    .authors
+                    .iter()
+                    .map(|&p| (people.get(p).slug.clone(), Some(p)))
+                    .collect(),
+                TaxonomyKind::Translators => a
+                    .translators
+                    .iter()
+                    .map(|&p| (people.get(p).slug.clone(), Some(p)))
+                    .collect(),
+                TaxonomyKind::Outlets => a
+                    .doc
+                    .meta
+                    .source
+                    .iter()
+                    .map(|s| (s.name.clone(), None))
+                    .collect(),
+                TaxonomyKind::Tags => a.doc.meta.tags.iter().map(|t| (t.clone(), None)).collect(),
+                TaxonomyKind::Stories => {
+                    a.doc.meta.story.iter().map(|s| (s.clone(), None)).collect()
+                }
+            };
+            for (name, person) in entries {
+                let slug = if person.is_some() {
+                    name.clone()
+                } else {
+                    slugify_ascii(&name)
+                };
+                if slug.is_empty() {
+                    continue;
+                }
+                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                    kind,
+                    name: person
+                        .map(|p| people.get(p).name.clone())
+                        .unwrap_or_else(|| name.clone()),
+                    rel: format!("{}/{slug}/", kind.name()),
+                    slug,
+                    articles: Vec::new(),
+                    person,
+                });
+                if term.articles.last() != Some(&i) {
+                    term.articles.push(i);
+                }
+            }
+        }
+        taxonomies.insert(kind, terms.into_values().collect());
+    }
+
+    let related = articles.iter().map(|a| a.pinned.clone()).collect();
+    Site {
+        config,
+        articles,
+        by_lang,
+        taxonomies,
+        people,
+        related,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+    use crate::content::{SourceFile, parse_document};
+    use std::path::PathBuf;
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("/s"),
+            "title='T'\nbase_url='https://e.org/news/'\n[languages.en]\nname='English'\n[languages.ru]\nname='Русский'\n",
+            &Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    fn doc(rel: &str, fm: &str) -> Document {
+        let file = SourceFile {
+            rel: rel.into(),
+            abs: PathBuf::from(rel),
+            assets: vec![],
+        };
+        parse_document(
+            &config(),
+            file,
+            &format!("---\n{fm}\n---\nBody [link](../en/other.md).\n"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn permalinks_drop_default_language() {
+        let c = config();
+        assert_eq!(
+            permalink(&c, &doc("en/a.md", "title: A\ndate: 2021-12-08")),
+            "2021/12/08/a/"
+        );
+        assert_eq!(
+            permalink(
+                &c,
+                &doc("ru/a.md", "title: A\ndate: 2021-12-08T01:00:00+03:00")
+            ),
+            "ru/2021/12/08/a/"
+        );
+    }
+
+    #[test]
+    fn collisions_name_both_files() {
+        let mut d = Diagnostics::default();
+        build(
+            config(),
+            vec![
+                doc("en/a.md", "title: A\ndate: 2021-12-08"),
+                doc("en/b.md", "title: B\ndate: 2021-12-08\nslug: A"),
+            ],
+            People::default(),
+            &mut d,
+        );
+        let list = d.into_sorted();
+        assert!(
+            list.iter()
+                .any(|x| x.message.contains("content/en/a.md") && x.path.ends_with("b.md")),
+            "{list:?}"
+        );
+    }
+
+    #[test]
+    fn translations_link_each_other_and_content_links_resolve() {
+        let mut d = Diagnostics::default();
+        let site = build(
+            config(),
+            vec![
+                doc("ru/orig.md", "title: O\ndate: 2021-12-07"),
+                doc(
+                    "en/other.md",
+                    "title: T\ndate: 2021-12-08\ntranslation_of: ru/orig.md\ntranslators: [X]\nsource: {name: O, url: 'https://o.example/a', lang: ru}",
+                ),
+            ],
+            People::default(),
+            &mut d,
+        );
+        assert!(!d.has_errors(), "{:?}", d.into_sorted());
+        assert_eq!(site.articles[0].translations, vec![1]);
+        assert_eq!(site.articles[1].translations, vec![0]);
+        assert!(
+            site.articles[0]
+                .rendered
+                .html
+                .contains("href=\"/news/2021/12/08/other/\"")
+        );
+    }
+}
