@@ -1,0 +1,121 @@
+//! Fixture sites for integration tests: write files into a temporary folder, run the real `gen`
+//! binary on it, and read what it wrote.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A site.toml with English (default), Russian and Arabic.
+pub const SITE_TOML: &str = r#"title = "Fixture"
+base_url = "https://fixture.example/"
+default_language = "en"
+minify = false
+
+[languages.en]
+name = "English"
+
+[languages.ru]
+name = "Русский"
+
+[languages.ar]
+name = "العربية"
+"#;
+
+/// A temporary site.
+pub struct Fixture {
+    /// Keeps the folder alive.
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A site with `SITE_TOML` and the given files (path relative to the site root, text).
+    pub fn new(files: &[(&str, &str)]) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let f = Fixture { dir };
+        if !files.iter().any(|(p, _)| *p == "site.toml") {
+            f.write("site.toml", SITE_TOML);
+        }
+        for (p, text) in files {
+            f.write(p, text);
+        }
+        f
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes (or replaces) a file.
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Runs `gen <args> --root <site>`.
+    pub fn gen(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run gen")
+    }
+
+    /// Runs `gen build` and panics with its stderr when it fails.
+    pub fn build_ok(&self) -> Output {
+        let out = self.gen(&["build"]);
+        assert!(out.status.success(), "gen build failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        out
+    }
+
+    /// The output folder.
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// Reads an output file as text.
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.public().join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    /// Parses an output HTML file.
+    pub fn html(&self, rel: &str) -> scraper::Html {
+        scraper::Html::parse_document(&self.read(rel))
+    }
+}
+
+/// An article's front matter and body.
+pub fn article(front_matter: &str, body: &str) -> String {
+    format!("---\n{front_matter}\n---\n{body}\n")
+}
+
+/// Text of the first element matching a CSS selector.
+pub fn text_of(doc: &scraper::Html, selector: &str) -> Option<String> {
+    let s = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&s).next().map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Attribute of every element matching a CSS selector.
+pub fn attrs(doc: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
+    let s = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&s).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+/// Every file under a folder with its bytes, for "nothing changed" checks.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return out;
+    }
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            out.push((e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()));
+        }
+    }
+    out
+}
