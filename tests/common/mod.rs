@@ -53,8 +53,8 @@ impl Fixture {
         std::fs::write(p, text).unwrap();
     }
 
-    /// Runs `gen <args> --root <site>`.
-    pub fn gen(&self, args: &[&str]) -> Output {
+    /// Runs `gen <args> --root <site>` (the binary; `gen` is a keyword).
+    pub fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_gen"))
             .args(args)
             .arg("--root")
@@ -66,7 +66,7 @@ impl Fixture {
 
     /// Runs `gen build` and panics with its stderr when it fails.
     pub fn build_ok(&self) -> Output {
-        let out = self.gen(&["build"]);
+        let out = self.run(&["build"]);
         assert!(out.status.success(), "gen build failed:\n{}", String::from_utf8_lossy(&out.stderr));
         out
     }
