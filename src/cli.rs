@@ -16,6 +16,7 @@ const EXAMPLES: &str = "Examples:
   gen build                         build the site in this folder into public/
   gen build --base-url https://example.org/news/ --output /tmp/site
   gen check                         validate content, credits and links; write nothing
+  gen serve                         preview on http://127.0.0.1:1111/, rebuilt on every save
   gen completions bash > /etc/bash_completion.d/gen";
 
 /// gen: a static site generator for translated journalism.
@@ -43,6 +44,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate content and credits without writing anything.
     Check(CheckArgs),
+    /// Preview the site: build, serve on localhost, rebuild on every save, reload the browser.
+    Serve(ServeArgs),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -71,6 +74,28 @@ pub struct BuildArgs {
     /// Print time per stage.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// Options of `gen serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address shows the preview, drafts and
+    /// embargoed stories included, to your network.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Milliseconds without changes before rebuilding (1 to 5000).
+    #[arg(long, default_value_t = 10, value_name = "MS",
+          value_parser = clap::value_parser!(u64).range(1..=5000))]
+    pub debounce: u64,
 }
 
 /// Options of `gen check`.
@@ -129,6 +154,7 @@ pub fn main() -> ExitCode {
     match &cli.command {
         Command::Build(args) => cmd_build(&cli, args),
         Command::Check(args) => cmd_check(&cli, args),
+        Command::Serve(args) => cmd_serve(&cli, args),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -235,5 +261,88 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
+    use crate::serve::Message;
+    let opts = crate::serve::ServeOptions {
+        root: cli.root.clone(),
+        port: args.port,
+        bind: args.bind,
+        drafts: args.drafts,
+        open: args.open,
+        debounce: std::time::Duration::from_millis(args.debounce),
+    };
+    let quiet = cli.quiet;
+    let verbose = cli.verbose;
+    let report: crate::serve::Reporter = std::sync::Arc::new(move |msg: Message<'_>| match msg {
+        Message::Listening { url, dir } => {
+            if verbose {
+                let _ = writeln!(std::io::stderr(), "serving files from {}", dir.display());
+            }
+            let _ = writeln!(std::io::stdout(), "Serving at {url} (press Ctrl-C to stop)");
+        }
+        Message::Exposed { bind } => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: listening on {bind}: anyone on your network can open this preview, \
+                 including drafts and embargoed stories; use --bind 127.0.0.1 to keep it private"
+            );
+        }
+        Message::Built {
+            initial,
+            ms,
+            stats,
+            applied,
+        } => {
+            if (initial || verbose) && !quiet && !stats.warnings.is_empty() {
+                print_diagnostics(&stats.warnings);
+            }
+            if initial {
+                if !quiet {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "Built {} articles, {} pages in {ms:.0} ms",
+                        stats.articles,
+                        stats.pages
+                    );
+                }
+            } else if !quiet {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "rebuilt in {ms:.1} ms: {} pages rendered, {} files written, {} removed{}",
+                    stats.rendered,
+                    applied.written.len(),
+                    applied.removed.len(),
+                    if stats.fast {
+                        ""
+                    } else {
+                        " (site model rebuilt)"
+                    }
+                );
+            }
+        }
+        Message::Failed { ms, errors } => {
+            print_diagnostics(errors);
+            let _ = writeln!(
+                std::io::stderr(),
+                "build failed in {ms:.0} ms: {} error{}; still serving the last good build",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+        }
+        Message::Warning(w) => {
+            let _ = writeln!(std::io::stderr(), "warning: {w}");
+        }
+        Message::Stopping => {
+            if !quiet {
+                let _ = writeln!(std::io::stderr(), "stopping");
+            }
+        }
+    });
+    match crate::serve::run(&opts, report) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }

@@ -16,6 +16,7 @@ pub mod output;
 pub mod people;
 pub mod related;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;

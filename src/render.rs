@@ -676,32 +676,41 @@ fn pagination(site: &Site, base: &str, current: usize, total: usize) -> Paginati
     }
 }
 
-/// Every page to render: template, output folder, and how to build its context.
-enum Job<'a> {
+/// One page to render: which template, for what. [`jobs`] lists every page of the site.
+#[derive(Debug, Clone, Copy)]
+pub enum Job<'a> {
+    /// The page of article `i`.
     Article(usize),
+    /// Page `page` (1-based) of a language's home list.
     Home {
+        /// Language code.
         lang: &'a str,
+        /// 1-based page number.
         page: usize,
+        /// Articles on this page.
         items: &'a [usize],
+        /// Number of pages.
         total: usize,
     },
+    /// The index page of a taxonomy.
     Taxonomy(TaxonomyKind),
+    /// Page `page` of a term's list.
     Term {
+        /// The term.
         term: &'a Term,
+        /// 1-based page number.
         page: usize,
+        /// Articles on this page.
         items: &'a [usize],
+        /// Number of pages.
         total: usize,
     },
+    /// The 404 page.
     NotFound,
 }
 
-/// Renders every HTML page of the site into `sink`; returns how many pages.
-pub fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    sink: &dyn Sink,
-    transform: &(dyn Fn(String) -> Vec<u8> + Sync),
-) -> Result<usize> {
+/// Every page of the site, in a stable order.
+pub fn jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job<'_>> = (0..site.articles.len()).map(Job::Article).collect();
     for (lang, list) in &site.by_lang {
         let chunks = paginate(list, site.config.paginate);
@@ -731,7 +740,142 @@ pub fn render_pages(
         }
     }
     jobs.push(Job::NotFound);
+    jobs
+}
 
+impl Job<'_> {
+    /// Site-relative folder (or `.html` file) of the page.
+    fn rel(&self, site: &Site) -> String {
+        match self {
+            Job::Article(i) => site.articles[*i].rel.clone(),
+            Job::Home { lang, page, .. } => page_rel(&home_rel(site, lang), *page),
+            Job::Taxonomy(kind) => format!("{}/", kind.name()),
+            Job::Term { term, page, .. } => page_rel(&term.rel, *page),
+            Job::NotFound => "404.html".to_string(),
+        }
+    }
+
+    /// The file the page is written to (`2021/12/08/slug/index.html`, `404.html`).
+    pub fn output_rel(&self, site: &Site) -> String {
+        let rel = self.rel(site);
+        if rel.ends_with(".html") {
+            rel
+        } else {
+            format!("{rel}index.html")
+        }
+    }
+
+    /// A hash of everything [`render_job`] reads to make this page, besides the templates and
+    /// the configuration: equal signatures mean equal bytes. `article` hashes everything about
+    /// one article that any page may show (its file, rendered body, permalink, people, flags);
+    /// the signature adds which articles the page shows, in what order and role, and the page's
+    /// own data (pagination, terms). The dev server re-renders only pages whose signature
+    /// changed, so whatever `render_job` starts to read must be hashed here too.
+    pub fn signature(&self, site: &Site, article: &dyn Fn(usize) -> u64) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.output_rel(site).hash(&mut h);
+        match self {
+            Job::Article(i) => {
+                0u8.hash(&mut h);
+                let a = &site.articles[*i];
+                article(*i).hash(&mut h);
+                for &t in &a.translations {
+                    article(t).hash(&mut h);
+                }
+                1u8.hash(&mut h);
+                a.original.map(article).hash(&mut h);
+                for r in &site.related[*i] {
+                    match r {
+                        Related::Article(j) => (0u8, article(*j)).hash(&mut h),
+                        Related::External {
+                            title,
+                            url,
+                            kicker,
+                            description,
+                        } => (1u8, title, url, kicker, description).hash(&mut h),
+                    }
+                }
+            }
+            Job::Home {
+                lang,
+                page,
+                items,
+                total,
+            } => {
+                (1u8, lang, page, total).hash(&mut h);
+                for &i in *items {
+                    article(i).hash(&mut h);
+                }
+            }
+            Job::Taxonomy(kind) => {
+                (2u8, kind).hash(&mut h);
+                for t in &site.taxonomies[kind] {
+                    (&t.name, &t.rel, t.articles.len()).hash(&mut h);
+                }
+            }
+            Job::Term {
+                term,
+                page,
+                items,
+                total,
+            } => {
+                (3u8, term.kind, &term.name, &term.rel, term.articles.len()).hash(&mut h);
+                (page, total).hash(&mut h);
+                if let Some(p) = term.person {
+                    serde_json::to_string(site.people.get(p))
+                        .unwrap_or_default()
+                        .hash(&mut h);
+                }
+                for &i in *items {
+                    article(i).hash(&mut h);
+                }
+            }
+            Job::NotFound => 4u8.hash(&mut h),
+        }
+        h.finish()
+    }
+}
+
+/// Files of article `i`'s page bundle: (output path, source file).
+pub fn article_assets(site: &Site, i: usize) -> Vec<(String, std::path::PathBuf)> {
+    let a = &site.articles[i];
+    let Some(dir) = a.doc.file.abs.parent() else {
+        return Vec::new();
+    };
+    a.doc
+        .file
+        .assets
+        .iter()
+        .map(|asset| {
+            (
+                format!("{}{}", a.rel, asset.to_string_lossy().replace('\\', "/")),
+                dir.join(asset),
+            )
+        })
+        .collect()
+}
+
+/// Renders every HTML page of the site into `sink`; returns how many pages.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    transform: &(dyn Fn(String) -> Vec<u8> + Sync),
+) -> Result<usize> {
+    let jobs = jobs(site);
+    render_jobs(site, theme, sink, transform, &jobs)?;
+    Ok(jobs.len())
+}
+
+/// Renders the given pages into `sink` in parallel; all errors are collected.
+pub fn render_jobs(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    transform: &(dyn Fn(String) -> Vec<u8> + Sync),
+    jobs: &[Job<'_>],
+) -> Result<()> {
     let errors: Vec<Error> = jobs
         .par_iter()
         .filter_map(|job| render_job(site, theme, sink, transform, job).err())
@@ -746,7 +890,7 @@ pub fn render_pages(
         });
         return Err(Error::Content(list));
     }
-    Ok(jobs.len())
+    Ok(())
 }
 
 fn render_job(
@@ -773,12 +917,8 @@ fn render_job(
             page.alternates = alternates(site, *i);
             page.feeds = feed_links(site, &home_rel(site, a.lang()), &site.config.title);
             ctx.insert("article", &view);
-            for asset in &a.doc.file.assets {
-                let Some(dir) = a.doc.file.abs.parent() else {
-                    continue;
-                };
-                let rel = format!("{}{}", a.rel, asset.to_string_lossy().replace('\\', "/"));
-                sink.copy(&rel, &dir.join(asset))?;
+            for (rel, src) in article_assets(site, *i) {
+                sink.copy(&rel, &src)?;
             }
             ("article.html", a.rel.clone(), page)
         }
@@ -885,12 +1025,8 @@ fn render_job(
     ctx.insert("page", &page);
     ctx.insert("lang", page.lang);
     let html = theme.render(template, &ctx, &page.url)?;
-    let out_rel = if rel.ends_with(".html") {
-        rel
-    } else {
-        format!("{rel}index.html")
-    };
-    sink.write(&out_rel, &transform(html))
+    debug_assert_eq!(job.rel(site), rel);
+    sink.write(&job.output_rel(site), &transform(html))
 }
 
 #[cfg(test)]

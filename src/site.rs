@@ -210,7 +210,7 @@ pub fn permalink(config: &Config, doc: &Document) -> String {
 }
 
 /// Maps content paths and slugs to article indices, for links and references.
-struct Lookup {
+pub struct Lookup {
     by_path: HashMap<String, usize>,
     by_slug: HashMap<String, Vec<usize>>,
     urls: Vec<String>,
@@ -218,6 +218,37 @@ struct Lookup {
 }
 
 impl Lookup {
+    /// The lookup of sorted documents and their permalinks (`rels[i]` belongs to `docs[i]`).
+    fn new(config: &Config, docs: &[Document], rels: &[String]) -> Lookup {
+        Self::from_docs(docs.iter(), rels.iter().map(|r| config.url(r)).collect())
+    }
+
+    /// The same lookup [`build`] used for `site`: for rendering one body again without
+    /// rebuilding the site (the dev server's fast path).
+    pub fn of(site: &Site) -> Lookup {
+        Self::from_docs(
+            site.articles.iter().map(|a| &a.doc),
+            site.articles.iter().map(|a| site.url(&a.rel)).collect(),
+        )
+    }
+
+    fn from_docs<'a>(docs: impl Iterator<Item = &'a Document>, urls: Vec<String>) -> Lookup {
+        let mut by_path = HashMap::new();
+        let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut langs = Vec::new();
+        for (i, d) in docs.enumerate() {
+            by_path.insert(d.file.rel.clone(), i);
+            by_slug.entry(d.meta.slug.clone()).or_default().push(i);
+            langs.push(d.meta.lang.clone());
+        }
+        Lookup {
+            by_path,
+            by_slug,
+            urls,
+            langs,
+        }
+    }
+
     fn find(&self, from: &str, reference: &str, lang: &str) -> Result<usize, String> {
         let r = reference.trim().trim_start_matches("@/");
         // A content path, relative to content/ or to the referring file's folder.
@@ -305,13 +336,67 @@ impl LinkResolver for Lookup {
     }
 }
 
+/// Turns an article's Markdown body into HTML while the site is built. [`build`] renders every
+/// body; the dev server passes its own, which hands back bodies it rendered before when their
+/// inputs are the same.
+pub trait BodyRenderer: Sync {
+    /// Renders `doc`'s body with `opts` (made by [`body_options`]).
+    fn render(&self, doc: &Document, opts: &RenderOptions<'_>) -> Rendered;
+}
+
+/// Renders every body afresh.
+pub struct FreshBodies;
+
+impl BodyRenderer for FreshBodies {
+    fn render(&self, doc: &Document, opts: &RenderOptions<'_>) -> Rendered {
+        markdown::render(&doc.body, opts)
+    }
+}
+
+/// The Markdown options of an article's body.
+pub fn body_options<'a>(
+    config: &'a Config,
+    doc: &'a Document,
+    links: &'a dyn LinkResolver,
+) -> RenderOptions<'a> {
+    RenderOptions {
+        lang: &doc.meta.lang,
+        unsafe_html: config.markdown.unsafe_html,
+        from: &doc.file.rel,
+        first_line: doc.body_line,
+        links,
+    }
+}
+
+/// Errors for the content links of a body that named no article.
+pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
+    r.broken
+        .iter()
+        .map(|(line, dest, why)| {
+            Diagnostic::error(
+                d.display_path(),
+                *line,
+                1,
+                format!("broken link `{dest}`: {why}"),
+            )
+            .with_hint("link another article by its content path, e.g. ../ru/story.md")
+        })
+        .collect()
+}
+
 /// Builds the site model: permalinks, Markdown, translations, taxonomies, pinned related.
 /// Computed related reading is added by [`crate::related`].
-pub fn build(
+pub fn build(config: Config, docs: Vec<Document>, people: People, diags: &mut Diagnostics) -> Site {
+    build_with(config, docs, people, diags, &FreshBodies)
+}
+
+/// [`build`], with bodies rendered by `bodies`.
+pub fn build_with(
     config: Config,
     docs: Vec<Document>,
     mut people: People,
     diags: &mut Diagnostics,
+    bodies: &dyn BodyRenderer,
 ) -> Site {
     let mut docs: Vec<Document> = docs
         .into_iter()
@@ -352,51 +437,15 @@ pub fn build(
         }
     }
 
-    let lookup = Lookup {
-        by_path: docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.file.rel.clone(), i))
-            .collect(),
-        by_slug: {
-            let mut m: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, d) in docs.iter().enumerate() {
-                m.entry(d.meta.slug.clone()).or_default().push(i);
-            }
-            m
-        },
-        urls: rels.iter().map(|r| config.url(r)).collect(),
-        langs: docs.iter().map(|d| d.meta.lang.clone()).collect(),
-    };
+    let lookup = Lookup::new(&config, &docs, &rels);
 
     // Markdown, in parallel.
     let rendered: Vec<Rendered> = docs
         .par_iter()
-        .map(|d| {
-            markdown::render(
-                &d.body,
-                &RenderOptions {
-                    lang: &d.meta.lang,
-                    unsafe_html: config.markdown.unsafe_html,
-                    from: &d.file.rel,
-                    first_line: d.body_line,
-                    links: &lookup,
-                },
-            )
-        })
+        .map(|d| bodies.render(d, &body_options(&config, d, &lookup)))
         .collect();
     for (d, r) in docs.iter().zip(&rendered) {
-        for (line, dest, why) in &r.broken {
-            diags.push(
-                Diagnostic::error(
-                    d.display_path(),
-                    *line,
-                    1,
-                    format!("broken link `{dest}`: {why}"),
-                )
-                .with_hint("link another article by its content path, e.g. ../ru/story.md"),
-            );
-        }
+        diags.extend(link_errors(d, r));
     }
 
     // Translations: union of `translation_of` edges and shared `translation_key`s.

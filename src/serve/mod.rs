@@ -1,0 +1,552 @@
+//! `gen serve`: build into a private temporary folder, serve it on localhost, watch the inputs,
+//! rebuild what changed, and reload open pages.
+//!
+//! Threads: the main thread runs the HTTP server (tokio + axum, [`http`]); one builder thread
+//! owns the [`incremental::Engine`] and the [`watch::Watcher`], so there is never more than one
+//! build at a time, and changes that arrive during a build become one follow-up build. The
+//! served folder is changed only under the write half of [`Shared::tree`]; requests read it
+//! under the read half, so they see the old build or the new one, never half of each. The
+//! live-reload event ([`livereload`]) is sent after the new files are in place.
+//!
+//! A failed rebuild leaves the last good build in place; served HTML then carries an overlay
+//! with the errors (escaped) and the `X-Gen-Build-Error: 1` header, until a build succeeds.
+//!
+//! This module does not print: it reports [`Message`]s to the caller (`cli`).
+
+pub mod http;
+pub mod incremental;
+pub mod livereload;
+pub mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::config::{Config, Overrides};
+use crate::diagnostics::{Diagnostic, Error, Result};
+use incremental::{Applied, Changes, Engine, Stats};
+use livereload::LiveEvent;
+use watch::{Classifier, Msg, Watcher};
+
+/// What `gen serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root (holds site.toml).
+    pub root: PathBuf,
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Open the site in the default browser once built.
+    pub open: bool,
+    /// How long the inputs must be quiet before a rebuild.
+    pub debounce: Duration,
+}
+
+/// What the server tells its caller, to print.
+#[derive(Debug)]
+pub enum Message<'a> {
+    /// The first build is done and the site is served here.
+    Listening {
+        /// URL of the home page.
+        url: &'a str,
+        /// The folder served (a private temporary folder).
+        dir: &'a Path,
+    },
+    /// Not listening on a loopback address: the network can see the preview.
+    Exposed {
+        /// The address.
+        bind: IpAddr,
+    },
+    /// A build succeeded.
+    Built {
+        /// The first build.
+        initial: bool,
+        /// Wall time in milliseconds, from the first change seen to the files in place.
+        ms: f64,
+        /// Figures.
+        stats: &'a Stats,
+        /// Files changed in the served folder.
+        applied: &'a Applied,
+    },
+    /// A build failed; the last good build is still served.
+    Failed {
+        /// Wall time in milliseconds.
+        ms: f64,
+        /// The errors.
+        errors: &'a [Diagnostic],
+    },
+    /// Something that does not stop serving went wrong (e.g. the browser did not open).
+    Warning(String),
+    /// Shutting down.
+    Stopping,
+}
+
+/// A callback that prints messages.
+pub type Reporter = Arc<dyn Fn(Message<'_>) + Send + Sync>;
+
+/// The figures of the last build, for `/__gen/status`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LastBuild {
+    /// Milliseconds from the first change seen to the files in place.
+    pub ms: f64,
+    /// Whether the site model was patched in place.
+    pub fast: bool,
+    /// Source files parsed.
+    pub parsed: usize,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Pages in the site.
+    pub pages: usize,
+    /// Articles in the site.
+    pub articles: usize,
+    /// Files written.
+    pub written: usize,
+    /// Files removed.
+    pub removed: usize,
+}
+
+/// The server's state, shared by the builder and the request handlers.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Bumped whenever what pages show changes (files, or the error overlay).
+    pub generation: u64,
+    /// Builds finished, successful or not (the first build counts).
+    pub builds: u64,
+    /// A build succeeded at least once: there is something to serve.
+    pub have_build: bool,
+    /// Errors of the last build; empty when it succeeded.
+    pub errors: Vec<Diagnostic>,
+    /// A build is running.
+    pub building: bool,
+    /// Changes were seen and a build will start after the quiet period.
+    pub pending: bool,
+    /// The site's base path.
+    pub base_path: String,
+    /// Figures of the last successful build.
+    pub last: Option<LastBuild>,
+}
+
+/// What the builder and the handlers share.
+pub struct Shared {
+    /// The served folder (canonical path).
+    pub dir: PathBuf,
+    /// Write-locked while the served folder changes.
+    pub tree: RwLock<()>,
+    /// Status.
+    pub state: Mutex<State>,
+    /// Live-reload messages.
+    pub events: tokio::sync::broadcast::Sender<LiveEvent>,
+    /// Server instance id (changes on restart).
+    pub server: String,
+    /// Bound port.
+    pub port: u16,
+    /// Bound address.
+    pub bind: IpAddr,
+    /// Becomes `true` when the server stops (ends event streams).
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Set when stopping: no more commits into the served folder.
+    pub stopped: AtomicBool,
+}
+
+impl Shared {
+    /// `/__gen/status`.
+    pub fn status_json(&self) -> String {
+        let st = match self.state.lock() {
+            Ok(s) => s,
+            Err(_) => return "{}".into(),
+        };
+        serde_json::json!({
+            "server": self.server,
+            "generation": st.generation,
+            "builds": st.builds,
+            "ok": st.errors.is_empty(),
+            "have_build": st.have_build,
+            "building": st.building,
+            "pending": st.pending,
+            "base_path": st.base_path,
+            "errors": st.errors,
+            "last": st.last,
+        })
+        .to_string()
+    }
+}
+
+/// The server's private folder, removed when dropped (also on Ctrl-C and on errors).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn create() -> Result<TempDir> {
+        let base = std::env::temp_dir();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        for attempt in 0..100u32 {
+            let p = base.join(format!(
+                "gen-serve-{}-{:x}",
+                std::process::id(),
+                nanos.wrapping_add(attempt)
+            ));
+            let mut b = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            {
+                // Drafts are private: only this user may read the folder.
+                use std::os::unix::fs::DirBuilderExt;
+                b.mode(0o700);
+            }
+            match b.create(&p) {
+                Ok(()) => return Ok(TempDir(p)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::io(&p, e)),
+            }
+        }
+        Err(Error::Usage(format!(
+            "cannot create a temporary folder in {}",
+            base.display()
+        )))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The host part of URLs for this address.
+fn url_host(bind: IpAddr) -> String {
+    match bind {
+        IpAddr::V4(ip) if ip.is_unspecified() => Ipv4Addr::LOCALHOST.to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("[{}]", Ipv6Addr::LOCALHOST),
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    }
+}
+
+/// Runs the dev server until Ctrl-C (or SIGTERM).
+pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| {
+        Error::Usage(format!(
+            "cannot open the site folder {}: {e}",
+            opts.root.display()
+        ))
+    })?;
+    let overrides = Overrides {
+        drafts: opts.drafts,
+        ..Overrides::default()
+    };
+    // A broken or missing site.toml stops here, as it would stop `gen build`.
+    let config = Config::load(&root, &overrides)?;
+
+    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(
+        |e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => Error::Usage(format!(
+                "port {} is already in use on {}; pick another with --port N (or --port 0 for any free port)",
+                opts.port, opts.bind
+            )),
+            _ => Error::Usage(format!(
+                "cannot listen on {}:{}: {e}; pick another address with --bind or port with --port",
+                opts.bind, opts.port
+            )),
+        },
+    )?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::io(&root, e))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| Error::io(&root, e))?
+        .port();
+    let origin = format!("http://{}:{port}", url_host(opts.bind));
+    if !opts.bind.is_loopback() {
+        report(Message::Exposed { bind: opts.bind });
+    }
+
+    let tmp = TempDir::create()?;
+    let served = tmp.0.join("site");
+    std::fs::create_dir_all(&served).map_err(|e| Error::io(&served, e))?;
+    let served = std::fs::canonicalize(&served).map_err(|e| Error::io(&served, e))?;
+
+    let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
+    let (events, _) = tokio::sync::broadcast::channel(256);
+    let server_id = format!(
+        "{:x}{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0)
+    );
+    let shared = Arc::new(Shared {
+        dir: served.clone(),
+        tree: RwLock::new(()),
+        state: Mutex::new(State {
+            base_path: config.base_path.clone(),
+            pending: true,
+            ..State::default()
+        }),
+        events,
+        server: server_id,
+        port,
+        bind: opts.bind,
+        shutdown: shutdown_rx,
+        stopped: AtomicBool::new(false),
+    });
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let classifier = Classifier::new(&root, vec![config.output_dir.clone(), tmp.0.clone()]);
+    let watcher =
+        Watcher::start(&root, classifier, opts.debounce, tx.clone()).map_err(Error::Usage)?;
+    let engine = Engine::new(&root, overrides, Some(origin.clone()), &served);
+    let builder = {
+        let shared = shared.clone();
+        let report = report.clone();
+        let quiet = opts.debounce;
+        let open = opts.open;
+        let url = format!("{origin}{}", config.base_path);
+        std::thread::Builder::new()
+            .name("gen-serve-builder".into())
+            .spawn(move || builder_loop(engine, watcher, rx, shared, report, quiet, url, open))
+            .map_err(|e| Error::io(&root, e))?
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io(&root, e))?;
+    let served_result: std::io::Result<()> = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let app = http::router(shared.clone());
+        let mut stop = shared.shutdown.clone();
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        });
+        tokio::select! {
+            r = server => r,
+            _ = async {
+                wait_for_signal().await;
+                let _ = shutdown_tx.send(true);
+                // Give open requests a moment, then stop regardless.
+                tokio::time::sleep(Duration::from_secs(3)).await;
+            } => Ok(()),
+        }
+    });
+    report(Message::Stopping);
+    shared.stopped.store(true, Ordering::SeqCst);
+    let _ = tx.send(Msg::Stop);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !builder.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    {
+        // No commit runs while the folder is removed.
+        let _tree = shared.tree.write();
+        drop(tmp);
+    }
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    served_result.map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn builder_loop(
+    mut engine: Engine,
+    mut watcher: Watcher,
+    rx: mpsc::Receiver<Msg>,
+    shared: Arc<Shared>,
+    report: Reporter,
+    quiet: Duration,
+    url: String,
+    open: bool,
+) {
+    let full = Changes {
+        full: true,
+        ..Changes::default()
+    };
+    build_once(&mut engine, &shared, &report, &full, Instant::now(), true);
+    if shared.stopped.load(Ordering::SeqCst) {
+        return;
+    }
+    report(Message::Listening {
+        url: &url,
+        dir: &shared.dir,
+    });
+    if open && let Err(e) = open_browser(&url) {
+        report(Message::Warning(format!("could not open a browser: {e}")));
+    }
+    loop {
+        let mut ch = match rx.recv() {
+            Ok(Msg::Changes(c)) => c,
+            Ok(Msg::Stop) | Err(_) => return,
+        };
+        let first_seen = Instant::now();
+        if let Ok(mut st) = shared.state.lock() {
+            st.pending = true;
+        }
+        // Wait until the inputs are quiet: a burst (an editor's atomic save, a `git checkout`
+        // of 500 files) becomes one build.
+        loop {
+            match rx.recv_timeout(quiet) {
+                Ok(Msg::Changes(c)) => ch.merge(c),
+                Ok(Msg::Stop) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        watcher.refresh();
+        build_once(&mut engine, &shared, &report, &ch, first_seen, false);
+        if shared.stopped.load(Ordering::SeqCst) {
+            return;
+        }
+    }
+}
+
+/// Runs one build and publishes its result.
+fn build_once(
+    engine: &mut Engine,
+    shared: &Shared,
+    report: &Reporter,
+    ch: &Changes,
+    started: Instant,
+    initial: bool,
+) {
+    if let Ok(mut st) = shared.state.lock() {
+        st.building = true;
+        st.pending = false;
+    }
+    let result = engine.prepare(ch).and_then(|plan| {
+        let _tree = shared
+            .tree
+            .write()
+            .map_err(|_| vec![Diagnostic::error("serve", 0, 0, "lock poisoned")])?;
+        if shared.stopped.load(Ordering::SeqCst) {
+            return Err(Vec::new());
+        }
+        engine.commit(plan)
+    });
+    if shared.stopped.load(Ordering::SeqCst) {
+        return;
+    }
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let base = engine
+        .config()
+        .map(|c| c.base_path.clone())
+        .unwrap_or_else(|| "/".into());
+    let Ok(mut st) = shared.state.lock() else {
+        return;
+    };
+    st.builds += 1;
+    st.building = false;
+    let event = match &result {
+        Ok((applied, stats)) => {
+            let was_failing = !st.errors.is_empty();
+            st.errors.clear();
+            st.have_build = true;
+            st.base_path = base.clone();
+            st.last = Some(LastBuild {
+                ms,
+                fast: stats.fast,
+                parsed: stats.parsed,
+                rendered: stats.rendered,
+                pages: stats.pages,
+                articles: stats.articles,
+                written: applied.written.len(),
+                removed: applied.removed.len(),
+            });
+            let files: Vec<String> = applied
+                .written
+                .iter()
+                .chain(&applied.removed)
+                .cloned()
+                .collect();
+            if files.is_empty() && !was_failing {
+                None
+            } else {
+                st.generation += 1;
+                let css_only = !was_failing && files.iter().all(|f| f.ends_with(".css"));
+                let all = was_failing || files.len() > 2000;
+                Some(LiveEvent {
+                    name: if css_only { "css" } else { "reload" },
+                    server: shared.server.clone(),
+                    generation: st.generation,
+                    all,
+                    files: if all { Vec::new() } else { files },
+                    base,
+                })
+            }
+        }
+        Err(errors) => {
+            st.errors = errors.clone();
+            st.generation += 1;
+            Some(LiveEvent {
+                name: "reload",
+                server: shared.server.clone(),
+                generation: st.generation,
+                all: true,
+                files: Vec::new(),
+                base,
+            })
+        }
+    };
+    drop(st);
+    if let Some(ev) = event {
+        let _ = shared.events.send(ev);
+    }
+    match &result {
+        Ok((applied, stats)) => report(Message::Built {
+            initial,
+            ms,
+            stats,
+            applied,
+        }),
+        Err(errors) => report(Message::Failed { ms, errors }),
+    }
+}
+
+fn open_browser(url: &str) -> std::io::Result<()> {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
