@@ -138,6 +138,14 @@ pub fn render_site(
     let transform = html_transform(&site.config);
     let pages = crate::render::render_pages(site, theme, sink, &transform)?;
     timer.lap("render");
+    crate::feeds::write_all(site, sink)?;
+    crate::sitemap::write_all(
+        site,
+        sink,
+        crate::sitemap::build_time(),
+        crate::sitemap::Limits::default(),
+    )?;
+    timer.lap("feeds+sitemaps");
     for f in &theme.static_files {
         let rel = f.rel.to_string_lossy().replace('\\', "/");
         match (&f.disk, f.bytes) {
