@@ -307,11 +307,7 @@ fn rss(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> io::Result<Vec<u8>>
                     text_el(w, "language", l)?;
                 }
                 text_el(w, "generator", GENERATOR)?;
-                text_el(
-                    w,
-                    "lastBuildDate",
-                    &feed_updated(site, items).rfc2822(),
-                )?;
+                text_el(w, "lastBuildDate", &feed_updated(site, items).rfc2822())?;
                 w.create_element("atom:link")
                     .with_attributes([
                         ("href", self_url.as_str()),
@@ -618,7 +614,9 @@ pub fn absolutize_html(html: &str, page: &str, origin: &str) -> String {
         out.push_str(&html[i..lt]);
         i = lt;
         if html[i..].starts_with("<!--") {
-            let end = html[i + 4..].find("-->").map_or(html.len(), |e| i + 4 + e + 3);
+            let end = html[i + 4..]
+                .find("-->")
+                .map_or(html.len(), |e| i + 4 + e + 3);
             out.push_str(&html[i..end]);
             i = end;
             continue;
@@ -782,23 +780,47 @@ mod tests {
     fn urls_in_full_text_become_absolute() {
         let html = r##"<p><a href="/news/tags/x/">x</a> <a href="https://o.net/y">y</a> <a href="#fn1">1</a> <a href="mailto:a@b.c">m</a></p><figure class="figure"><img src="map.png" alt="a &quot;b&quot;" loading="lazy"></figure><img src='/news/i.png' srcset="/a.png 1x, b.png 2x"><a href=/u>u</a><!-- <a href="/c"> --><script>var s = "<a href='/z'>";</script>"##;
         let out = absolutize_html(html, PAGE, ORIGIN);
-        assert!(out.contains(r#"href="https://e.org/news/tags/x/""#), "{out}");
+        assert!(
+            out.contains(r#"href="https://e.org/news/tags/x/""#),
+            "{out}"
+        );
         assert!(out.contains(r#"href="https://o.net/y""#));
         assert!(out.contains(r#"href="https://e.org/news/2026/03/09/a/#fn1""#));
         assert!(out.contains(r#"href="mailto:a@b.c""#));
-        assert!(out.contains(r#"src="https://e.org/news/2026/03/09/a/map.png" alt="a &quot;b&quot;""#));
+        assert!(
+            out.contains(r#"src="https://e.org/news/2026/03/09/a/map.png" alt="a &quot;b&quot;""#)
+        );
         assert!(out.contains(r#"src='https://e.org/news/i.png'"#));
-        assert!(out.contains(r#"srcset="https://e.org/a.png 1x, https://e.org/news/2026/03/09/a/b.png 2x""#));
+        assert!(out.contains(
+            r#"srcset="https://e.org/a.png 1x, https://e.org/news/2026/03/09/a/b.png 2x""#
+        ));
         assert!(out.contains("href=https://e.org/u>"));
-        assert!(out.contains(r#"<!-- <a href="/c"> -->"#), "comments untouched");
-        assert!(out.contains(r#"var s = "<a href='/z'>";"#), "script bodies untouched");
+        assert!(
+            out.contains(r#"<!-- <a href="/c"> -->"#),
+            "comments untouched"
+        );
+        assert!(
+            out.contains(r#"var s = "<a href='/z'>";"#),
+            "script bodies untouched"
+        );
     }
 
     #[test]
     fn absolutize_never_panics_on_broken_html() {
         for s in [
-            "<", "<a", "<a href", "<a href=", "<a href=\"", "<a href='x", "<!--", "</", "<a =x>",
-            "<é href=x>", "<a href=\"é\"", "<script>", "<a\u{0}b>",
+            "<",
+            "<a",
+            "<a href",
+            "<a href=",
+            "<a href=\"",
+            "<a href='x",
+            "<!--",
+            "</",
+            "<a =x>",
+            "<é href=x>",
+            "<a href=\"é\"",
+            "<script>",
+            "<a\u{0}b>",
         ] {
             let _ = absolutize_html(s, PAGE, ORIGIN);
         }

@@ -339,7 +339,10 @@ pub fn publisher(site: &Site) -> Value {
     o.insert("@type".into(), "Organization".into());
     o.insert(
         "name".into(),
-        p.name.clone().unwrap_or_else(|| site.config.title.clone()).into(),
+        p.name
+            .clone()
+            .unwrap_or_else(|| site.config.title.clone())
+            .into(),
     );
     o.insert(
         "url".into(),
@@ -508,7 +511,10 @@ mod tests {
     fn script_json_cannot_close_the_script_element() {
         let v = json!({ "headline": "a</script><script>alert(1)</script> & <!-- \"q\" 🎉 مرحبا" });
         let s = script_json(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
     }

@@ -601,8 +601,7 @@ fn page_view<'a>(
     description: Option<String>,
 ) -> PageView<'a> {
     let permalink = site.config.abs_url(rel);
-    let meta =
-        crate::meta::site_meta(site, kind, lang, &title, description.as_deref(), &permalink);
+    let meta = crate::meta::site_meta(site, kind, lang, &title, description.as_deref(), &permalink);
     PageView {
         kind,
         lang,

@@ -194,13 +194,18 @@ fn urlset(parts: &[Vec<u8>]) -> io::Result<Vec<u8>> {
 /// sitemap index over `sitemap-1.xml`, `sitemap-2.xml`…
 pub fn sitemap_files(site: &Site, limits: Limits) -> Result<Vec<(String, Vec<u8>)>> {
     let list = entries(site);
-    let parts: Vec<Vec<u8>> = list.iter().map(url_xml).collect::<io::Result<_>>().map_err(io_err)?;
+    let parts: Vec<Vec<u8>> = list
+        .iter()
+        .map(url_xml)
+        .collect::<io::Result<_>>()
+        .map_err(io_err)?;
     // Room for the declaration, the <urlset> tags and the newlines.
     let overhead = 256;
     let mut chunks: Vec<(usize, usize)> = Vec::new();
     let (mut start, mut bytes) = (0, overhead);
     for (i, p) in parts.iter().enumerate() {
-        let full = i - start >= limits.urls.max(1) || (i > start && bytes + p.len() + 1 > limits.bytes);
+        let full =
+            i - start >= limits.urls.max(1) || (i > start && bytes + p.len() + 1 > limits.bytes);
         if full {
             chunks.push((start, i));
             start = i;
@@ -210,7 +215,10 @@ pub fn sitemap_files(site: &Site, limits: Limits) -> Result<Vec<(String, Vec<u8>
     }
     chunks.push((start, parts.len()));
     if chunks.len() == 1 {
-        return Ok(vec![("sitemap.xml".into(), urlset(&parts).map_err(io_err)?)]);
+        return Ok(vec![(
+            "sitemap.xml".into(),
+            urlset(&parts).map_err(io_err)?,
+        )]);
     }
     let mut files = Vec::with_capacity(chunks.len() + 1);
     let mut index = Writer::new_with_indent(Vec::new(), b' ', 2);
