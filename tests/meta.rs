@@ -697,3 +697,29 @@ fn hostile_values_round_trip_through_attributes_json_ld_and_sitemaps() {
         assert_eq!(people.len(), 2);
     }
 }
+
+#[test]
+fn corrections_are_correction_comments_and_bump_date_modified() {
+    let public = example_public("meta-example");
+    let doc = page(
+        public,
+        "https://relay.example.org/",
+        "https://relay.example.org/2026/09/24/dam-inquiry-charges/",
+    );
+    let ld = json_ld(&doc).remove(0);
+    let c = &ld["correction"][0];
+    assert_eq!(c["@type"], "CorrectionComment");
+    assert_eq!(c["datePublished"], "2026-09-25T00:00:00+00:00");
+    assert!(
+        c["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("An earlier version")
+    );
+    assert_eq!(ld["datePublished"], "2026-09-24T16:00:00+03:00");
+    assert_eq!(ld["dateModified"], "2026-09-25T00:00:00+00:00");
+    assert_eq!(
+        meta_values(&doc, "property", "article:modified_time"),
+        ["2026-09-25T00:00:00+00:00"]
+    );
+}
