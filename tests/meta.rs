@@ -723,3 +723,39 @@ fn corrections_are_correction_comments_and_bump_date_modified() {
         ["2026-09-25T00:00:00+00:00"]
     );
 }
+
+#[test]
+fn image_size_and_alt_reach_open_graph_json_ld_and_feeds() {
+    let f = Fixture::new(&[
+        (
+            "content/en/pic/index.md",
+            &article(
+                "title: Pictured\ndate: 2024-05-01T10:00:00Z\nimage: {src: photo.jpg, alt: \"A dam & a river\", width: 1600, height: 900}",
+                "Text.",
+            ),
+        ),
+        ("content/en/pic/photo.jpg", "not really a jpeg"),
+    ]);
+    f.build_ok();
+    let doc = f.html("2024/05/01/pic/index.html");
+    let src = "https://fixture.example/2024/05/01/pic/photo.jpg";
+    assert_eq!(meta_values(&doc, "property", "og:image"), [src]);
+    assert_eq!(
+        meta_values(&doc, "property", "og:image:alt"),
+        ["A dam & a river"]
+    );
+    assert_eq!(meta_values(&doc, "property", "og:image:width"), ["1600"]);
+    assert_eq!(meta_values(&doc, "property", "og:image:height"), ["900"]);
+    assert_eq!(
+        meta_values(&doc, "name", "twitter:card"),
+        ["summary_large_image"]
+    );
+    assert_eq!(meta_values(&doc, "name", "twitter:image"), [src]);
+    let ld = json_ld(&doc).remove(0);
+    assert_eq!(
+        ld["image"],
+        serde_json::json!({"@type": "ImageObject", "url": src, "width": 1600, "height": 900})
+    );
+    let feed: Value = serde_json::from_str(&f.read("feed.json")).unwrap();
+    assert_eq!(feed["items"][0]["image"], src);
+}
