@@ -13,7 +13,7 @@ dir="${1:?usage: scripts/vnu.sh <dir>}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${VNU_CACHE:-$root/.cache/vnu}"
-jar="$cache/node_modules/vnu-jar/build/dist/vnu.jar"
+jar="${VNU_JAR:-$cache/node_modules/vnu-jar/build/dist/vnu.jar}"
 
 if [ ! -f "$jar" ]; then
   command -v npm >/dev/null || { echo "vnu.sh: npm is needed to install vnu-jar" >&2; exit 2; }
