@@ -382,6 +382,11 @@ fn article_page_has_all_seven_parts() {
             "language names carry their lang"
         );
     }
+    // The site switcher leads to this article's version where there is one, else that home page.
+    assert_eq!(
+        attrs(&doc, "nav.languages a", "href"),
+        ["/2021/12/08/talks/", "/ar/", "/ru/2021/12/07/talks/"]
+    );
 }
 
 #[test]
@@ -765,4 +770,52 @@ fn home_404_and_person_pages() {
     let story = f.html("stories/geneva-summit/index.html");
     assert_eq!(text(one(&story, ".term-header .kicker")), "Story");
     assert_eq!(text(one(&story, ".term-count")), "3 articles");
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_within_it() {
+    let site = SITE_TOML.replace("https://fixture.example/", "https://fixture.example/news/");
+    let f = Fixture::new(&[
+        ("site.toml", &site),
+        (
+            "content/en/a.md",
+            &article(
+                "title: A\ndate: 2021-12-08\nauthors: [Anna Alpha]\ntags: [x]",
+                "Body.",
+            ),
+        ),
+        (
+            "content/ru/a.md",
+            &article(
+                "title: Б\ndate: 2021-12-08\nlang: ru\nauthors: [Anna Alpha]",
+                "Текст.",
+            ),
+        ),
+    ]);
+    f.build_ok();
+    for page in [
+        "2021/12/08/a/index.html",
+        "index.html",
+        "404.html",
+        "tags/x/index.html",
+        "ru/index.html",
+    ] {
+        let doc = f.html(page);
+        assert_eq!(
+            attrs(&doc, "link[rel=stylesheet]", "href"),
+            ["/news/css/style.css"],
+            "{page}"
+        );
+        for href in attrs(&doc, "a[href]", "href") {
+            assert!(
+                href.starts_with("/news/")
+                    || href.starts_with("https://")
+                    || href.starts_with('#')
+                    || href.starts_with("mailto:"),
+                "{page}: {href} leaves /news/"
+            );
+        }
+    }
+    let doc = f.html("ru/index.html");
+    assert_eq!(attr(one(&doc, ".site-name"), "href"), "/news/ru/");
 }
