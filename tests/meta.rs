@@ -645,12 +645,26 @@ fn hostile_values_round_trip_through_attributes_json_ld_and_sitemaps() {
         ] {
             assert_eq!(meta_values(&doc, attr, key), [want], "{at}: {key}");
         }
-        // No injected element: the only script is the JSON-LD, and no <img> or <b> in <head>.
+        // No injected element: one JSON-LD block in <head>, no script holding fixture text
+        // (the theme's own copy-link script may be there), no <img> or <b> from the values.
+        let head_scripts: Vec<_> = doc
+            .select(&scraper::Selector::parse("head script").unwrap())
+            .collect();
+        assert_eq!(head_scripts.len(), 1, "{at}");
+        assert_eq!(
+            head_scripts[0].value().attr("type"),
+            Some("application/ld+json")
+        );
         let scripts: Vec<_> = doc
             .select(&scraper::Selector::parse("script").unwrap())
             .collect();
-        assert_eq!(scripts.len(), 1, "{at}");
-        assert_eq!(scripts[0].value().attr("type"), Some("application/ld+json"));
+        for s in &scripts[1..] {
+            let text: String = s.text().collect();
+            assert!(
+                !text.contains("alert") && !text.contains("Test"),
+                "{at}: {text}"
+            );
+        }
         assert_eq!(
             doc.select(&scraper::Selector::parse("head img, head b, img[onerror]").unwrap())
                 .count(),
