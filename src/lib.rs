@@ -6,6 +6,7 @@
 //! [`build`] runs them in order. See ARCHITECTURE.md.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod people;
 pub mod related;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod slug;
 pub mod theme;
