@@ -93,6 +93,11 @@ cargo build --release --quiet --example corpus
 GEN=$ROOT/target/release/gen
 CORPUS=$ROOT/target/release/examples/corpus
 
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 0.5) }'; then
+    say "warning: load average $LOAD_BEFORE before the runs; other work on the machine skews timings"
+fi
+
 mkdir -p "$BENCH_DIR"
 rm -rf "$BENCH_DIR/times" "$BENCH_DIR/counts"
 mkdir -p "$BENCH_DIR/times" "$BENCH_DIR/counts" "$BENCH_DIR/logs"
@@ -165,6 +170,7 @@ done
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
     if wants gen; then echo "gen: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no commit yet')"; fi
     if wants hugo; then echo "hugo: $HUGO_VERSION_LINE"; fi
+    echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1 /proc/loadavg)"
     echo "minify: $MINIFY, related: $RELATED, runs: $RUNS (+$WARMUP warm-up) each, alternating; output in $BENCH_DIR"
     python3 "$BENCH/stats.py" "$BENCH_DIR" "${SIZES[@]}"
 } | tee "$BENCH_DIR/report.txt"

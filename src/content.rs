@@ -101,16 +101,14 @@ pub fn discover(content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> 
     // Assets are the non-Markdown files inside a bundle folder (at any depth).
     let mut assets: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for (rel, abs) in &candidates {
-        if rel.is_empty() {
-            if let Some(dir) = bundle_dirs
+        if rel.is_empty()
+            && let Some(dir) = bundle_dirs
                 .iter()
                 .filter(|d| abs.starts_with(d))
                 .max_by_key(|d| d.as_os_str().len())
-            {
-                if let Ok(r) = abs.strip_prefix(dir) {
-                    assets.entry(dir.clone()).or_default().push(r.to_path_buf());
-                }
-            }
+            && let Ok(r) = abs.strip_prefix(dir)
+        {
+            assets.entry(dir.clone()).or_default().push(r.to_path_buf());
         }
     }
     for (rel, abs) in candidates {
@@ -453,8 +451,7 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, &'static str,
         ));
     }
     let mut pos = yaml_start;
-    let mut cur_line = open_line + 1;
-    for l in text[yaml_start..].split_inclusive('\n') {
+    for (cur_line, l) in (open_line + 1..).zip(text[yaml_start..].split_inclusive('\n')) {
         let t = l.trim_end();
         if t == "---" || t == "..." {
             let body_start = pos + l.len();
@@ -466,7 +463,6 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, &'static str,
             });
         }
         pos += l.len();
-        cur_line += 1;
     }
     Err((
         open_line,
@@ -673,18 +669,18 @@ pub fn parse_document(
                 ),
             );
         }
-        if let Some(l) = &s.lang {
-            if !crate::config::is_language_tag(l) {
-                errs.push(
-                    Diagnostic::error(
-                        &display,
-                        sub("lang"),
-                        1,
-                        format!("`source.lang` `{l}` is not a language code"),
-                    )
-                    .with_hint("use a code such as ru, uk, de"),
-                );
-            }
+        if let Some(l) = &s.lang
+            && !crate::config::is_language_tag(l)
+        {
+            errs.push(
+                Diagnostic::error(
+                    &display,
+                    sub("lang"),
+                    1,
+                    format!("`source.lang` `{l}` is not a language code"),
+                )
+                .with_hint("use a code such as ru, uk, de"),
+            );
         }
         let published = s
             .published
@@ -764,18 +760,18 @@ pub fn parse_document(
             }
         }
     });
-    if let Some(img) = &image {
-        if is_dangerous_url(&img.src) {
-            errs.push(
-                Diagnostic::error(
-                    &display,
-                    line("image"),
-                    1,
-                    format!("`image.src` `{}` uses a forbidden URL scheme", img.src),
-                )
-                .with_hint("use a file name, a /path or an https:// URL"),
-            );
-        }
+    if let Some(img) = &image
+        && is_dangerous_url(&img.src)
+    {
+        errs.push(
+            Diagnostic::error(
+                &display,
+                line("image"),
+                1,
+                format!("`image.src` `{}` uses a forbidden URL scheme", img.src),
+            )
+            .with_hint("use a file name, a /path or an https:// URL"),
+        );
     }
 
     let corrections = raw
@@ -843,20 +839,18 @@ pub fn parse_document(
         })
         .collect::<Vec<_>>();
     for r in &related {
-        if let RawRelated::External { url, .. } = &r.item {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                errs.push(
-                    Diagnostic::error(
-                        &display,
-                        r.line,
-                        1,
-                        format!("related link `{url}` is not an absolute http(s) URL"),
-                    )
-                    .with_hint(
-                        "outside links need https://…; articles of this site are named by slug",
-                    ),
-                );
-            }
+        if let RawRelated::External { url, .. } = &r.item
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            errs.push(
+                Diagnostic::error(
+                    &display,
+                    r.line,
+                    1,
+                    format!("related link `{url}` is not an absolute http(s) URL"),
+                )
+                .with_hint("outside links need https://…; articles of this site are named by slug"),
+            );
         }
     }
 

@@ -116,10 +116,9 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<()> {
     if let Some(home) = std::env::var_os("HOME")
         .map(PathBuf::from)
         .and_then(|h| fs::canonicalize(h).ok())
+        && home == out_c
     {
-        if home == out_c {
-            return refuse("it is your home folder");
-        }
+        return refuse("it is your home folder");
     }
     if out_c.is_dir()
         && !force
@@ -269,11 +268,11 @@ impl Output {
 impl Sink for Output {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.target(rel)?;
-        if let Some(prev) = self.previous_same(rel, bytes.len() as u64, || Some(bytes.to_vec())) {
-            if fs::hard_link(&prev, &path).is_ok() {
-                self.unchanged.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
-            }
+        if let Some(prev) = self.previous_same(rel, bytes.len() as u64, || Some(bytes.to_vec()))
+            && fs::hard_link(&prev, &path).is_ok()
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
         }
         fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         self.written.fetch_add(1, Ordering::Relaxed);

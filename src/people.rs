@@ -146,27 +146,27 @@ impl People {
                 .map(|n| name_key(n))
                 .collect();
             for k in keys {
-                if let Some(&other) = people.by_key.get(&k) {
-                    if other != idx {
-                        let line = text
-                            .lines()
-                            .position(|l| l.contains(&person.name))
-                            .map(|i| i + 1)
-                            .unwrap_or(0);
-                        diags.push(
-                            Diagnostic::warning(
-                                &display,
-                                line,
-                                1,
-                                format!(
-                                    "`{}` and `{}` share the spelling key `{k}`",
-                                    people.list[other].name, person.name
-                                ),
-                            )
-                            .with_hint("give one of them a distinct alias"),
-                        );
-                        continue;
-                    }
+                if let Some(&other) = people.by_key.get(&k)
+                    && other != idx
+                {
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains(&person.name))
+                        .map(|i| i + 1)
+                        .unwrap_or(0);
+                    diags.push(
+                        Diagnostic::warning(
+                            &display,
+                            line,
+                            1,
+                            format!(
+                                "`{}` and `{}` share the spelling key `{k}`",
+                                people.list[other].name, person.name
+                            ),
+                        )
+                        .with_hint("give one of them a distinct alias"),
+                    );
+                    continue;
                 }
                 people.by_key.insert(k, idx);
             }

@@ -223,16 +223,17 @@ impl Lookup {
         // A content path, relative to content/ or to the referring file's folder.
         if r.ends_with(".md") || r.contains('/') {
             let base = Path::new(from).parent().unwrap_or(Path::new(""));
-            for candidate in [normalize(&base.join(r)), normalize(Path::new(r))] {
-                if let Some(c) = candidate {
-                    for key in [
-                        c.clone(),
-                        format!("{c}/index.md"),
-                        format!("{}/index.md", c.trim_end_matches(".md")),
-                    ] {
-                        if let Some(&i) = self.by_path.get(&key) {
-                            return Ok(i);
-                        }
+            for c in [normalize(&base.join(r)), normalize(Path::new(r))]
+                .into_iter()
+                .flatten()
+            {
+                for key in [
+                    c.clone(),
+                    format!("{c}/index.md"),
+                    format!("{}/index.md", c.trim_end_matches(".md")),
+                ] {
+                    if let Some(&i) = self.by_path.get(&key) {
+                        return Ok(i);
                     }
                 }
             }
@@ -572,14 +573,14 @@ pub fn build(
             let orig = &articles[o].doc.meta;
             let me = &articles[i].doc.meta;
             let mine = me.updated.unwrap_or(me.date);
-            if let Some(u) = orig.updated {
-                if u > mine {
-                    diags.push(
+            if let Some(u) = orig.updated
+                && u > mine
+            {
+                diags.push(
                         Diagnostic::warning(articles[i].doc.display_path(), articles[i].doc.line_of("translation_of"), 1, format!("the original {} was updated on {} after this translation; it may be stale", articles[o].doc.display_path().display(), u.civil_date()))
                             .with_hint("bring the translation up to date and set its `updated:`"),
                     );
-                    articles[i].stale = true;
-                }
+                articles[i].stale = true;
             }
         }
     }

@@ -201,10 +201,9 @@ fn read_dir_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
                 .file_name()
                 .to_str()
                 .is_some_and(crate::content::is_ignored_name)
+            && let Ok(rel) = entry.path().strip_prefix(dir)
         {
-            if let Ok(rel) = entry.path().strip_prefix(dir) {
-                out.push((rel.to_path_buf(), entry.path().to_path_buf()));
-            }
+            out.push((rel.to_path_buf(), entry.path().to_path_buf()));
         }
     }
     Ok(out)
@@ -250,13 +249,13 @@ impl Theme {
                             bytes: Some(f.contents()),
                         },
                     );
-                } else if let Ok(rest) = path.strip_prefix("i18n") {
-                    if let Some(lang) = rest.file_stem().and_then(|s| s.to_str()) {
-                        i18n.insert(
-                            lang.to_string(),
-                            (display, String::from_utf8_lossy(f.contents()).into_owned()),
-                        );
-                    }
+                } else if let Ok(rest) = path.strip_prefix("i18n")
+                    && let Some(lang) = rest.file_stem().and_then(|s| s.to_str())
+                {
+                    i18n.insert(
+                        lang.to_string(),
+                        (display, String::from_utf8_lossy(f.contents()).into_owned()),
+                    );
                 }
             }
         } else {

@@ -67,7 +67,11 @@ impl Fixture {
     /// Runs `gen build` and panics with its stderr when it fails.
     pub fn build_ok(&self) -> Output {
         let out = self.run(&["build"]);
-        assert!(out.status.success(), "gen build failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "gen build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         out
     }
 
@@ -96,13 +100,21 @@ pub fn article(front_matter: &str, body: &str) -> String {
 /// Text of the first element matching a CSS selector.
 pub fn text_of(doc: &scraper::Html, selector: &str) -> Option<String> {
     let s = scraper::Selector::parse(selector).expect("selector");
-    doc.select(&s).next().map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+    doc.select(&s).next().map(|e| {
+        e.text()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// Attribute of every element matching a CSS selector.
 pub fn attrs(doc: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
     let s = scraper::Selector::parse(selector).expect("selector");
-    doc.select(&s).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+    doc.select(&s)
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
 }
 
 /// Every file under a folder with its bytes, for "nothing changed" checks.
@@ -114,7 +126,10 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.unwrap();
         if e.file_type().is_file() {
-            out.push((e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()));
+            out.push((
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            ));
         }
     }
     out

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need (Debian packages, the Nu HTML
+# Checker), then runs every test, including those behind the `external` feature (Chromium,
+# nginx, Java). A plain `cargo test` runs everything that needs nothing outside cargo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
+
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v java >/dev/null || need+=(default-jre-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# The Nu HTML Checker, from npm; its install script would download a Java runtime, so skip it.
+VNU_DIR=.cache/vnu
+if [ ! -f "$VNU_DIR/node_modules/vnu-jar/build/dist/vnu.jar" ]; then
+  mkdir -p "$VNU_DIR"
+  (cd "$VNU_DIR" && npm install --silent --no-audit --no-fund --ignore-scripts vnu-jar >/dev/null)
+fi
+export VNU_JAR="$PWD/$VNU_DIR/node_modules/vnu-jar/build/dist/vnu.jar"
+
+cargo build --release --quiet
+# Every page of the example site must pass the HTML checker.
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+./target/release/gen build --quiet --output "$out/site"
+if [ -x scripts/vnu.sh ]; then scripts/vnu.sh "$out/site"; fi
+
+cargo test --features external

@@ -1,0 +1,384 @@
+//! Bad input: every case exits non-zero, names file:line:col, says what to do, and leaves the
+//! previous output folder byte for byte as it was.
+mod common;
+use common::*;
+
+const GOOD: &str = "---\ntitle: Good\ndate: 2021-12-08\n---\nFine.\n";
+
+/// Builds a good site, plants `bad` at `path`, builds again, and checks the failure.
+fn fails_with(path: &str, bad: &[u8], expect_location: &str, expect_words: &str) -> String {
+    let f = Fixture::new(&[("content/en/good.md", GOOD)]);
+    f.build_ok();
+    let before = snapshot(&f.public());
+    assert!(!before.is_empty());
+    let p = f.root().join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bad).unwrap();
+    let out = f.run(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "exit code; stderr:\n{stderr}");
+    assert!(
+        stderr.contains(expect_location),
+        "expected `{expect_location}` in:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(expect_words),
+        "expected `{expect_words}` in:\n{stderr}"
+    );
+    assert!(stderr.contains("help:"), "a hint on what to do:\n{stderr}");
+    assert_eq!(snapshot(&f.public()), before, "output folder changed");
+    let leftovers: Vec<_> = std::fs::read_dir(f.root())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".gen-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
+    stderr
+}
+
+#[test]
+fn unterminated_front_matter() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\n",
+        "content/en/bad.md:1:1",
+        "not closed",
+    );
+}
+
+#[test]
+fn invalid_yaml_points_at_the_file_line() {
+    fails_with(
+        "content/en/bad.md",
+        b"\n\n---\ntitle: x\ndate: [2021\n---\n",
+        "content/en/bad.md:5:7",
+        "invalid front matter",
+    );
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: \"unclosed\ndate: 2021-01-01\n---\n",
+        "content/en/bad.md:",
+        "invalid front matter",
+    );
+}
+
+#[test]
+fn wrong_type() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\nauthors: 5\n---\n",
+        "content/en/bad.md:4:10",
+        "authors",
+    );
+}
+
+#[test]
+fn unknown_key_with_hint() {
+    let e = fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\ntranslater: [A]\n---\n",
+        "content/en/bad.md:4:1",
+        "unknown key `translater`",
+    );
+    assert!(e.contains("did you mean `translators`?"), "{e}");
+}
+
+#[test]
+fn missing_title_and_date() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ndate: 2021-01-01\n---\n",
+        "content/en/bad.md:",
+        "missing `title`",
+    );
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\n---\n",
+        "content/en/bad.md:",
+        "missing `date`",
+    );
+}
+
+#[test]
+fn invalid_date() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2024-13-45\n---\n",
+        "content/en/bad.md:3:7",
+        "invalid `date`",
+    );
+}
+
+#[test]
+fn translation_without_source_or_translator() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\ntranslators: [T]\n---\n",
+        "content/en/bad.md:4:1",
+        "must credit its source",
+    );
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\nsource:\n  name: Outlet\n  url: https://outlet.example/a\n  lang: ru\n---\n",
+        "content/en/bad.md:4:1",
+        "translator",
+    );
+}
+
+#[test]
+fn dangerous_slugs() {
+    for slug in [
+        "../../../tmp/pwn",
+        "a/b",
+        "'a\\b'",
+        "\"a\\0b\"",
+        "..",
+        "\"C:evil\"",
+    ] {
+        let text = format!("---\ntitle: x\ndate: 2021-01-01\nslug: {slug}\n---\n");
+        fails_with(
+            "content/en/bad.md",
+            text.as_bytes(),
+            "content/en/bad.md:4:",
+            "invalid `slug`",
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: caf\xe9\ndate: 2021-01-01\n---\n",
+        "content/en/bad.md:2:",
+        "not valid UTF-8",
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    fails_with(
+        "templates/article.html",
+        b"<html>\n<body>\n{% if %}\n</body>\n",
+        "templates/article.html:3:",
+        "template error",
+    );
+}
+
+#[test]
+fn template_runtime_error_names_the_page() {
+    let e = fails_with(
+        "templates/article.html",
+        b"<!DOCTYPE html>\n<title>x</title>\n{{ article.nope.deeper }}\n",
+        "templates/article.html:3:",
+        "while rendering /2021/12/08/good/",
+    );
+    assert!(e.contains("template error"), "{e}");
+}
+
+#[test]
+fn language_not_declared() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\nlang: fr\n---\n",
+        "content/en/bad.md:4:7",
+        "not declared in site.toml",
+    );
+}
+
+#[test]
+fn image_without_alt() {
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\nimage:\n  src: a.jpg\n---\n",
+        "content/en/bad.md:4:",
+        "no `alt`",
+    );
+}
+
+#[test]
+fn two_articles_one_url_names_both() {
+    let e = fails_with(
+        "content/en/other.md",
+        b"---\ntitle: x\ndate: 2021-12-08\nslug: good\n---\n",
+        "content/en/other.md:4:",
+        "content/en/good.md",
+    );
+    assert!(e.contains("/2021/12/08/good/"), "{e}");
+}
+
+#[test]
+fn several_errors_reported_together_sorted() {
+    let f = Fixture::new(&[
+        ("content/en/a.md", "---\ntitle: x\n---\n"),
+        ("content/en/b.md", "---\ndate: 2021-01-01\n---\n"),
+        ("content/en/c.md", "---\ntitle: x\ndate: nope\n---\n"),
+    ]);
+    let out = f.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    let a = e.find("content/en/a.md").expect("a");
+    let b = e.find("content/en/b.md").expect("b");
+    let c = e.find("content/en/c.md").expect("c");
+    assert!(a < b && b < c, "{e}");
+    assert!(e.contains("3 errors"), "{e}");
+}
+
+#[test]
+fn dangerous_output_folders_refused_nothing_deleted() {
+    let f = Fixture::new(&[("content/en/good.md", GOOD)]);
+    let before = snapshot(f.root());
+    let root = f.root().to_string_lossy().to_string();
+    let dotdot = format!("{root}/..");
+    let content = format!("{root}/content");
+    for out in [
+        ".",
+        "..",
+        root.as_str(),
+        "/",
+        dotdot.as_str(),
+        content.as_str(),
+    ] {
+        let o = f.run(&["build", "--output", out]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "--output {out}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("refusing"),
+            "{out}"
+        );
+    }
+    assert_eq!(snapshot(f.root()), before);
+}
+
+#[test]
+fn foreign_non_empty_output_needs_force() {
+    let f = Fixture::new(&[
+        ("content/en/good.md", GOOD),
+        ("public/precious.txt", "keep me"),
+    ]);
+    let o = f.run(&["build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(f.read("precious.txt"), "keep me");
+    assert!(f.run(&["build", "--force"]).status.success());
+}
+
+#[test]
+fn hostile_title_is_escaped() {
+    let f = Fixture::new(&[(
+        "content/en/x.md",
+        "---\ntitle: '</script><img src=x onerror=alert(1)>'\ndate: 2021-12-08\n---\nBody <script>alert(2)</script> [a](javascript:alert(3))\n",
+    )]);
+    f.build_ok();
+    let doc = f.html("2021/12/08/x/index.html");
+    let imgs = scraper::Selector::parse("img[onerror]").unwrap();
+    assert_eq!(doc.select(&imgs).count(), 0);
+    let scripts = scraper::Selector::parse("script").unwrap();
+    assert!(
+        doc.select(&scripts)
+            .all(|s| !s.inner_html().contains("alert")),
+        "no live script from content"
+    );
+    assert_eq!(
+        text_of(&doc, "h1").as_deref(),
+        Some("</script><img src=x onerror=alert(1)>")
+    );
+    assert!(
+        attrs(&doc, "a", "href")
+            .iter()
+            .all(|h| !h.starts_with("javascript:"))
+    );
+}
+
+#[test]
+fn editor_droppings_and_hidden_files_ignored() {
+    let f = Fixture::new(&[
+        ("content/en/good.md", GOOD),
+        ("content/en/.#good.md", "garbage"),
+        ("content/en/good.md~", "garbage"),
+        ("content/en/.good.md.swp", "garbage"),
+        ("content/en/4913", "garbage"),
+        ("content/.DS_Store", "garbage"),
+    ]);
+    f.build_ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_an_error_not_a_hang() {
+    let f = Fixture::new(&[("content/en/good.md", GOOD)]);
+    std::os::unix::fs::symlink(f.root().join("content"), f.root().join("content/en/loop")).unwrap();
+    let o = f.run(&["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("filesystem loop"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn unknown_site_toml_key_hint() {
+    let f = Fixture::new(&[
+        (
+            "site.toml",
+            "title = 'x'\nbase_url = 'https://x.example/'\nminfy = true\n",
+        ),
+        ("content/en/good.md", GOOD),
+    ]);
+    let o = f.run(&["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("site.toml:3:1") && e.contains("did you mean `minify`?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn yaml_bombs_fail_fast() {
+    let mut laughs = String::from(
+        "---\ntitle: x\ndate: 2021-01-01\nextra:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+        let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+        laughs.push_str(&format!("  {name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+    }
+    laughs.push_str("---\n");
+    fails_with(
+        "content/en/bad.md",
+        laughs.as_bytes(),
+        "content/en/bad.md:",
+        "invalid front matter",
+    );
+    let deep = format!(
+        "---\ntitle: x\ndate: 2021-01-01\nextra:\n  k: {}{}\n---\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    fails_with(
+        "content/en/bad.md",
+        deep.as_bytes(),
+        "content/en/bad.md:",
+        "invalid front matter",
+    );
+}
+
+#[test]
+fn bom_and_crlf_accepted() {
+    let f = Fixture::new(&[(
+        "content/en/crlf.md",
+        "\u{feff}---\r\ntitle: Windows\r\ndate: 2021-12-08\r\n---\r\nBody line.\r\n",
+    )]);
+    f.build_ok();
+    assert_eq!(
+        text_of(&f.html("2021/12/08/crlf/index.html"), "h1").as_deref(),
+        Some("Windows")
+    );
+}
