@@ -20,8 +20,8 @@ const EXAMPLES: &str = "Examples:
   gen new article en/my-story --author \"Jane Doe\" --edit
   gen completions bash > /etc/bash_completion.d/gen
 
-Exit status: 0 success (warnings allowed), 1 errors in content or templates,
-2 bad usage (unknown flag, site.toml error, refused folder).
+Exit status: 0 success (warnings allowed), 1 errors in content, site.toml or
+templates, 2 bad usage (unknown flag, refused folder, no site.toml here).
 Colours only on a terminal; NO_COLOR turns them off, CLICOLOR_FORCE on.";
 
 const BUILD_EXAMPLES: &str = "Examples:
@@ -244,20 +244,11 @@ fn fail(e: &Error) -> ExitCode {
     exit_code(e)
 }
 
-/// 2 for usage: refused requests and mistakes in site.toml (the settings, not the content);
-/// 1 for everything else.
+/// 2 for usage: bad flags (clap), refused folders, no site here; 1 for errors in the site's
+/// files, site.toml included.
 fn exit_code(e: &Error) -> ExitCode {
     match e {
         Error::Usage(_) => ExitCode::from(2),
-        Error::Content(list)
-            if !list.is_empty()
-                && list
-                    .iter()
-                    .filter(|d| d.severity == crate::diagnostics::Severity::Error)
-                    .all(|d| d.path == std::path::Path::new("site.toml")) =>
-        {
-            ExitCode::from(2)
-        }
         _ => ExitCode::from(1),
     }
 }

@@ -111,7 +111,8 @@ fn finds_planted_broken_link_missing_anchor_and_missing_image() {
         }
     }
     assert!(
-        list.iter().all(|d| d["path"] != "content/en/other/index.md"),
+        list.iter()
+            .all(|d| d["path"] != "content/en/other/index.md"),
         "{list:#?}"
     );
     // A near miss gets a hint.

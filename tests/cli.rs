@@ -133,7 +133,12 @@ fn new_site_builds_at_once_and_shows_the_sample_article() {
 fn new_site_with_theme_copy_builds_from_the_copy() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("s");
-    assert_ok(&run(&["new", "site", site.to_str().unwrap(), "--theme-copy"]));
+    assert_ok(&run(&[
+        "new",
+        "site",
+        site.to_str().unwrap(),
+        "--theme-copy",
+    ]));
     let base = site.join("themes/default/templates/base.html");
     assert!(base.is_file());
     assert!(site.join("themes/default/i18n/en.toml").is_file());
@@ -215,8 +220,14 @@ fn new_article_writes_front_matter_that_builds() {
     );
 
     assert_ok(&run_in(&site, &["build"]));
-    let page = parse(&find_file(&site.join("public"), "leaders-a-call-1/index.html"));
-    assert_eq!(text_of(&page, "h1").as_deref(), Some("Leaders: a \"call\" #1"));
+    let page = parse(&find_file(
+        &site.join("public"),
+        "leaders-a-call-1/index.html",
+    ));
+    assert_eq!(
+        text_of(&page, "h1").as_deref(),
+        Some("Leaders: a \"call\" #1")
+    );
 
     // Never overwrites.
     let before = std::fs::read(&path).unwrap();
@@ -254,7 +265,12 @@ fn new_translation_has_placeholders_that_build_and_that_check_refuses() {
     let fm = front_matter(&path);
     assert_eq!(fm["translators"][0].as_str(), Some("Sam Taylor"));
     assert!(fm["source"]["name"].as_str().unwrap().contains("TODO"));
-    assert!(fm["source"]["url"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        fm["source"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
     assert_eq!(fm["title"].as_str(), Some("Border talks"));
 
     // It builds, so a draft can be previewed…
@@ -302,11 +318,7 @@ fn new_article_opens_the_editor() {
         "#!/bin/sh\nprintf 'Written in the editor.\\n' >> \"$1\"\n",
     )
     .unwrap();
-    std::fs::set_permissions(
-        &editor,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let o = gen_cmd()
         .args(["new", "article", "en/edited", "--edit", "--root"])
         .arg(&site)
@@ -339,7 +351,10 @@ fn unchanged_content_rewrites_no_file_and_clean_rewrites_all() {
     let f = Fixture::new(&[
         (
             "content/en/a.md",
-            &article("title: A\ndate: 2021-12-08T10:00:00+03:00\ntags: [x]", "Body."),
+            &article(
+                "title: A\ndate: 2021-12-08T10:00:00+03:00\ntags: [x]",
+                "Body.",
+            ),
         ),
         (
             "content/en/b.md",
@@ -354,11 +369,7 @@ fn unchanged_content_rewrites_no_file_and_clean_rewrites_all() {
 
     let o = f.build_ok();
     assert_eq!(stamps(&f.public()), first, "no file was rewritten");
-    assert!(
-        stdout(&o).contains(" 0 files written"),
-        "{}",
-        stdout(&o)
-    );
+    assert!(stdout(&o).contains(" 0 files written"), "{}", stdout(&o));
 
     // A change rewrites what shows it, and nothing else.
     f.write(
@@ -445,7 +456,12 @@ fn no_color_means_no_escape_sequences() {
         .unwrap();
     assert!(esc(&forced), "{}", stderr(&forced));
     // …and NO_COLOR wins over it.
-    for args in [&["build"][..], &["check"], &["nonsense"], &["build", "--help"]] {
+    for args in [
+        &["build"][..],
+        &["check"],
+        &["nonsense"],
+        &["build", "--help"],
+    ] {
         let o = Command::new(env!("CARGO_BIN_EXE_gen"))
             .args(args)
             .arg("--root")
@@ -479,28 +495,43 @@ fn exit_codes() {
         &article("title: A\ndate: 2021-01-01", "Body."),
     )]);
     assert_eq!(good.run(&["build"]).status.code(), Some(0));
-    assert_eq!(good.run(&["check"]).status.code().map(|c| c <= 1), Some(true));
+    assert_eq!(
+        good.run(&["check"]).status.code().map(|c| c <= 1),
+        Some(true)
+    );
     // Content error: 1, with file:line.
     let o = broken_site().run(&["build"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("content/en/bad.md:2:"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("content/en/bad.md:2:"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(broken_site().run(&["check"]).status.code(), Some(1));
     // Usage errors: 2.
-    assert_eq!(good.run(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(
+        good.run(&["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
     assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(run(&["-q", "-v", "build"]).status.code(), Some(2));
+    // A mistake in site.toml is an error in the site's files: 1, at its line.
     let typo = Fixture::new(&[(
         "site.toml",
         "title = \"T\"\nbase_url = \"https://e.org/\"\nminfy = true\n",
     )]);
     let o = typo.run(&["build"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("site.toml:3:"), "{}", stderr(&o));
     assert!(stderr(&o).contains("minify"), "{}", stderr(&o));
     // A folder gen did not write is refused as output: 2, and left alone.
     std::fs::create_dir_all(good.root().join("mine")).unwrap();
     std::fs::write(good.root().join("mine/keep.txt"), "x").unwrap();
-    let o = good.run(&["build", "--output", good.root().join("mine").to_str().unwrap()]);
+    let o = good.run(&[
+        "build",
+        "--output",
+        good.root().join("mine").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_to_string(good.root().join("mine/keep.txt")).unwrap(),
@@ -520,7 +551,12 @@ fn a_closed_pipe_is_not_a_crash() {
         &article("title: A\ndate: 2021-01-01", "Body."),
     )]);
     // `gen build | head -c0`: the reader is gone before gen writes its summary.
-    for args in [&["build"][..], &["completions", "bash"], &["--help"], &["check"]] {
+    for args in [
+        &["build"][..],
+        &["completions", "bash"],
+        &["--help"],
+        &["check"],
+    ] {
         let mut child = gen_cmd()
             .args(args)
             .arg("--root")
@@ -531,11 +567,7 @@ fn a_closed_pipe_is_not_a_crash() {
             .unwrap();
         drop(child.stdout.take());
         let o = child.wait_with_output().unwrap();
-        assert!(
-            !stderr(&o).contains("panicked"),
-            "{args:?}: {}",
-            stderr(&o)
-        );
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
         assert!(o.status.code().is_some_and(|c| c <= 1), "{args:?}: {o:?}");
     }
 }
