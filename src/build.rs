@@ -150,10 +150,7 @@ pub fn render_site(
                 (None, None, Some(b)) => std::borrow::Cow::Borrowed(b),
                 (None, None, None) => continue,
             };
-            sink.write(&rel, &bytes)?;
-            if let Some(fp) = &plan.fingerprinted {
-                sink.write(fp, &bytes)?;
-            }
+            sink.write(plan.fingerprinted.as_deref().unwrap_or(&rel), &bytes)?;
             continue;
         }
         match (&f.disk, f.bytes) {

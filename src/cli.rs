@@ -347,6 +347,11 @@ fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
 
 /// `public` rather than `/home/me/site/public` when it is below the current folder.
 fn short_path(p: &std::path::Path) -> String {
+    let p: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let p = p.as_path();
     std::env::current_dir()
         .ok()
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))

@@ -495,12 +495,13 @@ fn register_filters(tera: &mut Tera, config: &Config, strings: Arc<Strings>) {
 /// How static files reach the output: the name each is written under and the URL templates
 /// link to, made by [`Assets::plan`] once per build.
 ///
-/// With `fingerprint = true`, CSS and JS files are also written under a name carrying the first
-/// eight hex digits of their SHA-256 (`css/style.3f2a9c1b.css`), so hosts can serve them with a
-/// year-long cache lifetime: a changed file gets a new name. The plain name is written too, so a
-/// custom template that still links `css/style.css` keeps working. CSS is rewritten before it
-/// is hashed: `url(/fonts/x.woff2)` gets the site's base path (sub-path deploys), and a relative
-/// reference to another fingerprinted file (`@import "print.css"`) its fingerprinted name.
+/// With `fingerprint = true`, CSS and JS files are written only under a name carrying the first
+/// eight hex digits of their SHA-256 (`css/style.3f2a9c1b.css`), so a host can serve every
+/// `.css` and `.js` file with a year-long cache lifetime: a changed file gets a new name. (A
+/// template that links the plain name instead of using `asset()` is caught by `gen check`.)
+/// CSS is rewritten before it is hashed: `url(/fonts/x.woff2)` gets the site's base path
+/// (sub-path deploys), and a relative reference to another fingerprinted file
+/// (`@import "print.css"`) its fingerprinted name.
 #[derive(Debug, Clone, Default)]
 pub struct Assets {
     base_path: String,

@@ -571,3 +571,70 @@ fn a_closed_pipe_is_not_a_crash() {
         assert!(o.status.code().is_some_and(|c| c <= 1), "{args:?}: {o:?}");
     }
 }
+
+#[test]
+fn sub_path_build_with_fingerprinted_assets() {
+    let f = Fixture::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://e.org/\"\nfingerprint = true\nminify = false\n",
+        ),
+        (
+            "content/en/a.md",
+            &article(
+                "title: A\ndate: 2021-12-08T10:00:00+03:00\ntags: [x]",
+                "See [B](b.md).",
+            ),
+        ),
+        (
+            "content/en/b.md",
+            &article("title: B\ndate: 2021-12-09T10:00:00+03:00", "Body."),
+        ),
+    ]);
+    let o = f.run(&["build", "--base-url", "https://e.org/news/"]);
+    assert_ok(&o);
+    let doc = f.html("2021/12/08/a/index.html");
+    let css = attrs(&doc, "link[rel=stylesheet]", "href");
+    assert_eq!(css.len(), 1);
+    let name = css[0]
+        .strip_prefix("/news/css/style.")
+        .and_then(|r| r.strip_suffix(".css"))
+        .unwrap_or_else(|| panic!("{}", css[0]));
+    assert!(
+        name.len() == 8 && name.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{name}"
+    );
+    let served = f.public().join(&css[0]["/news/".len()..]);
+    assert!(served.is_file(), "{}", served.display());
+    assert!(
+        !f.public().join("css/style.css").exists(),
+        "only the fingerprinted name is written, so every .css may be cached for good"
+    );
+    // Every root-relative URL of every page stays under /news/, every absolute one too.
+    for e in walkdir::WalkDir::new(f.public())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.path().extension().is_some_and(|x| x == "html") {
+            let doc = parse(e.path());
+            for (sel, attr) in [
+                ("a", "href"),
+                ("link", "href"),
+                ("img", "src"),
+                ("script", "src"),
+            ] {
+                for url in attrs(&doc, &format!("{sel}[{attr}]"), attr) {
+                    if url.starts_with('/') {
+                        assert!(url.starts_with("/news/"), "{url} in {}", e.path().display());
+                    } else if url.starts_with("https://e.org") {
+                        assert!(url.starts_with("https://e.org/news/"), "{url}");
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        ["https://e.org/news/2021/12/08/a/"]
+    );
+}
