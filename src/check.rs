@@ -388,6 +388,27 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
             .cloned()
             .unwrap_or_else(|| PathBuf::from("templates").join(name))
     };
+    // Lead images come from front matter, and show on the article, in cards and in share
+    // metadata: a missing one is reported at the `image:` key of its article.
+    let mut image_owner: HashMap<String, (PathBuf, usize, String)> = HashMap::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        let (Some(img), Some(written)) = (
+            crate::render::article_view(site, i).image,
+            a.doc.meta.image.as_ref(),
+        ) else {
+            continue;
+        };
+        let dir = format!("{base_path}{}", a.rel);
+        if let Target::Site { path, .. } = resolve(&img.src, &dir, &config.base_url, base_path) {
+            image_owner.entry(path).or_insert_with(|| {
+                (
+                    a.doc.display_path(),
+                    a.doc.line_of("image"),
+                    written.src.clone(),
+                )
+            });
+        }
+    }
     let mut links = 0;
     for (rel, facts) in &pages {
         let dir = match &facts.base {
@@ -401,14 +422,10 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
         // Body links of an article, by what they point to, with their Markdown lines in order.
         let article = article_of.get(rel.as_str()).map(|&i| &site.articles[i]);
         let mut body: HashMap<String, VecDeque<usize>> = HashMap::new();
-        let mut lead_image: Option<String> = None;
         if let Some(a) = article {
             for l in &a.rendered.links {
                 body.entry(decoded(&l.dest)).or_default().push_back(l.line);
             }
-            lead_image = crate::render::article_view(site, article_of[rel.as_str()])
-                .image
-                .map(|i| decoded(&i.src));
         }
         let template = match article {
             Some(_) => "article.html",
@@ -416,30 +433,34 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
         };
         for r in &facts.refs {
             let key = decoded(&r.url);
+            let target = resolve(&r.url, &dir, &config.base_url, base_path);
+            let owner = match &target {
+                Target::Site { path, .. } if r.image => image_owner.get(path),
+                _ => None,
+            };
             let origin = match (article, body.get_mut(&key).and_then(VecDeque::pop_front)) {
                 (Some(a), Some(line)) => Origin {
                     path: a.doc.display_path(),
                     line,
                     page: None,
                 },
-                (Some(a), None) if r.image && lead_image.as_deref() == Some(key.as_str()) => {
-                    Origin {
-                        path: a.doc.display_path(),
-                        line: a.doc.line_of("image"),
+                _ => match owner {
+                    Some((path, line, _)) => Origin {
+                        path: path.clone(),
+                        line: *line,
                         page: None,
-                    }
-                }
-                _ => Origin {
-                    path: template_path(template),
-                    line: 0,
-                    page: Some(url_here.clone()),
+                    },
+                    None => Origin {
+                        path: template_path(template),
+                        line: 0,
+                        page: Some(url_here.clone()),
+                    },
                 },
             };
             let on_page = |msg: String| match &origin.page {
                 Some(p) => format!("{msg} ({} on {p})", r.what),
                 None => msg,
             };
-            let target = resolve(&r.url, &dir, &config.base_url, base_path);
             if !matches!(target, Target::Outside) {
                 links += 1;
             }
@@ -489,6 +510,22 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
                         continue;
                     }
                     let Some(file) = served_file(&path, &files) else {
+                        if let Some((_, _, src)) = owner {
+                            diags.push(
+                                Diagnostic::error(
+                                    &origin.path,
+                                    origin.line,
+                                    0,
+                                    format!(
+                                        "missing image `{src}` (the lead image): nothing is built at {base_path}{path}"
+                                    ),
+                                )
+                                .with_hint(
+                                    "put the file beside index.md in the article's folder, or give a /path under static/",
+                                ),
+                            );
+                            continue;
+                        }
                         let (what, hint) = match (r.image, origin.page.is_some()) {
                             (true, false) => (
                                 "missing image",

@@ -65,6 +65,7 @@ Back to [the first part](#the-first-part), and [a missing one](#the-second-part)
 const OTHER: &str = "---
 title: Other
 date: 2021-12-07T10:00:00+03:00
+image: { src: lead-photo.jpg, alt: The dam at dawn }
 ---
 ## The evidence
 
@@ -110,10 +111,20 @@ fn finds_planted_broken_link_missing_anchor_and_missing_image() {
             assert!(at(&list, file, line, "").is_empty(), "{fine}: {list:#?}");
         }
     }
+    // The lead image named in front matter is missing: reported at its key, once, whether the
+    // article page, a card or share metadata shows it.
+    let lead: Vec<&serde_json::Value> = list
+        .iter()
+        .filter(|d| d["path"] == "content/en/other/index.md")
+        .collect();
+    assert_eq!(lead.len(), 1, "{list:#?}");
+    assert_eq!(lead[0]["line"], line_of(OTHER, "image:"));
     assert!(
-        list.iter()
-            .all(|d| d["path"] != "content/en/other/index.md"),
-        "{list:#?}"
+        lead[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing image `lead-photo.jpg`"),
+        "{lead:#?}"
     );
     // A near miss gets a hint.
     let anchor = at(
