@@ -427,6 +427,9 @@ source:
   url: https://courier.example.net/2026/city-budget-transport
   lang: ru
   published: {published}
+# When the original is on this site too (content/ru/…), name it: the versions link each
+# other and share hreflang alternates.
+# translation_of: ru/city-transport-budget.md
 # Topics; each gets a page and feeds.
 tags: [transport, city budget]
 # The running story this belongs to: "Read more about …".
