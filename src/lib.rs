@@ -7,6 +7,7 @@
 //! [`build`] runs them in order. See ARCHITECTURE.md.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -19,6 +20,7 @@ pub mod output;
 pub mod people;
 pub mod related;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod sitemap;
 pub mod slug;
