@@ -138,27 +138,115 @@ pub fn render_site(
     let transform = html_transform(&site.config);
     let pages = crate::render::render_pages(site, theme, sink, &transform)?;
     timer.lap("render");
-    for f in &theme.static_files {
-        let rel = f.rel.to_string_lossy().replace('\\', "/");
-        match (&f.disk, f.bytes) {
-            (Some(p), _) => sink.copy(&rel, p)?,
-            (None, Some(b)) => sink.write(&rel, b)?,
-            _ => {}
+    crate::feeds::write_all(site, sink)?;
+    crate::sitemap::write_all(
+        site,
+        sink,
+        crate::sitemap::build_time(),
+        crate::sitemap::Limits::default(),
+    )?;
+    timer.lap("feeds+sitemaps");
+    for (rel, src) in static_outputs(theme) {
+        match src {
+            StaticSource::Disk(p) => sink.copy(&rel, p)?,
+            StaticSource::Bytes(b) => sink.write(&rel, b)?,
         }
     }
     timer.lap("static");
     Ok(pages)
 }
 
+/// Where a static file's output bytes come from.
+#[derive(Debug, Clone, Copy)]
+pub enum StaticSource<'a> {
+    /// A file on disk, copied as it is.
+    Disk(&'a Path),
+    /// Bytes in memory: embedded theme files, rewritten CSS.
+    Bytes(&'a [u8]),
+}
+
+/// Every static file of the theme and the site as [`render_site`] writes it: output path
+/// (fingerprinted when the theme asks) and source. Shared with the dev server.
+pub fn static_outputs(theme: &Theme) -> Vec<(String, StaticSource<'_>)> {
+    let mut out = Vec::with_capacity(theme.static_files.len());
+    for f in &theme.static_files {
+        let rel = f.rel.to_string_lossy().replace('\\', "/");
+        if let Some(plan) = theme.assets.planned(&rel) {
+            // Rewritten CSS and fingerprinted copies (see `theme::Assets`).
+            let src = match (&plan.bytes, &f.disk, f.bytes) {
+                (Some(b), _, _) => StaticSource::Bytes(b.as_slice()),
+                (None, Some(p), _) => StaticSource::Disk(p),
+                (None, None, Some(b)) => StaticSource::Bytes(b),
+                (None, None, None) => continue,
+            };
+            out.push((plan.fingerprinted.clone().unwrap_or(rel), src));
+            continue;
+        }
+        match (&f.disk, f.bytes) {
+            (Some(p), _) => out.push((rel, StaticSource::Disk(p))),
+            (None, Some(b)) => out.push((rel, StaticSource::Bytes(b))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Hears how a build goes, for the progress bar of `gen build`; the library itself never
+/// prints. Every method has a default that does nothing.
+pub trait Progress: Sync {
+    /// A stage begins (`loading`, `rendering`, `writing`).
+    fn stage(&self, _name: &'static str) {}
+    /// One more file went to the output.
+    fn file(&self) {}
+}
+
+/// No progress reporting.
+impl Progress for () {}
+
+/// A sink that tells a [`Progress`] about every file passing through to the real one.
+struct ProgressSink<'a> {
+    inner: &'a dyn Sink,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for ProgressSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.write(rel, bytes)?;
+        self.progress.file();
+        Ok(())
+    }
+    fn copy(&self, rel: &str, src: &Path) -> Result<()> {
+        self.inner.copy(rel, src)?;
+        self.progress.file();
+        Ok(())
+    }
+}
+
 /// `gen build`: everything, into a temporary folder swapped in at the end.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_with(opts, &())
+}
+
+/// [`build`], reporting progress as it goes.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let mut timer = Timer::start();
+    progress.stage("loading");
     let (site, warnings) = load_site(&opts.root, &opts.overrides, &mut timer)?;
     let theme = Theme::load(&site.config)?;
     timer.lap("theme");
     check_output_dir(&site.config.root, &site.config.output_dir, opts.force)?;
     let output = Output::begin(&site.config.output_dir, !opts.clean)?;
-    let pages = render_site(&site, &theme, &output, &mut timer)?;
+    progress.stage("rendering");
+    let pages = render_site(
+        &site,
+        &theme,
+        &ProgressSink {
+            inner: &output,
+            progress,
+        },
+        &mut timer,
+    )?;
+    progress.stage("writing");
     let stats = output.commit()?;
     timer.lap("write");
     let missing_strings = site

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::build::StaticSource;
 use crate::config::{Config, Overrides};
 use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
@@ -190,15 +191,16 @@ fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
 }
 
 /// The front matter with its *content* fields blanked: what other articles and the site's
-/// shape (URLs, order, lists, translations, taxonomies, related reading) depend on. Fields are
-/// structural unless listed here, so a key added to the front matter later is structural too.
+/// shape (URLs, order, lists, translations, taxonomies, related reading, modification dates
+/// in sitemaps) depend on. Fields are structural unless listed here, so a key added to the
+/// front matter later is structural too. (`corrections` is structural: its dates are the
+/// article's modification date.)
 fn structural_key(meta: &FrontMatter) -> String {
     let mut m = meta.clone();
     m.title = String::new();
     m.kicker = None;
     m.description = None;
     m.image = None;
-    m.corrections = Vec::new();
     m.extra = BTreeMap::new();
     format!("{m:?}")
 }
@@ -330,6 +332,8 @@ pub struct Engine {
     index: HashMap<String, usize>,
     bodies: HashMap<String, BodyMemo>,
     files: BTreeMap<String, FileRecord>,
+    /// The sitemap files of the last model build.
+    sitemaps: Vec<String>,
     /// Render every page next time (theme or configuration changed).
     force_all: bool,
 }
@@ -363,6 +367,7 @@ impl Engine {
             index: HashMap::new(),
             bodies: HashMap::new(),
             files: BTreeMap::new(),
+            sitemaps: Vec::new(),
             force_all: true,
         }
     }
@@ -424,7 +429,8 @@ impl Engine {
             self.theme = None;
             let theme = Theme::load(config).map_err(errors_of)?;
             self.theme = Some(theme);
-            if !had || ch.theme {
+            // With fingerprinting, pages name static files by their hash.
+            if !had || ch.theme || config.fingerprint {
                 self.force_all = true;
             }
         }
@@ -466,7 +472,7 @@ impl Engine {
             warnings.extend(self.rebuild_model(people_changed)?);
         }
         crate::diagnostics::sort(&mut warnings);
-        let mut plan = self.plan_output(ch)?;
+        let mut plan = self.plan_output(ch, !fast)?;
         plan.stats.fast = fast;
         plan.stats.parsed = parsed;
         plan.stats.warnings = warnings;
@@ -776,7 +782,7 @@ impl Engine {
     }
 
     /// Renders what changed and lists the files to write and remove.
-    fn plan_output(&mut self, ch: &Changes) -> Result<Plan, Failure> {
+    fn plan_output(&mut self, ch: &Changes, reshaped: bool) -> Result<Plan, Failure> {
         let site = self.site.as_ref().expect("model built");
         let theme = self.theme.as_ref().expect("theme loaded");
         let persons: Vec<u64> = site
@@ -816,23 +822,11 @@ impl Engine {
         let mut expected: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
         let mut selected: Vec<Job<'_>> = Vec::new();
         let mut collisions: Vec<Diagnostic> = Vec::new();
-        let mut claim = |rel: String, sig: u64, collisions: &mut Vec<Diagnostic>| -> bool {
-            if expected.insert(rel.clone(), sig).is_some() {
-                collisions.push(Diagnostic::error(
-                    rel.clone(),
-                    0,
-                    0,
-                    format!("two outputs would be written to /{rel}; rename one of the sources"),
-                ));
-                return false;
-            }
-            true
-        };
         for job in &jobs {
             let rel = job.output_rel(site);
             let sig = job.signature(site, &key);
             let changed = self.force_all || self.files.get(&rel).map(|f| f.sig) != Some(sig);
-            if claim(rel, sig, &mut collisions) && changed {
+            if claim(&mut expected, rel, sig, &mut collisions) && changed {
                 selected.push(*job);
             }
         }
@@ -842,25 +836,72 @@ impl Engine {
             for (rel, src) in crate::render::article_assets(site, i) {
                 let sig = hash_of(&(&src, stamp(&src)));
                 let forced = ch.files.contains(&src);
-                if claim(rel.clone(), sig, &mut collisions)
+                if claim(&mut expected, rel.clone(), sig, &mut collisions)
                     && (forced || self.files.get(&rel).map(|f| f.sig) != Some(sig))
                 {
                     copies.push((rel, CopySource::Disk(src)));
                 }
             }
         }
-        for f in &theme.static_files {
-            let rel = f.rel.to_string_lossy().replace('\\', "/");
-            let (sig, src) = match (&f.disk, f.bytes) {
-                (Some(p), _) => (hash_of(&(p, stamp(p))), CopySource::Disk(p.clone())),
-                (None, Some(b)) => (hash_of(b), CopySource::Bytes(b)),
-                _ => continue,
+        for (rel, src) in crate::build::static_outputs(theme) {
+            let (sig, src) = match src {
+                StaticSource::Disk(p) => {
+                    (hash_of(&(p, stamp(p))), CopySource::Disk(p.to_path_buf()))
+                }
+                StaticSource::Bytes(b) => (hash_of(b), CopySource::Bytes(b.to_vec())),
             };
             let forced = matches!(&src, CopySource::Disk(p) if ch.files.contains(p));
-            if claim(rel.clone(), sig, &mut collisions)
+            if claim(&mut expected, rel.clone(), sig, &mut collisions)
                 && (forced || self.files.get(&rel).map(|f| f.sig) != Some(sig))
             {
                 copies.push((rel, src));
+            }
+        }
+        // Feeds: rewritten when the articles they list (or their own data) changed.
+        let mut feeds: Vec<crate::feeds::FeedSpec> = Vec::new();
+        for spec in crate::feeds::specs(site) {
+            let sig = crate::feeds::signature(site, &spec, &key);
+            let mut changed = false;
+            for rel in crate::feeds::files_of(&spec) {
+                changed |= self.force_all || self.files.get(&rel).map(|f| f.sig) != Some(sig);
+                claim(&mut expected, rel, sig, &mut collisions);
+            }
+            if changed {
+                feeds.push(spec);
+            }
+        }
+        // Sitemaps list URLs and modification dates: only structural changes alter them (the
+        // fast path keeps the shape of the site), so they are made again only when the model
+        // was rebuilt. The news sitemap names titles and depends on the time: always.
+        let now = crate::sitemap::build_time();
+        let mut extras: Vec<(String, Vec<u8>)> = vec![
+            (
+                "news-sitemap.xml".into(),
+                crate::sitemap::news_sitemap(site, now).map_err(errors_of)?,
+            ),
+            (
+                "robots.txt".into(),
+                crate::sitemap::robots_txt(site).into_bytes(),
+            ),
+        ];
+        if reshaped || self.force_all || self.sitemaps.is_empty() {
+            let files = crate::sitemap::sitemap_files(site, crate::sitemap::Limits::default())
+                .map_err(errors_of)?;
+            self.sitemaps = files.iter().map(|(r, _)| r.clone()).collect();
+            extras.extend(files);
+        }
+        for (rel, bytes) in &extras {
+            claim(
+                &mut expected,
+                rel.clone(),
+                hash_of(&bytes[..]),
+                &mut collisions,
+            );
+        }
+        for rel in &self.sitemaps {
+            if !expected.contains_key(rel) {
+                let sig = self.files.get(rel).map(|f| f.sig).unwrap_or(0);
+                claim(&mut expected, rel.clone(), sig, &mut collisions);
             }
         }
         if !collisions.is_empty() {
@@ -870,13 +911,15 @@ impl Engine {
         let transform = crate::build::html_transform(&site.config);
         let sink = Collect::default();
         crate::render::render_jobs(site, theme, &sink, &transform, &selected).map_err(errors_of)?;
+        crate::feeds::write_specs(site, &sink, &feeds).map_err(errors_of)?;
         let mut produced = sink.files.into_inner().unwrap_or_default();
+        produced.extend(extras);
         for (rel, src) in copies {
             let bytes = match src {
                 CopySource::Disk(p) => {
                     std::fs::read(&p).map_err(|e| errors_of(Error::io(&p, e)))?
                 }
-                CopySource::Bytes(b) => b.to_vec(),
+                CopySource::Bytes(b) => b,
             };
             produced.push((rel, bytes));
         }
@@ -950,9 +993,29 @@ impl Engine {
     }
 }
 
+/// Records that `rel` is produced with signature `sig`; a second producer is an error, as
+/// it is for `gen build`.
+fn claim(
+    expected: &mut HashMap<String, u64>,
+    rel: String,
+    sig: u64,
+    collisions: &mut Vec<Diagnostic>,
+) -> bool {
+    if expected.insert(rel.clone(), sig).is_some() {
+        collisions.push(Diagnostic::error(
+            rel.clone(),
+            0,
+            0,
+            format!("two outputs would be written to /{rel}; rename one of the sources"),
+        ));
+        return false;
+    }
+    true
+}
+
 enum CopySource {
     Disk(PathBuf),
-    Bytes(&'static [u8]),
+    Bytes(Vec<u8>),
 }
 
 /// A related entry by content path, to survive the renumbering of articles.
