@@ -208,7 +208,8 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
-    /// Milliseconds without changes before rebuilding (1 to 5000).
+    /// Milliseconds without changes before rebuilding (1 to 5000); a burst of changes waits
+    /// ten times longer (at least 100 ms), so that it builds once.
     #[arg(long, default_value_t = 10, value_name = "MS",
           value_parser = clap::value_parser!(u64).range(1..=5000))]
     pub debounce: u64,

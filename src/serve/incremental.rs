@@ -71,6 +71,11 @@ impl Changes {
             && self.files.is_empty()
     }
 
+    /// How many paths the changes name.
+    pub fn paths(&self) -> usize {
+        self.content.len() + self.files.len()
+    }
+
     /// Adds another batch.
     pub fn merge(&mut self, other: Changes) {
         self.full |= other.full;

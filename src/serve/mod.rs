@@ -414,10 +414,16 @@ fn builder_loop(
             st.pending = true;
         }
         // Wait until the inputs are quiet: a burst (an editor's atomic save, a `git checkout`
-        // of 500 files) becomes one build.
+        // of 500 files) becomes one build. A single save waits `quiet`; once more changes
+        // arrive, or a batch is large, it is a burst, and the wait grows to `burst`.
+        let burst = (quiet * 10).max(Duration::from_millis(100));
+        let mut wait = if ch.paths() > 8 { burst } else { quiet };
         loop {
-            match rx.recv_timeout(quiet) {
-                Ok(Msg::Changes(c)) => ch.merge(c),
+            match rx.recv_timeout(wait) {
+                Ok(Msg::Changes(c)) => {
+                    ch.merge(c);
+                    wait = burst;
+                }
                 Ok(Msg::Stop) => return,
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,

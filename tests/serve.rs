@@ -1,0 +1,1365 @@
+//! `gen serve` end to end: the real binary on fixture sites, driven over HTTP with a raw TCP
+//! client (so that `..` and absolute-form targets reach the server as written) and ureq, and
+//! with real file operations (writes, renames, deletions, bursts). Every wait polls
+//! `/__gen/status` with a deadline; nothing sleeps to synchronise.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// The build time of every build here (sitemaps name it).
+const EPOCH: &str = "1735689600";
+/// The content of the file that must never be served.
+const SENTINEL: &str = "SENTINEL-7f3a-never-serve-me";
+
+const SITE_TOML: &str = r#"title = "Serve fixture"
+base_url = "https://serve.example/"
+default_language = "en"
+paginate = 3
+
+[languages.en]
+name = "English"
+
+[languages.ru]
+name = "Русский"
+
+[feeds]
+limit = 4
+
+[related]
+count = 2
+"#;
+
+/// A site in `<tmp>/site`, the server's temporary folder in `<tmp>/tmp`, and sentinels beside
+/// both.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+fn article(title: &str, date: &str, extra: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n")
+}
+
+impl Site {
+    fn new(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Site { dir };
+        std::fs::create_dir_all(s.tmp()).unwrap();
+        std::fs::write(s.dir.path().join("secret.txt"), SENTINEL).unwrap();
+        std::fs::write(s.tmp().join("secret.txt"), SENTINEL).unwrap();
+        s.write("site.toml", SITE_TOML);
+        for (p, t) in files {
+            s.write(p, t);
+        }
+        s
+    }
+
+    /// A small site: articles with tags, a story, people, a translation pair.
+    fn standard() -> Site {
+        Site::new(&[
+            (
+                "content/en/alpha.md",
+                &article(
+                    "Alpha story",
+                    "2024-03-01T10:00:00Z",
+                    "authors: [Ann Writer]\ntags: [water, dams]\nstory: Dam inquiry\n",
+                    "Alpha body text. See [beta](beta.md).",
+                ),
+            ),
+            (
+                "content/en/beta.md",
+                &article(
+                    "Beta story",
+                    "2024-03-02T10:00:00Z",
+                    "authors: [Bob Reporter]\ntags: [water]\nstory: Dam inquiry\n",
+                    "Beta body text.",
+                ),
+            ),
+            (
+                "content/en/gamma.md",
+                &article(
+                    "Gamma story",
+                    "2024-03-03T10:00:00Z",
+                    "authors: [Ann Writer]\ntags: [energy]\n",
+                    "Gamma body text.",
+                ),
+            ),
+            (
+                "content/en/delta.md",
+                &article(
+                    "Delta story",
+                    "2024-03-04T10:00:00Z",
+                    "authors: [Cy Editor]\ntags: [energy, dams]\n",
+                    "Delta body text.",
+                ),
+            ),
+            (
+                "content/ru/alpha.md",
+                &article(
+                    "Альфа",
+                    "2024-03-05T10:00:00Z",
+                    "lang: ru\ntranslation_of: en/alpha.md\ntranslators: [Tanya Perevod]\nsource: {name: Serve fixture, url: 'https://serve.example/2024/03/01/alpha/', lang: en}\ntags: [water]\n",
+                    "Текст «альфы».",
+                ),
+            ),
+            ("static/css/extra.css", "body { color: black; }\n"),
+        ])
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.dir.path().join("tmp")
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
+    fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.root().join(rel)).unwrap();
+    }
+
+    fn rename(&self, from: &str, to: &str) {
+        let to = self.root().join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::rename(self.root().join(from), to).unwrap();
+    }
+
+    /// `gen build` of the same files for the same URL, into a fresh folder.
+    fn clean_build(&self, base_url: &str, n: usize) -> PathBuf {
+        let out = self.dir.path().join(format!("clean-{n}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["build", "-q", "--base-url", base_url, "--output"])
+            .arg(&out)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "gen build failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        out
+    }
+}
+
+/// A response read off the wire.
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `request` as is and reads the whole response (the server closes the connection).
+fn raw(port: u16, request: &str) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&buf)));
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: buf[end + 4..].to_vec(),
+    }
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+    url: String,
+    stderr: Arc<Mutex<String>>,
+    tmp: PathBuf,
+    agent: ureq::Agent,
+}
+
+impl Server {
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["serve", "--port", "0", "--debounce", "30"])
+            .args(extra)
+            .arg("--root")
+            .arg(site.root())
+            .env("TMPDIR", site.tmp())
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        {
+            let err = child.stderr.take().unwrap();
+            let log = stderr.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(err).lines().map_while(Result::ok) {
+                    let mut l = log.lock().unwrap();
+                    l.push_str(&line);
+                    l.push('\n');
+                }
+            });
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if let Some(i) = line.find("http://") {
+                    let url: String = line[i..].split_whitespace().next().unwrap().into();
+                    let _ = tx.send(url);
+                }
+            }
+        });
+        let url = match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(u) => u,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "gen serve printed no URL; stderr:\n{}",
+                    stderr.lock().unwrap()
+                );
+            }
+        };
+        let port = url
+            .trim_start_matches("http://127.0.0.1:")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(20)))
+            .build()
+            .into();
+        Server {
+            child,
+            port,
+            url,
+            stderr,
+            tmp: site.tmp(),
+            agent,
+        }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// GET with the right Host.
+    fn get(&self, path: &str) -> Resp {
+        raw(
+            self.port,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                self.host()
+            ),
+        )
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let mut r = self
+            .agent
+            .get(&format!("{}__gen/status", self.url))
+            .call()
+            .unwrap();
+        serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap()
+    }
+
+    fn builds(&self) -> u64 {
+        self.status()["builds"].as_u64().unwrap()
+    }
+
+    /// Waits until at least `n` builds finished and nothing is pending.
+    fn wait_builds(&self, n: u64) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let st = self.status();
+            if st["builds"].as_u64().unwrap() >= n
+                && !st["building"].as_bool().unwrap()
+                && !st["pending"].as_bool().unwrap()
+            {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no build {n} in time: {st}\nstderr:\n{}",
+                self.stderr.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+
+    /// Asserts that no further build starts for a while (after bursts).
+    fn assert_no_more_builds(&self, builds: u64) {
+        let until = Instant::now() + Duration::from_millis(1200);
+        while Instant::now() < until {
+            let st = self.status();
+            assert_eq!(
+                st["builds"].as_u64().unwrap(),
+                builds,
+                "an extra build ran: {st}"
+            );
+            assert!(
+                !st["pending"].as_bool().unwrap(),
+                "a build is pending: {st}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The folder the server serves.
+    fn served_dir(&self) -> PathBuf {
+        std::fs::read_dir(&self.tmp)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("gen-serve-")
+            })
+            .expect("the server's folder")
+            .join("site")
+    }
+
+    /// Sends SIGINT and waits for the exit status.
+    fn interrupt(&mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "gen serve did not stop on SIGINT"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel != ".gen-output" {
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The first difference between two trees, for messages.
+fn tree_diff(
+    served: &BTreeMap<String, Vec<u8>>,
+    clean: &BTreeMap<String, Vec<u8>>,
+) -> Option<String> {
+    for k in clean.keys() {
+        if !served.contains_key(k) {
+            return Some(format!("missing from the served tree: {k}"));
+        }
+    }
+    for k in served.keys() {
+        if !clean.contains_key(k) {
+            return Some(format!("served but not in a clean build: {k}"));
+        }
+    }
+    for (k, a) in served {
+        let b = &clean[k];
+        if a != b {
+            let at = a
+                .iter()
+                .zip(b)
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            let from = at.saturating_sub(120);
+            return Some(format!(
+                "{k} differs at byte {at}:\n served: {}\n clean:  {}",
+                String::from_utf8_lossy(&a[from..(at + 120).min(a.len())]),
+                String::from_utf8_lossy(&b[from..(at + 120).min(b.len())])
+            ));
+        }
+    }
+    None
+}
+
+fn html(r: &Resp) -> scraper::Html {
+    scraper::Html::parse_document(&r.text())
+}
+
+fn select_text(doc: &scraper::Html, css: &str) -> Option<String> {
+    let s = scraper::Selector::parse(css).unwrap();
+    doc.select(&s).next().map(|e| {
+        e.text()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+fn count(doc: &scraper::Html, css: &str) -> usize {
+    doc.select(&scraper::Selector::parse(css).unwrap()).count()
+}
+
+#[test]
+fn never_serves_anything_outside_the_site() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &[]);
+    let served = srv.served_dir();
+    // Sentinels beside the served folder, and a link out of it.
+    std::fs::write(served.parent().unwrap().join("secret.txt"), SENTINEL).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.dir.path().join("secret.txt"), served.join("leak.txt"))
+        .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.dir.path(), served.join("leakdir")).unwrap();
+    let host = srv.host();
+    let targets = [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/../../../secret.txt",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%2f..%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/..%5csecret.txt",
+        "/..%5c..%5csecret.txt",
+        "/..\\secret.txt",
+        "/..\\..\\secret.txt",
+        "/C:/secret.txt",
+        "/C:%5csecret.txt",
+        "/c:/windows/win.ini",
+        "/index.html%00",
+        "/index.html%00.css",
+        "/%00/../secret.txt",
+        "/leak.txt",
+        "/leakdir/secret.txt",
+        "/.gen-output",
+        "/.git/config",
+        "/gen.yaml",
+        "//etc/passwd",
+        "/./../secret.txt",
+    ];
+    for t in targets {
+        let r = raw(
+            srv.port,
+            &format!("GET {t} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(
+            r.status == 404 || r.status == 400,
+            "{t}: status {}",
+            r.status
+        );
+        let body = r.text();
+        assert!(!body.contains(SENTINEL), "{t} leaked the sentinel");
+        assert!(!body.contains("root:"), "{t} leaked /etc/passwd");
+    }
+    // Absolute-form targets never reach the file system.
+    for t in [
+        "http://127.0.0.1/../../secret.txt",
+        "http://evil.example/../secret.txt",
+        &format!("http://{host}/../secret.txt"),
+        &format!("http://{host}/index.html"),
+    ] {
+        let r = raw(
+            srv.port,
+            &format!("GET {t} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(r.status == 400 || r.status == 404, "{t}: {}", r.status);
+        assert!(!r.text().contains(SENTINEL));
+    }
+    // The real files are there.
+    assert_eq!(srv.get("/").status, 200);
+    assert_eq!(srv.get("/css/extra.css").status, 200);
+}
+
+#[test]
+fn http_rules() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &[]);
+    let host = srv.host();
+    let req = |head: &str| raw(srv.port, &format!("{head}\r\nConnection: close\r\n\r\n"));
+
+    // Host checks (DNS rebinding).
+    for h in [
+        "evil.example",
+        "evil.example:1111",
+        "localhost.evil.example",
+        "127.0.0.1:1",
+    ] {
+        let r = req(&format!("GET / HTTP/1.1\r\nHost: {h}"));
+        assert_eq!(r.status, 403, "Host {h}");
+    }
+    assert_eq!(
+        req(&format!(
+            "GET / HTTP/1.1\r\nHost: evil.example:{}",
+            srv.port
+        ))
+        .status,
+        403
+    );
+    assert_eq!(req("GET / HTTP/1.0").status, 403, "no Host at all");
+    for h in [host.clone(), format!("localhost:{}", srv.port)] {
+        assert_eq!(
+            req(&format!("GET / HTTP/1.1\r\nHost: {h}")).status,
+            200,
+            "Host {h}"
+        );
+    }
+
+    // No CORS for foreign origins, on pages and on the server's own endpoints.
+    for path in [
+        "/",
+        "/css/extra.css",
+        "/index.xml",
+        "/rss.xml",
+        "/__gen/livereload.js",
+    ] {
+        let r = req(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://evil.example"
+        ));
+        assert!(r.header("access-control-allow-origin").is_none(), "{path}");
+    }
+    for path in ["/__gen/events", "/__gen/status"] {
+        let r = req(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://evil.example"
+        ));
+        assert_eq!(r.status, 403, "{path} with a foreign Origin");
+        assert!(r.header("access-control-allow-origin").is_none());
+    }
+
+    // 404: the site's page, with status 404.
+    let r = srv.get("/no/such/page/");
+    assert_eq!(r.status, 404);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    let doc = html(&r);
+    assert!(
+        count(&doc, "body.page-404") + count(&doc, "main") > 0,
+        "{}",
+        r.text()
+    );
+    // A folder without index.html: 404, never a listing.
+    let r = srv.get("/css/");
+    assert_eq!(r.status, 404);
+    assert!(!r.text().contains("extra.css"));
+    // A folder without its slash: redirect.
+    let r = srv.get("/tags");
+    assert!(matches!(r.status, 301 | 302 | 307 | 308), "{}", r.status);
+    assert_eq!(r.header("location"), Some("/tags/"));
+
+    // Content types, with charset for text.
+    let check = |path: &str, want: &str| {
+        let r = srv.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(want), "{path}");
+    };
+    check("/", "text/html; charset=utf-8");
+    check("/2024/03/01/alpha/", "text/html; charset=utf-8");
+    check("/css/extra.css", "text/css; charset=utf-8");
+    check("/rss.xml", "application/xml; charset=utf-8");
+    check("/feed.json", "application/json; charset=utf-8");
+    check("/robots.txt", "text/plain; charset=utf-8");
+    check("/__gen/livereload.js", "text/javascript; charset=utf-8");
+
+    // HEAD: the same headers, no body.
+    let get = srv.get("/2024/03/01/alpha/");
+    let head = req(&format!("HEAD /2024/03/01/alpha/ HTTP/1.1\r\nHost: {host}"));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), get.header("content-length"));
+    assert_eq!(head.header("etag"), get.header("etag"));
+    assert_eq!(head.header("content-type"), get.header("content-type"));
+
+    // Only GET and HEAD.
+    for m in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let r = req(&format!(
+            "{m} / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0"
+        ));
+        assert_eq!(r.status, 405, "{m}");
+        assert!(r.header("allow").unwrap().contains("GET"));
+    }
+
+    // Conditional requests.
+    for path in ["/css/extra.css", "/2024/03/01/alpha/"] {
+        let r = srv.get(path);
+        let etag = r.header("etag").expect("etag").to_string();
+        let again = req(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nIf-None-Match: {etag}"
+        ));
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty());
+        let other = req(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nIf-None-Match: \"nope\""
+        ));
+        assert_eq!(other.status, 200);
+    }
+
+    // The live-reload script is in served pages only.
+    let doc = html(&srv.get("/2024/03/01/alpha/"));
+    assert_eq!(count(&doc, "script[src='/__gen/livereload.js']"), 1);
+    let served = tree(&srv.served_dir());
+    for (rel, bytes) in &served {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("__gen") && !text.contains("livereload"),
+            "{rel}"
+        );
+    }
+}
+
+#[test]
+fn error_overlay_then_fix() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &[]);
+    let page = "/2024/03/02/beta/";
+    assert_eq!(
+        select_text(&html(&srv.get(page)), "h1").as_deref(),
+        Some("Beta story")
+    );
+    let good = site.read("content/en/beta.md");
+
+    // Break the YAML of beta, and add a hostile file name with broken YAML.
+    let b = srv.builds();
+    site.write(
+        "content/en/beta.md",
+        &good.replace(
+            "title: Beta story",
+            "title: Beta story changed\ntags: [unclosed",
+        ),
+    );
+    site.write(
+        "content/en/<img src=x onerror=alert(1)>.md",
+        "---\ntitle: [oops\ndate: 2024-01-01\n---\nx\n",
+    );
+    let st = srv.wait_builds(b + 1);
+    if st["ok"].as_bool().unwrap() || st["errors"].as_array().unwrap().len() < 2 {
+        // The two writes may land in two builds; wait for the second.
+        srv.wait_builds(b + 2);
+    }
+    let st = srv.status();
+    assert!(!st["ok"].as_bool().unwrap(), "{st}");
+    let r = srv.get(page);
+    assert_eq!(r.status, 200, "the last good build is still served");
+    assert_eq!(r.header("x-gen-build-error"), Some("1"));
+    let doc = html(&r);
+    assert_eq!(select_text(&doc, "h1").as_deref(), Some("Beta story"));
+    let overlay = select_text(&doc, "#gen-error-overlay").expect("overlay");
+    assert!(overlay.contains("content/en/beta.md:"), "{overlay}");
+    assert!(
+        overlay.contains("<img src=x onerror=alert(1)>.md"),
+        "{overlay}"
+    );
+    assert_eq!(
+        count(&doc, "#gen-error-overlay img"),
+        0,
+        "the file name is text"
+    );
+    assert_eq!(count(&doc, "img[onerror]"), 0);
+    // Each diagnostic names file and line.
+    for e in st["errors"].as_array().unwrap() {
+        assert!(e["line"].as_u64().unwrap() > 0, "{e}");
+    }
+    // Other pages carry the overlay too, and so does the 404 page.
+    let home = html(&srv.get("/"));
+    assert_eq!(count(&home, "#gen-error-overlay"), 1);
+    let missing = srv.get("/nope/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(count(&html(&missing), "#gen-error-overlay"), 1);
+
+    // Fix both: the overlay goes, the new content is served.
+    let b = srv.builds();
+    std::fs::remove_file(
+        site.root()
+            .join("content/en/<img src=x onerror=alert(1)>.md"),
+    )
+    .unwrap();
+    site.write(
+        "content/en/beta.md",
+        &good.replace("title: Beta story", "title: Beta story fixed"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let st = srv.wait_builds(b + 1);
+        if st["ok"].as_bool().unwrap() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never recovered: {st}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = srv.get(page);
+    assert!(r.header("x-gen-build-error").is_none());
+    let doc = html(&r);
+    assert_eq!(count(&doc, "#gen-error-overlay"), 0);
+    assert_eq!(select_text(&doc, "h1").as_deref(), Some("Beta story fixed"));
+}
+
+#[test]
+fn atomic_saves_and_bursts_build_once() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &[]);
+
+    // An editor's atomic save: write a temporary file, rename it over the article.
+    let b = srv.builds();
+    let text = site
+        .read("content/en/gamma.md")
+        .replace("Gamma body text.", "Gamma saved atomically.");
+    site.write("content/en/.gamma.md.tmp", &text);
+    site.rename("content/en/.gamma.md.tmp", "content/en/gamma.md");
+    srv.wait_builds(b + 1);
+    srv.assert_no_more_builds(b + 1);
+    assert!(
+        srv.get("/2024/03/03/gamma/")
+            .text()
+            .contains("Gamma saved atomically.")
+    );
+
+    // vim's default save: probe file 4913, backup by rename, write the new file, drop the backup.
+    let b = srv.builds();
+    let text = site
+        .read("content/en/gamma.md")
+        .replace("Gamma saved atomically.", "Gamma saved by vim.");
+    site.write("content/en/4913", "");
+    site.remove("content/en/4913");
+    site.rename("content/en/gamma.md", "content/en/gamma.md~");
+    site.write("content/en/gamma.md", &text);
+    site.remove("content/en/gamma.md~");
+    srv.wait_builds(b + 1);
+    srv.assert_no_more_builds(b + 1);
+    assert!(
+        srv.get("/2024/03/03/gamma/")
+            .text()
+            .contains("Gamma saved by vim.")
+    );
+
+    // A swap file alone builds nothing.
+    let b = srv.builds();
+    site.write("content/en/.gamma.md.swp", "swap");
+    srv.assert_no_more_builds(b);
+
+    // 50 new articles at once: one build, all served.
+    let b = srv.builds();
+    for i in 0..50 {
+        site.write(
+            &format!("content/en/burst-{i:02}.md"),
+            &article(
+                &format!("Burst {i}"),
+                &format!("2024-02-{:02}T08:00:00Z", i % 28 + 1),
+                "tags: [burst]\n",
+                "Burst body.",
+            ),
+        );
+    }
+    let st = srv.wait_builds(b + 1);
+    srv.assert_no_more_builds(b + 1);
+    assert!(st["ok"].as_bool().unwrap(), "{st}");
+    for i in [0, 17, 49] {
+        let r = srv.get(&format!("/2024/02/{:02}/burst-{i:02}/", i % 28 + 1));
+        assert_eq!(r.status, 200, "burst-{i:02}");
+    }
+    let tag = html(&srv.get("/tags/burst/"));
+    assert!(count(&tag, "main a") >= 3);
+}
+
+#[test]
+fn deleted_and_renamed_articles_disappear_everywhere() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &[]);
+    assert_eq!(srv.get("/2024/03/04/delta/").status, 200);
+    assert!(srv.get("/tags/energy/").text().contains("Delta story"));
+    assert!(srv.get("/rss.xml").text().contains("Delta story"));
+
+    let b = srv.builds();
+    site.remove("content/en/delta.md");
+    let st = srv.wait_builds(b + 1);
+    assert!(st["ok"].as_bool().unwrap(), "{st}");
+    assert_eq!(srv.get("/2024/03/04/delta/").status, 404);
+    for page in [
+        "/",
+        "/tags/energy/",
+        "/tags/dams/",
+        "/authors/",
+        "/rss.xml",
+        "/atom.xml",
+        "/feed.json",
+        "/sitemap.xml",
+        "/2024/03/03/gamma/",
+    ] {
+        let r = srv.get(page);
+        assert!(
+            !r.text().contains("Delta story") && !r.text().contains("/delta/"),
+            "{page} still shows delta"
+        );
+    }
+    // The author of delta only: their page is gone.
+    assert_eq!(srv.get("/authors/cy-editor/").status, 404);
+    let served = srv.served_dir();
+    assert!(!served.join("2024/03/04/delta").exists());
+
+    // Rename: the new URL is served, the old one is gone.
+    let b = srv.builds();
+    site.rename("content/en/gamma.md", "content/en/gamma-renamed.md");
+    srv.wait_builds(b + 1);
+    assert_eq!(srv.get("/2024/03/03/gamma/").status, 404);
+    assert_eq!(srv.get("/2024/03/03/gamma-renamed/").status, 200);
+    assert!(
+        srv.get("/tags/energy/")
+            .text()
+            .contains("/2024/03/03/gamma-renamed/")
+    );
+
+    // A folder created with files in it: its pages appear.
+    let b = srv.builds();
+    let staging = site.dir.path().join("staging");
+    std::fs::create_dir_all(staging.join("new")).unwrap();
+    std::fs::write(
+        staging.join("new/one.md"),
+        article("New one", "2024-04-01T00:00:00Z", "", "One."),
+    )
+    .unwrap();
+    std::fs::write(
+        staging.join("new/two.md"),
+        article("New two", "2024-04-02T00:00:00Z", "", "Two."),
+    )
+    .unwrap();
+    std::fs::rename(staging.join("new"), site.root().join("content/en/new")).unwrap();
+    srv.wait_builds(b + 1);
+    assert_eq!(srv.get("/2024/04/01/one/").status, 200);
+    assert_eq!(srv.get("/2024/04/02/two/").status, 200);
+}
+
+/// Reads server-sent events off a raw connection.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(port: u16, origin: Option<&str>) -> (u16, Option<Events>) {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let origin = origin
+            .map(|o| format!("Origin: {o}\r\n"))
+            .unwrap_or_default();
+        s.write_all(
+            format!("GET /__gen/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{origin}\r\n")
+                .as_bytes(),
+        )
+        .unwrap();
+        let mut reader = BufReader::new(s);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let status: u16 = line.split(' ').nth(1).unwrap().parse().unwrap();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        (status, (status == 200).then_some(Events { reader }))
+    }
+
+    /// The next event: (name, data), skipping comments (keep-alives).
+    fn next(&mut self) -> (String, serde_json::Value) {
+        let mut name = String::new();
+        let mut data = String::new();
+        loop {
+            // Chunked transfer: a size line, then the chunk.
+            let mut size = String::new();
+            self.reader.read_line(&mut size).unwrap();
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let mut chunk = vec![0u8; n + 2];
+            self.reader.read_exact(&mut chunk).unwrap();
+            for line in String::from_utf8_lossy(&chunk[..n]).lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    name = v.trim().to_string();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                }
+            }
+            if !name.is_empty() && !data.is_empty() {
+                return (name, serde_json::from_str(&data).unwrap());
+            }
+        }
+    }
+}
+
+#[test]
+fn live_reload_events_follow_builds() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &[]);
+    assert_eq!(Events::open(srv.port, Some("http://evil.example")).0, 403);
+    let (status, events) = Events::open(srv.port, Some(&format!("http://127.0.0.1:{}", srv.port)));
+    assert_eq!(status, 200);
+    let mut events = events.unwrap();
+    let (name, hello) = events.next();
+    assert_eq!(name, "hello");
+    let generation = hello["generation"].as_u64().unwrap();
+
+    // An article edit: a reload naming the article's file, sent once the new page is served.
+    let text = site
+        .read("content/en/beta.md")
+        .replace("Beta body text.", "Beta body, live.");
+    site.write("content/en/beta.md", &text);
+    let (name, ev) = events.next();
+    assert_eq!(name, "reload");
+    assert!(ev["generation"].as_u64().unwrap() > generation);
+    let files: Vec<&str> = ev["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"2024/03/02/beta/index.html"), "{files:?}");
+    assert!(
+        srv.get("/2024/03/02/beta/")
+            .text()
+            .contains("Beta body, live.")
+    );
+
+    // A stylesheet edit: a `css` event, no reload.
+    site.write("static/css/extra.css", "body { color: navy; }\n");
+    let (name, ev) = events.next();
+    assert_eq!(name, "css", "{ev}");
+    assert_eq!(ev["files"], serde_json::json!(["css/extra.css"]));
+    assert!(srv.get("/css/extra.css").text().contains("navy"));
+}
+
+#[test]
+fn stops_cleanly_and_reports_usage_errors() {
+    let site = Site::standard();
+    // The user's own output folder, which serve must never touch.
+    site.write("public/keep.txt", "mine");
+    let mut srv = Server::start(&site, &[]);
+    let served = srv.served_dir();
+    assert!(served.join("index.html").is_file());
+    // A second server on the same port: a clear error naming --port, exit 2.
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["serve", "--port", &srv.port.to_string(), "--root"])
+        .arg(site.root())
+        .env("TMPDIR", site.tmp())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--port") && err.contains("in use"), "{err}");
+
+    let b = srv.builds();
+    site.write(
+        "content/en/alpha.md",
+        &site
+            .read("content/en/alpha.md")
+            .replace("Alpha body", "Alpha edited body"),
+    );
+    srv.wait_builds(b + 1);
+    let status = srv.interrupt();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "stderr:\n{}",
+        srv.stderr.lock().unwrap()
+    );
+    assert!(!served.exists(), "the temporary folder is removed");
+    let left: Vec<_> = std::fs::read_dir(site.tmp())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("gen-serve-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(site.read("public/keep.txt"), "mine");
+    assert_eq!(
+        std::fs::read_dir(site.root().join("public"))
+            .unwrap()
+            .count(),
+        1
+    );
+
+    // --debounce 0 is a usage error.
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["serve", "--debounce", "0", "--root"])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn binding_all_interfaces_warns() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &["--bind", "0.0.0.0"]);
+    let err = srv.stderr.lock().unwrap().clone();
+    assert!(err.contains("network") && err.contains("drafts"), "{err}");
+    // Any IP literal of this machine is fine; a name is not.
+    assert_eq!(srv.get("/").status, 200);
+    let r = raw(
+        srv.port,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: rebind.example:{}\r\nConnection: close\r\n\r\n",
+            srv.port
+        ),
+    );
+    assert_eq!(r.status, 403);
+}
+
+/// One random edit of the fixture; returns whether the site should build.
+struct Editor {
+    rng: ChaCha8Rng,
+    /// Content paths of the articles (en/…), excluding `en/about.md`.
+    articles: Vec<String>,
+    next_id: usize,
+    broken: Option<(String, String)>,
+}
+
+impl Editor {
+    /// Kinds of edit.
+    const OPS: usize = 16;
+
+    fn fm(&mut self, title: &str, lang: &str) -> String {
+        let tags = ["water", "dams", "energy", "grain", "courts", "press"];
+        let mut fm = format!(
+            "title: {title}\ndate: 2024-{:02}-{:02}T{:02}:00:00Z\n",
+            self.rng.random_range(1..=3),
+            self.rng.random_range(1..=28),
+            self.rng.random_range(0..24)
+        );
+        if lang != "en" {
+            fm.push_str(&format!("lang: {lang}\n"));
+        }
+        let n = self.rng.random_range(0..3);
+        let chosen: Vec<&str> = (0..n)
+            .map(|_| tags[self.rng.random_range(0..tags.len())])
+            .collect();
+        fm.push_str(&format!("tags: [{}]\n", chosen.join(", ")));
+        if self.rng.random_bool(0.4) {
+            let s = ["Dam inquiry", "Grain corridor"][self.rng.random_range(0..2)];
+            fm.push_str(&format!("story: {s}\n"));
+        }
+        let people = ["Ann Writer", "Bob Reporter", "Cy Editor", "Dana Field"];
+        fm.push_str(&format!(
+            "authors: [{}]\n",
+            people[self.rng.random_range(0..people.len())]
+        ));
+        if self.rng.random_bool(0.3) {
+            fm.push_str(&format!(
+                "kicker: Kicker {}\n",
+                self.rng.random_range(0..100)
+            ));
+        }
+        if self.rng.random_bool(0.3) {
+            fm.push_str(&format!(
+                "description: Dek {}\n",
+                self.rng.random_range(0..100)
+            ));
+        }
+        fm
+    }
+
+    fn body(&mut self) -> String {
+        let mut b = format!("Paragraph {} of text.\n", self.rng.random_range(0..1000));
+        if self.rng.random_bool(0.5) {
+            b.push_str("\nA link to [about](about.md) and \"quotes\".\n");
+        }
+        b
+    }
+
+    /// Rewrites one front matter key (or the body) of an existing article.
+    fn change_line(&mut self, site: &Site, rel: &str, key: &str, value: &str) {
+        let path = format!("content/{rel}");
+        let text = site.read(&path);
+        let (fm, body) = text
+            .trim_start_matches("---\n")
+            .split_once("\n---\n")
+            .unwrap();
+        let mut lines: Vec<String> = fm
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{key}:")))
+            .map(String::from)
+            .collect();
+        if !value.is_empty() {
+            lines.push(format!("{key}: {value}"));
+        }
+        site.write(&path, &format!("---\n{}\n---\n{body}", lines.join("\n")));
+    }
+
+    /// Makes edit number `op` (of [`Editor::OPS`]); returns a description.
+    fn edit(&mut self, site: &Site, op: usize) -> String {
+        if let Some((path, good)) = self.broken.take() {
+            site.write(&path, &good);
+            return format!("fix {path}");
+        }
+        let pick = |e: &mut Editor| {
+            let i = e.rng.random_range(0..e.articles.len());
+            e.articles[i].clone()
+        };
+        match op {
+            13 => {
+                let bio = self.rng.random_range(0..1000);
+                site.write(
+                    "content/people.yaml",
+                    &format!(
+                        "- name: Ann Writer\n  names:\n    ru: Анна Райтер\n  bio: Bio {bio}.\n"
+                    ),
+                );
+                "people.yaml".into()
+            }
+            14 => {
+                let n = self.rng.random_range(0..1000);
+                site.write(
+                    "templates/404.html",
+                    &format!("<!doctype html><title>{{{{ page.title }}}}</title><p>Lost {n} in {{{{ lang }}}}</p>\n"),
+                );
+                "template 404.html".into()
+            }
+            0 => {
+                let a = pick(self);
+                let t = format!("Title {}", self.rng.random_range(0..1000));
+                self.change_line(site, &a, "title", &t);
+                format!("title of {a}")
+            }
+            1 => {
+                let a = pick(self);
+                let t = ["[water]", "[dams, energy]", "[]", "[press, courts, grain]"]
+                    [self.rng.random_range(0..4)];
+                self.change_line(site, &a, "tags", t);
+                format!("tags of {a}")
+            }
+            2 => {
+                let a = pick(self);
+                let s = ["Dam inquiry", "Grain corridor", ""][self.rng.random_range(0..3)];
+                self.change_line(site, &a, "story", s);
+                format!("story of {a}")
+            }
+            3 => {
+                let a = pick(self);
+                let d = format!(
+                    "2024-{:02}-{:02}T12:00:00Z",
+                    self.rng.random_range(1..=3),
+                    self.rng.random_range(1..=28)
+                );
+                self.change_line(site, &a, "date", &d);
+                format!("date of {a}")
+            }
+            4 => {
+                let a = pick(self);
+                let path = format!("content/{a}");
+                let text = site.read(&path);
+                let (fm, _) = text.split_at(text.rfind("\n---\n").unwrap() + 5);
+                let body = self.body();
+                site.write(&path, &format!("{fm}{body}"));
+                format!("body of {a}")
+            }
+            5 | 6 => {
+                let id = self.next_id;
+                self.next_id += 1;
+                let rel = format!("en/new-{id}.md");
+                let fm = self.fm(&format!("New {id}"), "en");
+                let body = self.body();
+                site.write(&format!("content/{rel}"), &format!("---\n{fm}---\n{body}"));
+                self.articles.push(rel.clone());
+                format!("add {rel}")
+            }
+            7 if self.articles.len() > 4 => {
+                // en/beta.md is linked from en/alpha.md: it stays (deleting it is an error).
+                let i = self.rng.random_range(0..self.articles.len());
+                if self.articles[i] == "en/beta.md" {
+                    return "nothing".into();
+                }
+                let rel = self.articles.remove(i);
+                site.remove(&format!("content/{rel}"));
+                format!("delete {rel}")
+            }
+            8 => {
+                let i = self.rng.random_range(0..self.articles.len());
+                let from = self.articles[i].clone();
+                if from == "en/beta.md" {
+                    return "nothing".into();
+                }
+                let id = self.next_id;
+                self.next_id += 1;
+                let to = format!("en/renamed-{id}.md");
+                site.rename(&format!("content/{from}"), &format!("content/{to}"));
+                self.articles[i] = to.clone();
+                format!("rename {from} to {to}")
+            }
+            9 => {
+                let a = pick(self);
+                let path = format!("content/{a}");
+                let good = site.read(&path);
+                site.write(&path, &good.replacen("title:", "title: [broken\nx:", 1));
+                self.broken = Some((path.clone(), good));
+                format!("break {path}")
+            }
+            10 => {
+                let a = pick(self);
+                let k = ["kicker", "description"][self.rng.random_range(0..2)];
+                let v = format!("{k} {}", self.rng.random_range(0..1000));
+                self.change_line(site, &a, k, &v);
+                format!("{k} of {a}")
+            }
+            11 => {
+                let c = self.rng.random_range(0..1000);
+                site.write(
+                    "static/css/extra.css",
+                    &format!("body {{ z-index: {c}; }}\n"),
+                );
+                "static css".into()
+            }
+            _ => {
+                // about.md is linked from bodies: moving its date moves its URL.
+                let d = format!("2024-0{}-15T09:00:00Z", self.rng.random_range(1..=3));
+                let text = site.read("content/en/about.md");
+                let text: String = text
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("date:") {
+                            format!("date: {d}")
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                site.write("content/en/about.md", &(text + "\n"));
+                "date of about (linked)".into()
+            }
+        }
+    }
+}
+
+#[test]
+fn random_edits_equal_a_clean_build() {
+    let site = Site::standard();
+    site.write(
+        "content/en/about.md",
+        &article("About us", "2024-01-15T09:00:00Z", "", "Who we are."),
+    );
+    let srv = Server::start(&site, &[]);
+    let mut ed = Editor {
+        rng: ChaCha8Rng::seed_from_u64(7),
+        articles: ["en/alpha.md", "en/beta.md", "en/gamma.md", "en/delta.md"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        next_id: 0,
+        broken: None,
+    };
+    let compare = |n: usize, what: &str| {
+        let clean = tree(&site.clean_build(&srv.url, n));
+        let mut served = tree(&srv.served_dir());
+        if let Some(diff) = tree_diff(&served, &clean) {
+            // A change seen in two batches builds twice: let the second finish, then compare.
+            let b = srv.builds();
+            srv.assert_no_more_builds(b);
+            served = tree(&srv.served_dir());
+            if let Some(diff2) = tree_diff(&served, &clean) {
+                panic!(
+                    "after edit {n} ({what}) the served tree differs from a clean build:\n{diff}\n{diff2}\nstderr:\n{}",
+                    srv.stderr.lock().unwrap()
+                );
+            }
+        }
+    };
+    compare(0, "start");
+    // Every kind of edit at least once, in a random order, then random ones.
+    let mut ops: Vec<usize> = (0..Editor::OPS).collect();
+    ops.shuffle(&mut ed.rng);
+    while ops.len() < 40 {
+        ops.push(ed.rng.random_range(0..Editor::OPS));
+    }
+    for (n, op) in ops.into_iter().enumerate() {
+        let n = n + 1;
+        let b = srv.builds();
+        let what = ed.edit(&site, op);
+        if what == "nothing" {
+            continue;
+        }
+        let expect_ok = ed.broken.is_none();
+        let st = srv.wait_builds(b + 1);
+        assert_eq!(
+            st["ok"].as_bool().unwrap(),
+            expect_ok,
+            "edit {n} ({what}): {st}\nstderr:\n{}",
+            srv.stderr.lock().unwrap()
+        );
+        eprintln!("edit {n}: {what}: ok={} last={}", st["ok"], st["last"]);
+        if expect_ok {
+            compare(n, &what);
+        }
+    }
+    let st = srv.status();
+    assert!(st["last"]["fast"].is_boolean());
+}
