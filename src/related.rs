@@ -30,6 +30,35 @@ pub fn attach(site: &mut Site) {
     }
 }
 
+/// A hash of everything [`attach`] reads of article `i`: while no article's key changes (and
+/// no article comes or goes), every related list stays the same, so the dev server carries the
+/// lists over instead of computing them again. Whatever the ranking starts to read of an
+/// article (its text, say) must be hashed here too.
+pub fn input_key(site: &Site, i: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let a = &site.articles[i];
+    let m = &a.doc.meta;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    features(site, i).hash(&mut h);
+    (
+        &a.doc.file.rel,
+        m.date.ts.as_second(),
+        a.lang(),
+        m.related_count,
+    )
+        .hash(&mut h);
+    for &t in &a.translations {
+        site.articles[t].doc.file.rel.hash(&mut h);
+    }
+    for r in &a.pinned {
+        match r {
+            Related::Article(j) => site.articles[*j].doc.file.rel.hash(&mut h),
+            other => format!("{other:?}").hash(&mut h),
+        }
+    }
+    h.finish()
+}
+
 /// Feature keys of an article: story, tags, people, outlet.
 fn features(site: &Site, i: usize) -> Vec<(u8, String)> {
     let a = &site.articles[i];

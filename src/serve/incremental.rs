@@ -112,6 +112,29 @@ pub struct Stats {
     pub parsed: usize,
     /// Warnings of the build.
     pub warnings: Vec<Diagnostic>,
+    /// Milliseconds per stage.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Records stage times of a rebuild.
+struct Laps {
+    last: std::time::Instant,
+    list: Vec<(&'static str, f64)>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            last: std::time::Instant::now(),
+            list: Vec::new(),
+        }
+    }
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.list
+            .push((stage, (now - self.last).as_secs_f64() * 1000.0));
+        self.last = now;
+    }
 }
 
 /// Files to write and remove, made by [`Engine::prepare`] and applied by [`Engine::commit`].
@@ -331,8 +354,14 @@ pub struct Engine {
     model_ok: bool,
     /// `site.related` was computed (not only pinned entries).
     related_valid: bool,
-    /// Structural key per content path when related reading was last computed.
-    related_inputs: HashMap<String, String>,
+    /// [`crate::related::input_key`] per content path when related reading was computed.
+    related_inputs: HashMap<String, u64>,
+    /// The same keys by article index, for the fast path.
+    related_keys: Vec<u64>,
+    /// Sources whose document is not in the model: parsed (held) or failed.
+    dirty: BTreeSet<String>,
+    /// What the pages and feeds of the current model show (for the fast path).
+    derived: Option<Derived>,
     lookup: Option<Lookup>,
     index: HashMap<String, usize>,
     bodies: HashMap<String, BodyMemo>,
@@ -368,6 +397,9 @@ impl Engine {
             model_ok: false,
             related_valid: false,
             related_inputs: HashMap::new(),
+            related_keys: Vec::new(),
+            dirty: BTreeSet::new(),
+            derived: None,
             lookup: None,
             index: HashMap::new(),
             bodies: HashMap::new(),
@@ -390,6 +422,7 @@ impl Engine {
     /// Forgets the model; the documents it owned must be read again.
     fn drop_site(&mut self) {
         self.site = None;
+        self.derived = None;
         self.lookup = None;
         self.index.clear();
         self.model_ok = false;
@@ -409,6 +442,7 @@ impl Engine {
             self.theme = None;
             self.people = None;
             self.sources.clear();
+            self.dirty.clear();
             self.discovered = false;
             self.bodies.clear();
             self.related_inputs.clear();
@@ -445,7 +479,9 @@ impl Engine {
             self.people = Some((people, d.into_sorted()));
             people_changed = true;
         }
+        let mut laps = Laps::new();
         let parsed = self.update_sources(ch)?;
+        laps.lap("sources");
 
         // Every problem of the sources at once, as `gen build` reports them.
         let mut errors: Vec<Diagnostic> = Vec::new();
@@ -462,8 +498,8 @@ impl Engine {
                 warnings.push(d.clone());
             }
         }
-        for s in self.sources.values() {
-            if let Slot::Failed(list) = &s.slot {
+        for rel in &self.dirty {
+            if let Some(Slot::Failed(list)) = self.sources.get(rel).map(|e| &e.slot) {
                 errors.extend(list.iter().cloned());
             }
         }
@@ -472,15 +508,33 @@ impl Engine {
             return Err(errors);
         }
 
-        let fast = !people_changed && self.try_fast_path()?;
+        let patched = if people_changed {
+            None
+        } else {
+            self.try_fast_path()?
+        };
+        let fast = patched.is_some();
         if !fast {
             warnings.extend(self.rebuild_model(people_changed)?);
         }
         crate::diagnostics::sort(&mut warnings);
-        let mut plan = self.plan_output(ch, !fast)?;
+        laps.lap("model");
+        let mut plan = match patched {
+            Some(changed)
+                if self.derived.is_some()
+                    && !self.force_all
+                    && !ch.statics
+                    && !ch.theme
+                    && ch.files.is_empty() =>
+            {
+                self.plan_fast(&changed, &mut laps)?
+            }
+            _ => self.plan_full(ch, !fast, &mut laps)?,
+        };
         plan.stats.fast = fast;
         plan.stats.parsed = parsed;
         plan.stats.warnings = warnings;
+        plan.stats.timings = laps.list;
         Ok(plan)
     }
 
@@ -562,6 +616,9 @@ impl Engine {
             if !old.is_empty() && old.values().any(|e| matches!(e.slot, Slot::InSite)) {
                 self.model_ok = false;
             }
+            for rel in old.keys() {
+                self.dirty.remove(rel);
+            }
         }
         let config = self.config.as_ref().expect("config loaded");
         let mut to_parse: Vec<SourceFile> = Vec::new();
@@ -589,6 +646,7 @@ impl Engine {
                 docs.into_iter().map(|d| (d.file.rel.clone(), d)).collect();
             for rel in rels {
                 let entry = self.sources.get_mut(&rel).expect("entry exists");
+                self.dirty.insert(rel.clone());
                 entry.slot = match got.remove(&rel) {
                     Some(doc) => Slot::Held(Box::new(doc)),
                     None => {
@@ -608,40 +666,31 @@ impl Engine {
         Ok(parsed)
     }
 
-    /// Swaps edited documents into the model when only their content fields changed.
-    fn try_fast_path(&mut self) -> Result<bool, Failure> {
+    /// Swaps edited documents into the model when only their content fields changed; returns
+    /// the indices of the articles patched, or `None` when the model must be built again.
+    fn try_fast_path(&mut self) -> Result<Option<Vec<usize>>, Failure> {
         if !self.model_ok || self.site.is_none() || self.lookup.is_none() {
-            return Ok(false);
+            return Ok(None);
         }
         let site = self.site.as_ref().expect("checked");
-        // Every source must be in the model, or pending with the same shape.
         let mut pending: Vec<(String, usize)> = Vec::new();
-        for (rel, e) in &self.sources {
-            match &e.slot {
-                Slot::InSite => {}
-                Slot::Held(doc) => {
-                    let Some(&i) = self.index.get(rel) else {
-                        return Ok(false);
-                    };
-                    let old = &site.articles[i].doc;
-                    if old.file.assets != doc.file.assets
-                        || structural_key(&old.meta) != structural_key(&doc.meta)
-                    {
-                        return Ok(false);
-                    }
-                    pending.push((rel.clone(), i));
-                }
-                Slot::Unloaded => {
-                    if self.index.contains_key(rel) {
-                        return Ok(false);
-                    }
-                }
-                Slot::Failed(_) => return Ok(false),
+        for rel in &self.dirty {
+            let Some(e) = self.sources.get(rel) else {
+                return Ok(None);
+            };
+            let Slot::Held(doc) = &e.slot else {
+                return Ok(None);
+            };
+            let Some(&i) = self.index.get(rel) else {
+                return Ok(None);
+            };
+            let old = &site.articles[i].doc;
+            if old.file.assets != doc.file.assets
+                || structural_key(&old.meta) != structural_key(&doc.meta)
+            {
+                return Ok(None);
             }
-        }
-        // A file of the model that vanished.
-        if self.index.keys().any(|r| !self.sources.contains_key(r)) {
-            return Ok(false);
+            pending.push((rel.clone(), i));
         }
         let config = self.config.as_ref().expect("config");
         let lookup = self.lookup.as_ref().expect("checked");
@@ -661,6 +710,7 @@ impl Engine {
             return Err(errors);
         }
         let site = self.site.as_mut().expect("checked");
+        let mut changed = Vec::with_capacity(results.len());
         for (rel, i, r, memo) in results {
             let entry = self.sources.get_mut(&rel).expect("entry");
             let Slot::Held(doc) = std::mem::replace(&mut entry.slot, Slot::InSite) else {
@@ -668,9 +718,33 @@ impl Engine {
             };
             site.articles[i].doc = *doc;
             site.articles[i].rendered = r;
-            self.bodies.insert(rel, memo);
+            self.bodies.insert(rel.clone(), memo);
+            self.dirty.remove(&rel);
+            changed.push(i);
         }
-        Ok(true)
+        // Related reading follows whatever it reads of the edited articles.
+        let mut related_changed = false;
+        for &i in &changed {
+            let k = crate::related::input_key(site, i);
+            if self.related_keys.get(i) != Some(&k) {
+                related_changed = true;
+            }
+        }
+        if related_changed {
+            crate::related::attach(site);
+            self.related_keys = (0..site.articles.len())
+                .map(|i| crate::related::input_key(site, i))
+                .collect();
+            self.related_inputs = site
+                .articles
+                .iter()
+                .zip(&self.related_keys)
+                .map(|(a, k)| (a.doc.file.rel.clone(), *k))
+                .collect();
+            // Related lists moved: what each page shows must be worked out again.
+            self.derived = None;
+        }
+        Ok(Some(changed))
     }
 
     /// Builds the site model again from the cached documents and bodies.
@@ -681,6 +755,7 @@ impl Engine {
             .as_ref()
             .map(|p| p.0.clone())
             .unwrap_or_default();
+        self.derived = None;
         let mut old_bodies: HashMap<String, (BodyMemo, Rendered)> = HashMap::new();
         // Related reading of the old model by content path, to carry over when nothing it
         // depends on changed.
@@ -731,6 +806,12 @@ impl Engine {
                 failed @ Slot::Failed(_) => e.slot = failed,
             }
         }
+        self.dirty.retain(|rel| {
+            matches!(
+                self.sources.get(rel).map(|e| &e.slot),
+                Some(Slot::Failed(_))
+            )
+        });
         if !unloaded.is_empty() {
             let mut d = Diagnostics::default();
             docs.extend(crate::content::load(&config, unloaded, &mut d));
@@ -766,10 +847,14 @@ impl Engine {
             self.related_valid = false;
             return Err(diags.into_sorted());
         }
-        let inputs: HashMap<String, String> = site
+        let keys: Vec<u64> = (0..site.articles.len())
+            .map(|i| crate::related::input_key(&site, i))
+            .collect();
+        let inputs: HashMap<String, u64> = site
             .articles
             .iter()
-            .map(|a| (a.doc.file.rel.clone(), structural_key(&a.doc.meta)))
+            .zip(&keys)
+            .map(|(a, k)| (a.doc.file.rel.clone(), *k))
             .collect();
         let carried = related_valid
             && inputs == self.related_inputs
@@ -778,6 +863,7 @@ impl Engine {
             crate::related::attach(&mut site);
         }
         self.related_inputs = inputs;
+        self.related_keys = keys;
         self.related_valid = true;
         let warnings = diags.finish().map_err(errors_of)?;
         self.lookup = Some(Lookup::of(&site));
@@ -786,8 +872,40 @@ impl Engine {
         Ok(warnings)
     }
 
-    /// Renders what changed and lists the files to write and remove.
-    fn plan_output(&mut self, ch: &Changes, reshaped: bool) -> Result<Plan, Failure> {
+    /// The key of every article: a hash of everything about it that any page or feed may show
+    /// (see [`crate::render::Job::signature`]).
+    fn article_key(&self, site: &Site, persons: &[u64], i: usize) -> u64 {
+        let a = &site.articles[i];
+        let rel = &a.doc.file.rel;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.sources.get(rel).map(|e| e.hash).hash(&mut h);
+        self.bodies.get(rel).map(|b| b.html).hash(&mut h);
+        a.rel.hash(&mut h);
+        a.stale.hash(&mut h);
+        a.original
+            .map(|o| &site.articles[o].doc.file.rel)
+            .hash(&mut h);
+        a.doc.file.assets.hash(&mut h);
+        for &p in a
+            .authors
+            .iter()
+            .chain([usize::MAX].iter())
+            .chain(&a.translators)
+        {
+            persons.get(p).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Renders what changed and lists the files to write and remove, looking at every page,
+    /// feed and file of the site; records which articles each page and feed shows, for
+    /// [`Engine::plan_fast`].
+    fn plan_full(
+        &mut self,
+        ch: &Changes,
+        reshaped: bool,
+        laps: &mut Laps,
+    ) -> Result<Plan, Failure> {
         let site = self.site.as_ref().expect("model built");
         let theme = self.theme.as_ref().expect("theme loaded");
         let persons: Vec<u64> = site
@@ -796,48 +914,38 @@ impl Engine {
             .iter()
             .map(|p| hash_of(&serde_json::to_string(p).unwrap_or_default()))
             .collect();
-        let keys: Vec<u64> = site
-            .articles
-            .iter()
-            .map(|a| {
-                let rel = &a.doc.file.rel;
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                self.sources.get(rel).map(|e| e.hash).hash(&mut h);
-                self.bodies.get(rel).map(|b| b.html).hash(&mut h);
-                a.rel.hash(&mut h);
-                a.stale.hash(&mut h);
-                a.original
-                    .map(|o| &site.articles[o].doc.file.rel)
-                    .hash(&mut h);
-                format!("{:?}", a.doc.file.assets).hash(&mut h);
-                for &p in a
-                    .authors
-                    .iter()
-                    .chain([usize::MAX].iter())
-                    .chain(&a.translators)
-                {
-                    persons.get(p).hash(&mut h);
-                }
-                h.finish()
-            })
+        let keys: Vec<u64> = (0..site.articles.len())
+            .map(|i| self.article_key(site, &persons, i))
             .collect();
-        let key = |i: usize| keys[i];
+        laps.lap("keys");
 
+        let n = site.articles.len();
         let jobs = crate::render::jobs(site);
+        let mut job_deps: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut expected: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
         let mut selected: Vec<Job<'_>> = Vec::new();
         let mut collisions: Vec<Diagnostic> = Vec::new();
-        for job in &jobs {
+        for (j, job) in jobs.iter().enumerate() {
+            let seen = std::cell::RefCell::new(Vec::new());
+            let sig = job.signature(site, &|i| {
+                seen.borrow_mut().push(i);
+                keys[i]
+            });
+            for i in seen.into_inner() {
+                if job_deps[i].last() != Some(&(j as u32)) {
+                    job_deps[i].push(j as u32);
+                }
+            }
             let rel = job.output_rel(site);
-            let sig = job.signature(site, &key);
             let changed = self.force_all || self.files.get(&rel).map(|f| f.sig) != Some(sig);
             if claim(&mut expected, rel, sig, &mut collisions) && changed {
                 selected.push(*job);
             }
         }
+        laps.lap("pages");
         // Bundle assets and static files: copied again when their source changed.
         let mut copies: Vec<(String, CopySource)> = Vec::new();
-        for i in 0..site.articles.len() {
+        for i in 0..n {
             for (rel, src) in crate::render::article_assets(site, i) {
                 let sig = hash_of(&(&src, stamp(&src)));
                 let forced = ch.files.contains(&src);
@@ -863,32 +971,34 @@ impl Engine {
             }
         }
         // Feeds: rewritten when the articles they list (or their own data) changed.
+        let specs = crate::feeds::specs(site);
+        let mut feed_deps: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut feeds: Vec<crate::feeds::FeedSpec> = Vec::new();
-        for spec in crate::feeds::specs(site) {
-            let sig = crate::feeds::signature(site, &spec, &key);
+        for (s, spec) in specs.iter().enumerate() {
+            let seen = std::cell::RefCell::new(Vec::new());
+            let sig = crate::feeds::signature(site, spec, &|i| {
+                seen.borrow_mut().push(i);
+                keys[i]
+            });
+            for i in seen.into_inner() {
+                if feed_deps[i].last() != Some(&(s as u32)) {
+                    feed_deps[i].push(s as u32);
+                }
+            }
             let mut changed = false;
-            for rel in crate::feeds::files_of(&spec) {
+            for rel in crate::feeds::files_of(spec) {
                 changed |= self.force_all || self.files.get(&rel).map(|f| f.sig) != Some(sig);
                 claim(&mut expected, rel, sig, &mut collisions);
             }
             if changed {
-                feeds.push(spec);
+                feeds.push(spec.clone());
             }
         }
+        laps.lap("feeds");
         // Sitemaps list URLs and modification dates: only structural changes alter them (the
         // fast path keeps the shape of the site), so they are made again only when the model
         // was rebuilt. The news sitemap names titles and depends on the time: always.
-        let now = crate::sitemap::build_time();
-        let mut extras: Vec<(String, Vec<u8>)> = vec![
-            (
-                "news-sitemap.xml".into(),
-                crate::sitemap::news_sitemap(site, now).map_err(errors_of)?,
-            ),
-            (
-                "robots.txt".into(),
-                crate::sitemap::robots_txt(site).into_bytes(),
-            ),
-        ];
+        let mut extras = self.always_made(site)?;
         if reshaped || self.force_all || self.sitemaps.is_empty() {
             let files = crate::sitemap::sitemap_files(site, crate::sitemap::Limits::default())
                 .map_err(errors_of)?;
@@ -912,12 +1022,9 @@ impl Engine {
         if !collisions.is_empty() {
             return Err(collisions);
         }
+        laps.lap("sitemaps");
 
-        let transform = crate::build::html_transform(&site.config);
-        let sink = Collect::default();
-        crate::render::render_jobs(site, theme, &sink, &transform, &selected).map_err(errors_of)?;
-        crate::feeds::write_specs(site, &sink, &feeds).map_err(errors_of)?;
-        let mut produced = sink.files.into_inner().unwrap_or_default();
+        let mut produced = render(site, theme, &selected, &feeds)?;
         produced.extend(extras);
         for (rel, src) in copies {
             let bytes = match src {
@@ -928,9 +1035,121 @@ impl Engine {
             };
             produced.push((rel, bytes));
         }
+        laps.lap("render");
+        let mut plan = self.diff(produced, &|rel| expected.get(rel).copied());
+        plan.removes = self
+            .files
+            .keys()
+            .filter(|k| !expected.contains_key(*k))
+            .cloned()
+            .collect();
+        plan.stats.articles = n;
+        plan.stats.pages = jobs.len();
+        plan.stats.rendered = selected.len();
+        laps.lap("diff");
+        self.derived = Some(Derived {
+            persons,
+            keys,
+            job_deps,
+            job_count: jobs.len(),
+            specs,
+            feed_deps,
+        });
+        Ok(plan)
+    }
+
+    /// [`Engine::plan_full`] when only content fields of some articles changed: the site has
+    /// the same shape (the same pages, feeds and files), so only the pages and feeds that show
+    /// those articles are looked at.
+    fn plan_fast(&mut self, changed: &[usize], laps: &mut Laps) -> Result<Plan, Failure> {
+        let site = self.site.as_ref().expect("model built");
+        let theme = self.theme.as_ref().expect("theme loaded");
+        let mut derived = self.derived.take().expect("checked by the caller");
+        for &i in changed {
+            derived.keys[i] = self.article_key(site, &derived.persons, i);
+        }
+        let keys = &derived.keys;
+        let key = |i: usize| keys[i];
+        laps.lap("keys");
+        let jobs = crate::render::jobs(site);
+        if jobs.len() != derived.job_count {
+            // Not the shape recorded: look at everything.
+            return self.plan_full(&Changes::default(), false, laps);
+        }
+        let mut wanted: Vec<u32> = changed
+            .iter()
+            .flat_map(|&i| derived.job_deps[i].iter().copied())
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut sigs: HashMap<String, u64> = HashMap::new();
+        let mut selected: Vec<Job<'_>> = Vec::new();
+        for j in wanted {
+            let job = &jobs[j as usize];
+            let sig = job.signature(site, &key);
+            let rel = job.output_rel(site);
+            if self.files.get(&rel).map(|f| f.sig) != Some(sig) {
+                selected.push(*job);
+            }
+            sigs.insert(rel, sig);
+        }
+        laps.lap("pages");
+        let mut wanted: Vec<u32> = changed
+            .iter()
+            .flat_map(|&i| derived.feed_deps[i].iter().copied())
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut feeds = Vec::new();
+        for s in wanted {
+            let spec = &derived.specs[s as usize];
+            let sig = crate::feeds::signature(site, spec, &key);
+            let mut differs = false;
+            for rel in crate::feeds::files_of(spec) {
+                differs |= self.files.get(&rel).map(|f| f.sig) != Some(sig);
+                sigs.insert(rel, sig);
+            }
+            if differs {
+                feeds.push(spec.clone());
+            }
+        }
+        laps.lap("feeds");
+        let extras = self.always_made(site)?;
+        for (rel, bytes) in &extras {
+            sigs.insert(rel.clone(), hash_of(&bytes[..]));
+        }
+        let mut produced = render(site, theme, &selected, &feeds)?;
+        produced.extend(extras);
+        laps.lap("render");
+        let mut plan = self.diff(produced, &|rel| sigs.get(rel).copied());
+        plan.stats.articles = site.articles.len();
+        plan.stats.pages = jobs.len();
+        plan.stats.rendered = selected.len();
+        laps.lap("diff");
+        self.derived = Some(derived);
+        Ok(plan)
+    }
+
+    /// Files made on every rebuild: the news sitemap (titles, and the time) and robots.txt.
+    fn always_made(&self, site: &Site) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+        let now = crate::sitemap::build_time();
+        Ok(vec![
+            (
+                "news-sitemap.xml".into(),
+                crate::sitemap::news_sitemap(site, now).map_err(errors_of)?,
+            ),
+            (
+                "robots.txt".into(),
+                crate::sitemap::robots_txt(site).into_bytes(),
+            ),
+        ])
+    }
+
+    /// The plan for produced files: write those whose bytes differ from what is on disk.
+    fn diff(&self, produced: Vec<(String, Vec<u8>)>, sig_of: &dyn Fn(&str) -> Option<u64>) -> Plan {
         let mut plan = Plan::default();
         for (rel, bytes) in produced {
-            let Some(&sig) = expected.get(&rel) else {
+            let Some(sig) = sig_of(&rel) else {
                 continue;
             };
             let hash = hash_of(&bytes[..]);
@@ -940,16 +1159,7 @@ impl Engine {
                 plan.writes.push((rel, bytes));
             }
         }
-        plan.removes = self
-            .files
-            .keys()
-            .filter(|k| !expected.contains_key(*k))
-            .cloned()
-            .collect();
-        plan.stats.articles = site.articles.len();
-        plan.stats.pages = jobs.len();
-        plan.stats.rendered = selected.len();
-        Ok(plan)
+        plan
     }
 
     /// Applies a plan to the served folder (call it while no request reads the folder).
@@ -996,6 +1206,39 @@ impl Engine {
     pub fn file_count(&self) -> usize {
         self.files.len()
     }
+}
+
+/// What the pages and feeds of a model show, worked out by [`Engine::plan_full`] and kept
+/// while the model keeps its shape.
+struct Derived {
+    /// Hash of every person's data.
+    persons: Vec<u64>,
+    /// Key of every article.
+    keys: Vec<u64>,
+    /// Article → the pages (indices into [`crate::render::jobs`]) that show it.
+    job_deps: Vec<Vec<u32>>,
+    /// Number of pages.
+    job_count: usize,
+    /// The feeds.
+    specs: Vec<crate::feeds::FeedSpec>,
+    /// Article → the feeds that list it.
+    feed_deps: Vec<Vec<u32>>,
+}
+
+/// Renders pages and feeds into memory.
+fn render(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job<'_>],
+    feeds: &[crate::feeds::FeedSpec],
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let transform = crate::build::html_transform(&site.config);
+    let sink = Collect::default();
+    crate::render::render_jobs(site, theme, &sink, &transform, jobs).map_err(errors_of)?;
+    if !feeds.is_empty() {
+        crate::feeds::write_specs(site, &sink, feeds).map_err(errors_of)?;
+    }
+    Ok(sink.files.into_inner().unwrap_or_default())
 }
 
 /// Records that `rel` is produced with signature `sig`; a second producer is an error, as

@@ -10,6 +10,8 @@
 //!   when `all` is set (entering or leaving the error state) or when its own file is listed.
 //! - `css` when only stylesheets changed: `{server, generation, base, files}`. The page swaps
 //!   matching `<link rel=stylesheet>` elements without reloading.
+//!
+//! The script sets `window.__genServe` to `"connected"` once the stream is open (for tests).
 
 use serde::Serialize;
 
@@ -35,6 +37,7 @@ pub const SCRIPT: &str = r#"// gen serve live reload (development only; never pa
   const connect = () => {
     const es = new EventSource("/__gen/events");
     es.addEventListener("hello", (e) => {
+      window.__genServe = "connected";
       const d = JSON.parse(e.data);
       const t = d.server + ":" + d.generation;
       if (t !== token) location.reload();
@@ -51,6 +54,7 @@ pub const SCRIPT: &str = r#"// gen serve live reload (development only; never pa
       swapCss(d.files.map((f) => d.base + f), d.generation);
     });
     es.onerror = () => {
+      window.__genServe = "reconnecting";
       es.close();
       setTimeout(connect, 500);
     };

@@ -25,6 +25,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::{Config, Overrides};
@@ -111,6 +113,8 @@ pub struct LastBuild {
     pub written: usize,
     /// Files removed.
     pub removed: usize,
+    /// Milliseconds per stage.
+    pub timings: BTreeMap<&'static str, f64>,
 }
 
 /// The server's state, shared by the builder and the request handlers.
@@ -451,6 +455,7 @@ fn build_once(
         st.pending = false;
     }
     let result = engine.prepare(ch).and_then(|plan| {
+        let t = Instant::now();
         let _tree = shared
             .tree
             .write()
@@ -458,7 +463,11 @@ fn build_once(
         if shared.stopped.load(Ordering::SeqCst) {
             return Err(Vec::new());
         }
-        engine.commit(plan)
+        let (applied, mut stats) = engine.commit(plan)?;
+        stats
+            .timings
+            .push(("commit", t.elapsed().as_secs_f64() * 1000.0));
+        Ok((applied, stats))
     });
     if shared.stopped.load(Ordering::SeqCst) {
         return;
@@ -488,6 +497,7 @@ fn build_once(
                 articles: stats.articles,
                 written: applied.written.len(),
                 removed: applied.removed.len(),
+                timings: stats.timings.iter().copied().collect(),
             });
             let files: Vec<String> = applied
                 .written

@@ -145,8 +145,11 @@ impl Watcher {
         debounce: Duration,
         tx: Sender<Msg>,
     ) -> Result<Watcher, String> {
-        let tick = (debounce / 4).max(Duration::from_millis(1)).min(debounce);
-        let debouncer = new_debouncer(debounce, Some(tick), move |res: DebounceEventResult| {
+        // The debouncer pairs renames and drops duplicates within half the quiet period; the
+        // builder then waits for the whole quiet period (see `serve::builder_loop`).
+        let timeout = (debounce / 2).max(Duration::from_millis(1));
+        let tick = (timeout / 4).max(Duration::from_millis(1)).min(timeout);
+        let debouncer = new_debouncer(timeout, Some(tick), move |res: DebounceEventResult| {
             let ch = classifier.batch(res);
             if !ch.is_empty() {
                 let _ = tx.send(Msg::Changes(ch));
