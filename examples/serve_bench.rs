@@ -208,6 +208,13 @@ impl Server {
     }
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(1313)
+}
+
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -344,14 +351,8 @@ fn bench_hugo(args: &Args, hugo: &Path, targets: &[Target]) {
         .arg(&args.hugo_site)
         .arg("--config")
         .arg(format!("hugo.toml,{}", cfg.display()))
-        .args([
-            "--port",
-            "1313",
-            "--bind",
-            "127.0.0.1",
-            "--minify",
-            "--noBuildLock",
-        ])
+        .args(["--port", &free_port().to_string()])
+        .args(["--bind", "127.0.0.1", "--minify", "--noBuildLock"])
         .arg("--cacheDir")
         .arg(&cache);
     let t = Instant::now();

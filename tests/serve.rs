@@ -1004,6 +1004,12 @@ fn stops_cleanly_and_reports_usage_errors() {
     let site = Site::standard();
     // The user's own output folder, which serve must never touch.
     site.write("public/keep.txt", "mine");
+    let files_before: Vec<PathBuf> = walkdir::WalkDir::new(site.root())
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| e.into_path())
+        .collect();
     let mut srv = Server::start(&site, &[]);
     let served = srv.served_dir();
     assert!(served.join("index.html").is_file());
@@ -1041,6 +1047,16 @@ fn stops_cleanly_and_reports_usage_errors() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(site.read("public/keep.txt"), "mine");
+    let files_after: Vec<PathBuf> = walkdir::WalkDir::new(site.root())
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| e.into_path())
+        .collect();
+    assert_eq!(
+        files_before, files_after,
+        "serve wrote into the site folder"
+    );
     assert_eq!(
         std::fs::read_dir(site.root().join("public"))
             .unwrap()
