@@ -13,7 +13,9 @@
 //! different English articles one after another: write the file, then GET the article's page
 //! every 2 ms until the new text is in it. It reports the median, minimum and maximum of that
 //! wall time, and gen's own build time from `/__gen/status` (from the first change the builder
-//! saw to the files in place; the watcher's debounce comes before it). Each edit is undone and
+//! saw to the files in place; the watcher's debounce comes before it), and the time until the
+//! server is idle again: a change that moves related reading is served first and related reading
+//! follows in a second build (for a headline or tags edit). Each edit is undone and
 //! the rebuild awaited before the next. With `--hugo`, the same edits are timed against
 //! `hugo server` (default fast-render mode, in memory), with Hugo's own "Total in N ms".
 //!
@@ -288,6 +290,7 @@ fn bench_gen(args: &Args, targets: &[Target]) {
         let mut wall = Vec::new();
         let mut build = Vec::new();
         let mut rendered = Vec::new();
+        let mut settled = Vec::new();
         let mut stages: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
         for (i, t) in targets.iter().enumerate() {
             n += 1;
@@ -298,10 +301,12 @@ fn bench_gen(args: &Args, targets: &[Target]) {
             std::fs::write(&t.file, &text).unwrap();
             let ms = until(&agent, &url, start, |b| b.contains(&marker));
             wait_gen_idle(&agent, &srv.url, before + 1);
+            let idle = start.elapsed().as_secs_f64() * 1000.0;
             let st = gen_status(&agent, &srv.url);
             // The first edit of a run warms caches (the page cache, the allocator).
             if i > 0 || targets.len() == 1 {
                 wall.push(ms);
+                settled.push(idle);
                 build.push(st["last"]["ms"].as_f64().unwrap_or(0.0));
                 rendered.push(st["last"]["rendered"].as_f64().unwrap_or(0.0));
                 if let Some(m) = st["last"]["timings"].as_object() {
@@ -321,8 +326,9 @@ fn bench_gen(args: &Args, targets: &[Target]) {
         let (med, min, max) = stats(&mut wall);
         let (bmed, _, _) = stats(&mut build);
         let (rmed, _, _) = stats(&mut rendered);
+        let (smed, _, _) = stats(&mut settled);
         println!(
-            "gen  {kind:<6?} save→served median {med:7.1} ms (min {min:7.1}, max {max:7.1}); gen's build median {bmed:7.1} ms; pages rendered median {rmed:.0}; n={}",
+            "gen  {kind:<6?} save→served median {med:7.1} ms (min {min:7.1}, max {max:7.1}); gen's build median {bmed:7.1} ms; pages rendered median {rmed:.0}; settled (related reading too) median {smed:7.1} ms; n={}",
             wall.len()
         );
         let parts: Vec<String> = stages

@@ -651,6 +651,7 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
         }
         Message::Built {
             initial,
+            settle,
             ms,
             stats,
             applied,
@@ -667,6 +668,13 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
                         stats.pages
                     );
                 }
+            } else if settle && !quiet {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "related reading updated in {ms:.0} ms: {} pages rendered, {} files written",
+                    stats.rendered,
+                    applied.written.len(),
+                );
             } else if !quiet {
                 let _ = writeln!(
                     std::io::stderr(),

@@ -1376,6 +1376,7 @@ fn random_edits_equal_a_clean_build() {
             compare(n, &what);
         }
     }
+    // Both kinds of rebuild, and follow-ups for related reading, were exercised.
     let st = srv.status();
-    assert!(st["last"]["fast"].is_boolean());
+    assert!(st["settles"].as_u64().unwrap() > 0, "{st}");
 }

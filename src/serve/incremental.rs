@@ -57,6 +57,8 @@ pub struct Changes {
     pub content: BTreeSet<PathBuf>,
     /// Any other file named by events (static files, bundle assets), to copy again.
     pub files: BTreeSet<PathBuf>,
+    /// Compute related reading now (the follow-up build of a change that moved it).
+    pub settle: bool,
 }
 
 impl Changes {
@@ -85,6 +87,7 @@ impl Changes {
         self.rediscover |= other.rediscover;
         self.content.extend(other.content);
         self.files.extend(other.files);
+        self.settle |= other.settle;
     }
 }
 
@@ -352,8 +355,12 @@ pub struct Engine {
     site: Option<Site>,
     /// The model reflects the sources (no pending or failed document).
     model_ok: bool,
-    /// `site.related` was computed (not only pinned entries).
+    /// `site.related` holds lists computed by [`crate::related::attach`] (maybe for older
+    /// inputs: see `related_pending`), not only pinned entries.
     related_valid: bool,
+    /// `site.related` was carried over from before a change that may move it: a follow-up
+    /// build computes it.
+    related_pending: bool,
     /// [`crate::related::input_key`] per content path when related reading was computed.
     related_inputs: HashMap<String, u64>,
     /// The same keys by article index, for the fast path.
@@ -396,6 +403,7 @@ impl Engine {
             site: None,
             model_ok: false,
             related_valid: false,
+            related_pending: false,
             related_inputs: HashMap::new(),
             related_keys: Vec::new(),
             dirty: BTreeSet::new(),
@@ -515,7 +523,10 @@ impl Engine {
         };
         let fast = patched.is_some();
         if !fast {
-            warnings.extend(self.rebuild_model(people_changed)?);
+            warnings.extend(self.rebuild_model(people_changed, ch.settle)?);
+        }
+        if ch.settle {
+            self.settle_related();
         }
         crate::diagnostics::sort(&mut warnings);
         laps.lap("model");
@@ -731,24 +742,19 @@ impl Engine {
             }
         }
         if related_changed {
-            crate::related::attach(site);
-            self.related_keys = (0..site.articles.len())
-                .map(|i| crate::related::input_key(site, i))
-                .collect();
-            self.related_inputs = site
-                .articles
-                .iter()
-                .zip(&self.related_keys)
-                .map(|(a, k)| (a.doc.file.rel.clone(), *k))
-                .collect();
-            // Related lists moved: what each page shows must be worked out again.
-            self.derived = None;
+            // Computed in a follow-up build (see `Engine::settle_related`), so that the edited
+            // page is served first.
+            self.related_pending = true;
         }
         Ok(Some(changed))
     }
 
     /// Builds the site model again from the cached documents and bodies.
-    fn rebuild_model(&mut self, people_changed: bool) -> Result<Vec<Diagnostic>, Failure> {
+    fn rebuild_model(
+        &mut self,
+        people_changed: bool,
+        settle: bool,
+    ) -> Result<Vec<Diagnostic>, Failure> {
         let config = self.config.clone().expect("config");
         let people = self
             .people
@@ -856,13 +862,19 @@ impl Engine {
             .zip(&keys)
             .map(|(a, k)| (a.doc.file.rel.clone(), *k))
             .collect();
-        let carried = related_valid
-            && inputs == self.related_inputs
-            && carry_related(&mut site, &old_related, &self.index);
-        if !carried {
+        let exact = related_valid && !self.related_pending && inputs == self.related_inputs;
+        if exact && carry_related(&mut site, &old_related, &self.index) {
+            // Nothing related reading reads changed.
+        } else if related_valid && !settle {
+            // Serve the change first with the lists as they were (minus articles that are
+            // gone), and compute them in a follow-up build.
+            carry_partial(&mut site, &old_related, &self.index);
+            self.related_pending = true;
+        } else {
             crate::related::attach(&mut site);
+            self.related_inputs = inputs;
+            self.related_pending = false;
         }
-        self.related_inputs = inputs;
         self.related_keys = keys;
         self.related_valid = true;
         let warnings = diags.finish().map_err(errors_of)?;
@@ -870,6 +882,35 @@ impl Engine {
         self.site = Some(site);
         self.model_ok = true;
         Ok(warnings)
+    }
+
+    /// Whether related reading still has to be computed for the served build: the builder then
+    /// runs a follow-up build with [`Changes::settle`].
+    pub fn unsettled(&self) -> bool {
+        self.related_pending && self.model_ok
+    }
+
+    /// Computes related reading for the model (the second half of a change that moved it).
+    fn settle_related(&mut self) {
+        if !self.related_pending || !self.model_ok {
+            return;
+        }
+        let Some(site) = self.site.as_mut() else {
+            return;
+        };
+        crate::related::attach(site);
+        self.related_keys = (0..site.articles.len())
+            .map(|i| crate::related::input_key(site, i))
+            .collect();
+        self.related_inputs = site
+            .articles
+            .iter()
+            .zip(&self.related_keys)
+            .map(|(a, k)| (a.doc.file.rel.clone(), *k))
+            .collect();
+        self.related_pending = false;
+        // Related lists moved: what each page shows must be worked out again.
+        self.derived = None;
     }
 
     /// The key of every article: a hash of everything about it that any page or feed may show
@@ -1270,6 +1311,28 @@ enum CopySource {
 enum RelatedRef {
     Article(String),
     Other(Related),
+}
+
+/// Carries over what still maps of the old related reading (articles that are gone are
+/// dropped; new articles keep their pinned entries), until it is computed again.
+fn carry_partial(
+    site: &mut Site,
+    old: &HashMap<String, Vec<RelatedRef>>,
+    index: &HashMap<String, usize>,
+) {
+    for (i, a) in site.articles.iter().enumerate() {
+        let Some(refs) = old.get(&a.doc.file.rel) else {
+            continue;
+        };
+        site.related[i] = refs
+            .iter()
+            .filter_map(|r| match r {
+                RelatedRef::Article(rel) => index.get(rel).map(|&j| Related::Article(j)),
+                RelatedRef::Other(o) => Some(o.clone()),
+            })
+            .filter(|r| *r != Related::Article(i))
+            .collect();
+    }
 }
 
 /// Carries the old related reading over to the new model; `false` when some entry no longer

@@ -71,6 +71,8 @@ pub enum Message<'a> {
     Built {
         /// The first build.
         initial: bool,
+        /// A follow-up build that computed related reading.
+        settle: bool,
         /// Wall time in milliseconds, from the first change seen to the files in place.
         ms: f64,
         /// Figures.
@@ -130,8 +132,11 @@ pub struct State {
     pub errors: Vec<Diagnostic>,
     /// A build is running.
     pub building: bool,
-    /// Changes were seen and a build will start after the quiet period.
+    /// Changes were seen and a build will start after the quiet period, or a follow-up build
+    /// will compute related reading.
     pub pending: bool,
+    /// Follow-up builds that computed related reading after a change was served.
+    pub settles: u64,
     /// The site's base path.
     pub base_path: String,
     /// Figures of the last successful build.
@@ -171,6 +176,7 @@ impl Shared {
             "server": self.server,
             "generation": st.generation,
             "builds": st.builds,
+            "settles": st.settles,
             "ok": st.errors.is_empty(),
             "have_build": st.have_build,
             "building": st.building,
@@ -398,7 +404,7 @@ fn builder_loop(
         ..Changes::default()
     };
     build_once(&mut engine, &shared, &report, &full, Instant::now(), true);
-    if shared.stopped.load(Ordering::SeqCst) {
+    if !settle(&mut engine, &rx, &shared, &report) {
         return;
     }
     report(Message::Listening {
@@ -435,10 +441,39 @@ fn builder_loop(
         }
         watcher.refresh();
         build_once(&mut engine, &shared, &report, &ch, first_seen, false);
-        if shared.stopped.load(Ordering::SeqCst) {
+        if !settle(&mut engine, &rx, &shared, &report) {
             return;
         }
     }
+}
+
+/// Runs the follow-up builds that compute related reading after a change that moved it (the
+/// change itself is served first); changes that arrived meanwhile join them. `false` when the
+/// server is stopping.
+fn settle(
+    engine: &mut Engine,
+    rx: &mpsc::Receiver<Msg>,
+    shared: &Shared,
+    report: &Reporter,
+) -> bool {
+    while engine.unsettled() {
+        if shared.stopped.load(Ordering::SeqCst) {
+            return false;
+        }
+        let mut ch = Changes {
+            settle: true,
+            ..Changes::default()
+        };
+        loop {
+            match rx.try_recv() {
+                Ok(Msg::Changes(c)) => ch.merge(c),
+                Ok(Msg::Stop) | Err(mpsc::TryRecvError::Disconnected) => return false,
+                Err(mpsc::TryRecvError::Empty) => break,
+            }
+        }
+        build_once(engine, shared, report, &ch, Instant::now(), false);
+    }
+    !shared.stopped.load(Ordering::SeqCst)
 }
 
 /// Runs one build and publishes its result.
@@ -480,8 +515,16 @@ fn build_once(
     let Ok(mut st) = shared.state.lock() else {
         return;
     };
-    st.builds += 1;
+    // A follow-up that only computes related reading is part of the build before it.
+    let followup_only = ch.settle && ch.paths() == 0 && !ch.full && !ch.theme && !ch.people;
+    if followup_only {
+        st.settles += 1;
+    } else {
+        st.builds += 1;
+    }
     st.building = false;
+    // Until related reading is computed, the build is not finished.
+    st.pending = engine.unsettled();
     let event = match &result {
         Ok((applied, stats)) => {
             let was_failing = !st.errors.is_empty();
@@ -541,6 +584,7 @@ fn build_once(
     match &result {
         Ok((applied, stats)) => report(Message::Built {
             initial,
+            settle: ch.settle,
             ms,
             stats,
             applied,
