@@ -43,6 +43,17 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate content and credits without writing anything.
     Check(CheckArgs),
+    /// Show an article's best related-reading candidates, their scores and why.
+    Related {
+        /// The article: content/en/story.md, en/story.md, or a bundle folder.
+        path: PathBuf,
+        /// How many candidates to list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -129,6 +140,7 @@ pub fn main() -> ExitCode {
     match &cli.command {
         Command::Build(args) => cmd_build(&cli, args),
         Command::Check(args) => cmd_check(&cli, args),
+        Command::Related { path, top, drafts } => cmd_related(&cli, path, *top, *drafts),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -235,5 +247,29 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `gen related PATH`: the ranking of one article, explained by the scoring code itself.
+fn cmd_related(cli: &Cli, path: &std::path::Path, top: usize, drafts: bool) -> ExitCode {
+    let overrides = Overrides {
+        drafts,
+        ..Overrides::default()
+    };
+    let site = match crate::build::load_site(&cli.root, &overrides, &mut Timer::start()) {
+        Ok((site, _)) => site,
+        Err(e) => return fail(&e),
+    };
+    // A path on the command line is relative to where gen runs, or to the site's content/.
+    let rooted = cli.root.join(path);
+    let found = crate::related::find_article(&site, path)
+        .or_else(|e| crate::related::find_article(&site, &rooted).map_err(|_| e));
+    match found {
+        Ok(i) => {
+            let text = crate::related::explain(&site, i, top).to_text(&site);
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(msg) => fail(&Error::Usage(msg)),
     }
 }
