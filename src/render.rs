@@ -258,10 +258,12 @@ pub struct PageView<'a> {
     pub feeds: Vec<FeedLink>,
     /// Languages for the switcher: code, name, home URL.
     pub languages: Vec<LanguageLink<'a>>,
+    /// Share metadata (Open Graph, Twitter card, JSON-LD) for `partials/meta.html`.
+    pub meta: crate::meta::Meta,
 }
 
 /// An hreflang alternate.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Alternate {
     /// BCP 47 code, or `x-default`.
     pub hreflang: String,
@@ -598,17 +600,20 @@ fn page_view<'a>(
     title: String,
     description: Option<String>,
 ) -> PageView<'a> {
+    let permalink = site.config.abs_url(rel);
+    let meta = crate::meta::site_meta(site, kind, lang, &title, description.as_deref(), &permalink);
     PageView {
         kind,
         lang,
         dir: dir_of(site, lang),
         url: site.url(rel),
-        permalink: site.config.abs_url(rel),
+        permalink,
         title,
         description,
         alternates: Vec::new(),
         feeds: Vec::new(),
         languages: languages(site),
+        meta,
     }
 }
 
@@ -771,6 +776,7 @@ fn render_job(
                 Some(view.summary.to_string()),
             );
             page.alternates = alternates(site, *i);
+            page.meta = crate::meta::article_meta(site, *i);
             page.feeds = feed_links(site, &home_rel(site, a.lang()), &site.config.title);
             ctx.insert("article", &view);
             for asset in &a.doc.file.assets {
@@ -799,6 +805,9 @@ fn render_job(
                 .or_else(|| site.config.description.clone());
             let mut page = page_view(site, "home", lang, &rel, title.clone(), description);
             page.feeds = feed_links(site, &base, &title);
+            if *n == 1 {
+                page.alternates = crate::sitemap::home_alternates(site);
+            }
             let cards: Vec<Card<'_>> = items.iter().map(|&i| card(site, i, lang)).collect();
             ctx.insert("cards", &cards);
             ctx.insert("pagination", &pagination(site, &base, *n, *total));

@@ -181,6 +181,8 @@ pub struct Theme {
     pub static_files: Vec<ThemeFile>,
     /// UI strings.
     pub strings: Arc<Strings>,
+    /// Output names of static files (fingerprinted when the site asks) and rewritten CSS.
+    pub assets: Arc<Assets>,
 }
 
 /// Reads a theme folder's files as (relative path, bytes) pairs, skipping editor leftovers.
@@ -311,9 +313,13 @@ impl Theme {
         }
         let strings = Arc::new(strings);
 
+        let static_files: Vec<ThemeFile> = static_files.into_values().collect();
+        let assets = Arc::new(Assets::plan(config, &static_files)?);
+
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         register_filters(&mut tera, config, strings.clone());
+        register_asset_function(&mut tera, assets.clone());
         let origins: HashMap<String, PathBuf> = templates
             .iter()
             .map(|(k, (p, _))| (k.clone(), p.clone()))
@@ -324,8 +330,9 @@ impl Theme {
         Ok(Theme {
             tera,
             origins,
-            static_files: static_files.into_values().collect(),
+            static_files,
             strings,
+            assets,
         })
     }
 
@@ -485,6 +492,317 @@ fn register_filters(tera: &mut Tera, config: &Config, strings: Arc<Strings>) {
     });
 }
 
+/// How static files reach the output: the name each is written under and the URL templates
+/// link to, made by [`Assets::plan`] once per build.
+///
+/// With `fingerprint = true`, CSS and JS files are written only under a name carrying the first
+/// eight hex digits of their SHA-256 (`css/style.3f2a9c1b.css`), so a host can serve every
+/// `.css` and `.js` file with a year-long cache lifetime: a changed file gets a new name. (A
+/// template that links the plain name instead of using `asset()` is caught by `gen check`.)
+/// CSS is rewritten before it is hashed: `url(/fonts/x.woff2)` gets the site's base path
+/// (sub-path deploys), and a relative reference to another fingerprinted file
+/// (`@import "print.css"`) its fingerprinted name.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    base_path: String,
+    /// Every static file's site-relative path.
+    known: std::collections::BTreeSet<String>,
+    /// Site-relative path → what is written for it.
+    files: BTreeMap<String, PlannedAsset>,
+}
+
+/// What is written for one static file.
+#[derive(Debug, Clone, Default)]
+pub struct PlannedAsset {
+    /// The fingerprinted name (`css/style.3f2a9c1b.css`), when fingerprinting is on.
+    pub fingerprinted: Option<String>,
+    /// New bytes when the file was rewritten (CSS); `None` means copy it as it is.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Extensions of the files that get fingerprinted.
+const FINGERPRINTED: &[&str] = &["css", "js", "mjs"];
+
+impl Assets {
+    /// Plans the output of the static files: reads CSS and (when fingerprinting) JS files,
+    /// rewrites CSS references, hashes.
+    pub fn plan(config: &Config, files: &[ThemeFile]) -> Result<Assets> {
+        let mut sources: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut known = std::collections::BTreeSet::new();
+        for f in files {
+            let rel = f.rel.to_string_lossy().replace('\\', "/");
+            known.insert(rel.clone());
+            let ext = rel.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+            let is_css = ext == "css";
+            if !(is_css || config.fingerprint && FINGERPRINTED.contains(&ext)) {
+                continue;
+            }
+            let bytes = match (&f.disk, f.bytes) {
+                (Some(p), _) => std::fs::read(p).map_err(|e| Error::io(p, e))?,
+                (None, Some(b)) => b.to_vec(),
+                _ => continue,
+            };
+            sources.insert(rel, bytes);
+        }
+        let mut out = Assets {
+            base_path: config.base_path.clone(),
+            known,
+            files: BTreeMap::new(),
+        };
+        // CSS referring to other fingerprinted files must wait for their names: settle files in
+        // rounds, each taking those whose references are settled; a cycle is settled as is.
+        let mut pending: Vec<String> = sources.keys().cloned().collect();
+        while !pending.is_empty() {
+            let ready: Vec<String> = pending
+                .iter()
+                .filter(|rel| {
+                    !rel.ends_with(".css")
+                        || css_refs(&String::from_utf8_lossy(&sources[rel.as_str()]), rel)
+                            .iter()
+                            .all(|t| !pending.contains(t) || t == *rel)
+                })
+                .cloned()
+                .collect();
+            let round = if ready.is_empty() {
+                std::mem::take(&mut pending)
+            } else {
+                pending.retain(|p| !ready.contains(p));
+                ready
+            };
+            for rel in round {
+                let original = &sources[&rel];
+                let rewritten = if rel.ends_with(".css") {
+                    let text = String::from_utf8_lossy(original);
+                    let new = out.rewrite_css(&text, &rel);
+                    (new != text).then(|| new.into_bytes())
+                } else {
+                    None
+                };
+                let fingerprinted = config.fingerprint.then(|| {
+                    let bytes = rewritten.as_deref().unwrap_or(original);
+                    fingerprinted_name(&rel, bytes)
+                });
+                out.files.insert(
+                    rel,
+                    PlannedAsset {
+                        fingerprinted,
+                        bytes: rewritten,
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// What to write for a static file, when it is not a plain copy under its own name.
+    pub fn planned(&self, rel: &str) -> Option<&PlannedAsset> {
+        self.files.get(rel)
+    }
+
+    /// Site-relative name a static file is linked under: fingerprinted when on.
+    pub fn name<'a>(&'a self, rel: &'a str) -> &'a str {
+        self.files
+            .get(rel)
+            .and_then(|p| p.fingerprinted.as_deref())
+            .unwrap_or(rel)
+    }
+
+    /// Root-relative URL of a static file (`/news/css/style.3f2a9c1b.css`).
+    pub fn url(&self, rel: &str) -> String {
+        let rel = rel.trim_start_matches('/');
+        format!("{}{}", self.base_path, self.name(rel))
+    }
+
+    /// Rewrites the references of a CSS file at `rel`: root-relative ones get the base path,
+    /// relative ones to fingerprinted files their new name.
+    fn rewrite_css(&self, css: &str, rel: &str) -> String {
+        let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        map_css_urls(css, |url| {
+            if let Some(rest) = url.strip_prefix('/') {
+                if rest.starts_with('/') || url.starts_with(&self.base_path) {
+                    return None;
+                }
+                return Some(format!("{}{rest}", self.base_path));
+            }
+            if is_external(url) {
+                return None;
+            }
+            let (path, suffix) = split_suffix(url);
+            let target = join_rel(dir, path)?;
+            let fp = self.files.get(&target)?.fingerprinted.as_deref()?;
+            let new_file = fp.rsplit('/').next().unwrap_or(fp);
+            let (prefix, _) = path.rsplit_once('/').unwrap_or(("", path));
+            Some(if prefix.is_empty() {
+                format!("{new_file}{suffix}")
+            } else {
+                format!("{prefix}/{new_file}{suffix}")
+            })
+        })
+    }
+}
+
+/// `css/style.css` + bytes → `css/style.3f2a9c1b.css` (first 8 hex digits of the SHA-256, so
+/// `sha256sum` shows the same digits).
+pub fn fingerprinted_name(rel: &str, bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    match rel.rsplit_once('.') {
+        Some((stem, ext)) if !stem.ends_with('/') && !stem.is_empty() => {
+            format!("{stem}.{hex}.{ext}")
+        }
+        _ => format!("{rel}.{hex}"),
+    }
+}
+
+fn is_external(url: &str) -> bool {
+    url.is_empty()
+        || url.starts_with('#')
+        || url.starts_with("//")
+        || url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty())
+}
+
+/// Splits `a.css?v=1#x` into `a.css` and `?v=1#x`.
+fn split_suffix(url: &str) -> (&str, &str) {
+    match url.find(['?', '#']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    }
+}
+
+/// Joins a relative reference to a folder of the site (`css` + `../img/a.png` → `img/a.png`);
+/// `None` when it climbs above the site root.
+fn join_rel(dir: &str, reference: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in reference.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Site-relative paths of the files a CSS file at `rel` refers to relatively.
+fn css_refs(css: &str, rel: &str) -> Vec<String> {
+    let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let mut out = Vec::new();
+    map_css_urls(css, |url| {
+        if !url.starts_with('/')
+            && !is_external(url)
+            && let Some(t) = join_rel(dir, split_suffix(url).0)
+        {
+            out.push(t);
+        }
+        None
+    });
+    out
+}
+
+/// Calls `f` on every `url(…)` and `@import "…"` reference of a stylesheet (comments and other
+/// strings skipped) and puts back what it returns in place of the reference. Written by hand:
+/// a full CSS parser would be a large dependency for finding one token kind.
+fn map_css_urls(css: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
+    let b = css.as_bytes();
+    let mut out = String::with_capacity(css.len());
+    let mut i = 0;
+    let mut copied = 0;
+    // Emits the text before `start`, then the replacement of `css[start..end]` if any.
+    let mut replace = |out: &mut String, copied: &mut usize, start: usize, end: usize| {
+        if let Some(new) = f(&css[start..end]) {
+            out.push_str(&css[*copied..start]);
+            out.push_str(&new);
+            *copied = end;
+        }
+    };
+    let skip_string = |i: usize| -> usize {
+        let q = b[i];
+        let mut j = i + 1;
+        while j < b.len() && b[j] != q {
+            j += if b[j] == b'\\' { 2 } else { 1 };
+        }
+        (j + 1).min(b.len())
+    };
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = css[i + 2..]
+                    .find("*/")
+                    .map(|k| i + 2 + k + 2)
+                    .unwrap_or(b.len());
+            }
+            b'"' | b'\'' => i = skip_string(i),
+            b'@' if css[i..].len() >= 7 && css[i + 1..i + 7].eq_ignore_ascii_case("import") => {
+                let mut j = i + 7;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                    let end = skip_string(j);
+                    if end > j + 1 && b[end - 1] == b[j] {
+                        replace(&mut out, &mut copied, j + 1, end - 1);
+                    }
+                    i = end;
+                } else {
+                    i = j;
+                }
+            }
+            b'u' | b'U'
+                if css[i..].len() >= 4
+                    && css[i..i + 4].eq_ignore_ascii_case("url(")
+                    && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'-')) =>
+            {
+                let mut j = i + 4;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                    let end = skip_string(j);
+                    if end > j + 1 && b[end - 1] == b[j] {
+                        replace(&mut out, &mut copied, j + 1, end - 1);
+                    }
+                    i = end;
+                } else {
+                    let close = css[j..].find(')').map(|k| j + k).unwrap_or(b.len());
+                    let inner = css[j..close].trim_end();
+                    if !inner.is_empty() {
+                        replace(&mut out, &mut copied, j, j + inner.len());
+                    }
+                    i = close;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&css[copied..]);
+    out
+}
+
+/// `{{ asset(path="css/style.css") }}`: the root-relative URL of a static file, with the base
+/// path and, when `fingerprint = true`, the fingerprinted name. A path that is no static file is
+/// an error, so a typo shows at build time rather than as a 404 in production.
+fn register_asset_function(tera: &mut Tera, assets: Arc<Assets>) {
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let rel = path.trim_start_matches('/');
+            if assets.known.contains(rel) {
+                Ok(assets.url(rel))
+            } else {
+                Err(tera::Error::message(format!(
+                    "asset(path=\"{path}\"): no such file in the theme's or the site's static/"
+                )))
+            }
+        },
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,5 +819,96 @@ mod tests {
         );
         assert_eq!(l.long_date("de", "2021-12-07").unwrap(), "7. Dezember 2021");
         assert_eq!(l.long_date("en", "2021-12-07").unwrap(), "December 7, 2021");
+    }
+
+    fn config(text: &str) -> Config {
+        Config::parse(
+            Path::new("/site"),
+            &format!("title = \"T\"\n{text}"),
+            &crate::config::Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    fn file(rel: &str, bytes: &'static [u8]) -> ThemeFile {
+        ThemeFile {
+            rel: PathBuf::from(rel),
+            disk: None,
+            bytes: Some(bytes),
+        }
+    }
+
+    #[test]
+    fn css_urls_are_found_and_replaced() {
+        let css = "/* url(/no) */ a{background:url( /img/a.png )} b{x:url('../f.woff2?v=1#x')}\n@import \"print.css\"; @import url(x.css); c{content:\"url(/no)\"}";
+        let mut seen = Vec::new();
+        let out = map_css_urls(css, |u| {
+            seen.push(u.to_string());
+            Some(format!("<{u}>"))
+        });
+        assert_eq!(
+            seen,
+            ["/img/a.png", "../f.woff2?v=1#x", "print.css", "x.css"]
+        );
+        assert!(out.contains("url( </img/a.png> )"), "{out}");
+        assert!(out.contains("@import \"<print.css>\""), "{out}");
+        assert!(out.contains("/* url(/no) */") && out.contains("\"url(/no)\""));
+    }
+
+    #[test]
+    fn fingerprints_css_and_rewrites_references() {
+        let c = config("base_url = \"https://e.org/news/\"\nfingerprint = true\n");
+        let files = [
+            file(
+                "css/style.css",
+                b"@import \"print.css\";\nbody{background:url(/img/bg.png)}",
+            ),
+            file("css/print.css", b"p{color:red}"),
+            file("js/app.js", b"console.log(1)"),
+            file("img/bg.png", b"png"),
+        ];
+        let a = Assets::plan(&c, &files).unwrap();
+        let print = fingerprinted_name("css/print.css", b"p{color:red}");
+        assert_eq!(a.url("css/print.css"), format!("/news/{print}"));
+        let style = a.planned("css/style.css").unwrap();
+        let text = String::from_utf8(style.bytes.clone().unwrap()).unwrap();
+        let print_file = print.rsplit('/').next().unwrap();
+        assert!(
+            text.contains(&format!("@import \"{print_file}\"")),
+            "{text}"
+        );
+        assert!(text.contains("url(/news/img/bg.png)"), "{text}");
+        assert_eq!(
+            style.fingerprinted.as_deref(),
+            Some(fingerprinted_name("css/style.css", text.as_bytes()).as_str())
+        );
+        assert!(a.url("js/app.js").starts_with("/news/js/app."));
+        assert_eq!(a.url("img/bg.png"), "/news/img/bg.png");
+        assert!(a.planned("img/bg.png").is_none());
+    }
+
+    #[test]
+    fn without_fingerprint_only_root_relative_css_urls_change() {
+        let c = config("base_url = \"https://e.org/\"\n");
+        let files = [file("css/style.css", b"body{background:url(/img/bg.png)}")];
+        let a = Assets::plan(&c, &files).unwrap();
+        assert_eq!(a.url("css/style.css"), "/css/style.css");
+        assert!(a.planned("css/style.css").unwrap().bytes.is_none());
+        let c = config("base_url = \"https://e.org/news/\"\n");
+        let a = Assets::plan(&c, &files).unwrap();
+        assert_eq!(a.url("css/style.css"), "/news/css/style.css");
+        let p = a.planned("css/style.css").unwrap();
+        assert!(p.fingerprinted.is_none());
+        assert_eq!(
+            p.bytes.as_deref(),
+            Some(&b"body{background:url(/news/img/bg.png)}"[..])
+        );
+    }
+
+    #[test]
+    fn fingerprint_is_sha256_prefix() {
+        // printf 'abc' | sha256sum → ba7816bf…
+        assert_eq!(fingerprinted_name("a/b.css", b"abc"), "a/b.ba7816bf.css");
+        assert_eq!(fingerprinted_name("LICENSE", b"abc"), "LICENSE.ba7816bf");
     }
 }

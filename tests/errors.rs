@@ -279,12 +279,19 @@ fn hostile_title_is_escaped() {
     let doc = f.html("2021/12/08/x/index.html");
     let imgs = scraper::Selector::parse("img[onerror]").unwrap();
     assert_eq!(doc.select(&imgs).count(), 0);
-    let scripts = scraper::Selector::parse("script").unwrap();
+    // The JSON-LD holds the title as data (with `<` escaped), never as a live script.
+    let scripts = scraper::Selector::parse("script:not([type=\"application/ld+json\"])").unwrap();
     assert!(
         doc.select(&scripts)
             .all(|s| !s.inner_html().contains("alert")),
         "no live script from content"
     );
+    let ld = scraper::Selector::parse("script[type=\"application/ld+json\"]").unwrap();
+    for s in doc.select(&ld) {
+        let text: String = s.text().collect();
+        assert!(!text.contains('<'), "{text}");
+        serde_json::from_str::<serde_json::Value>(&text).expect("JSON-LD parses");
+    }
     assert_eq!(
         text_of(&doc, "h1").as_deref(),
         Some("</script><img src=x onerror=alert(1)>")

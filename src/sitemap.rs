@@ -1,0 +1,338 @@
+//! Sitemaps for search engines: `sitemap.xml` with `xhtml:link` hreflang alternates and
+//! `lastmod` (split into a sitemap index and numbered files past the protocol's limits), the
+//! Google News sitemap `news-sitemap.xml` of the last two days, and `robots.txt` naming both.
+//!
+//! hreflang alternates are the same clusters the pages' `<head>` carries
+//! ([`crate::render::alternates`] for articles, [`home_alternates`] for home pages): only
+//! versions this site publishes, each listing itself, every other version and `x-default`.
+//!
+//! The build time is passed in ([`write_all`]'s `now`), so tests can fix it; [`build_time`]
+//! honours `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "the time of this build".
+
+use std::io::{self, Write};
+
+use jiff::{SignedDuration, Timestamp};
+use quick_xml::Writer;
+use quick_xml::events::{BytesEnd, BytesStart, Event};
+
+use crate::dates::DateTime;
+use crate::diagnostics::{Error, Result};
+use crate::feeds::text_el;
+use crate::meta::last_modified;
+use crate::output::Sink;
+use crate::render::{Alternate, home_rel};
+use crate::site::Site;
+
+const NS_SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+const NS_XHTML: &str = "http://www.w3.org/1999/xhtml";
+const NS_NEWS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+
+/// How big one sitemap file may be.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// URLs per file (the protocol allows 50,000).
+    pub urls: usize,
+    /// Bytes per file, uncompressed (the protocol allows 50 MiB).
+    pub bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            urls: 50_000,
+            bytes: 50 * 1024 * 1024,
+        }
+    }
+}
+
+/// Google News lists articles of the last two days only.
+pub const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
+/// Google News reads at most 1,000 URLs from one news sitemap.
+pub const NEWS_MAX: usize = 1000;
+
+/// The time this build happened: `SOURCE_DATE_EPOCH` (seconds) when set and valid, else now.
+pub fn build_time() -> Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| Timestamp::from_second(s).ok())
+        .unwrap_or_else(Timestamp::now)
+}
+
+/// One `<url>` of the sitemap.
+#[derive(Debug, Clone)]
+pub struct UrlEntry {
+    /// Absolute URL.
+    pub loc: String,
+    /// Last change.
+    pub lastmod: Option<DateTime>,
+    /// hreflang alternates (empty when the page has no other language versions).
+    pub alternates: Vec<Alternate>,
+}
+
+/// hreflang alternates of the home pages (first pages only): one per language, and
+/// `x-default` = the default language's. Empty for a one-language site.
+pub fn home_alternates(site: &Site) -> Vec<Alternate> {
+    let langs = &site.config.languages;
+    if langs.len() < 2 {
+        return Vec::new();
+    }
+    let mut out: Vec<Alternate> = langs
+        .iter()
+        .map(|l| Alternate {
+            hreflang: l.code.clone(),
+            href: site.config.abs_url(&home_rel(site, &l.code)),
+        })
+        .collect();
+    out.push(Alternate {
+        hreflang: "x-default".into(),
+        href: site
+            .config
+            .abs_url(&home_rel(site, &site.config.default_language)),
+    });
+    out
+}
+
+fn newest(site: &Site, list: &[usize]) -> Option<DateTime> {
+    list.iter().map(|&i| last_modified(&site.articles[i])).max()
+}
+
+/// Every URL the sitemap lists: home pages, articles, taxonomy indexes and term pages (first
+/// pages of lists only; the later pages hold nothing the first pages and articles do not).
+pub fn entries(site: &Site) -> Vec<UrlEntry> {
+    let mut out = Vec::new();
+    let homes = home_alternates(site);
+    for l in &site.config.languages {
+        let list = site.by_lang.get(&l.code).map(Vec::as_slice).unwrap_or(&[]);
+        out.push(UrlEntry {
+            loc: site.config.abs_url(&home_rel(site, &l.code)),
+            lastmod: newest(site, list),
+            alternates: homes.clone(),
+        });
+    }
+    for (i, a) in site.articles.iter().enumerate() {
+        out.push(UrlEntry {
+            loc: site.config.abs_url(&a.rel),
+            lastmod: Some(last_modified(a)),
+            alternates: crate::render::alternates(site, i),
+        });
+    }
+    for (kind, terms) in &site.taxonomies {
+        if terms.is_empty() {
+            continue;
+        }
+        out.push(UrlEntry {
+            loc: site.config.abs_url(&format!("{}/", kind.name())),
+            lastmod: terms.iter().filter_map(|t| newest(site, &t.articles)).max(),
+            alternates: Vec::new(),
+        });
+        for t in terms {
+            out.push(UrlEntry {
+                loc: site.config.abs_url(&t.rel),
+                lastmod: newest(site, &t.articles),
+                alternates: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+fn io_err(e: io::Error) -> Error {
+    Error::Usage(format!("writing a sitemap: {e}"))
+}
+
+/// One `<url>` element, serialized on its own so files can be cut by size.
+fn url_xml(e: &UrlEntry) -> io::Result<Vec<u8>> {
+    let mut w = Writer::new(Vec::new());
+    w.create_element("url").write_inner_content(|w| {
+        text_el(w, "loc", &e.loc)?;
+        if let Some(m) = e.lastmod {
+            text_el(w, "lastmod", &m.rfc3339())?;
+        }
+        for a in &e.alternates {
+            w.create_element("xhtml:link")
+                .with_attributes([
+                    ("rel", "alternate"),
+                    ("hreflang", a.hreflang.as_str()),
+                    ("href", a.href.as_str()),
+                ])
+                .write_empty()?;
+        }
+        Ok(())
+    })?;
+    Ok(w.into_inner())
+}
+
+fn decl<W: Write>(w: &mut Writer<W>) -> io::Result<()> {
+    w.write_event(Event::Decl(quick_xml::events::BytesDecl::new(
+        "1.0",
+        Some("UTF-8"),
+        None,
+    )))
+}
+
+/// A `<urlset>` around already serialized `<url>` elements.
+fn urlset(parts: &[Vec<u8>]) -> io::Result<Vec<u8>> {
+    let mut w = Writer::new(Vec::new());
+    decl(&mut w)?;
+    w.get_mut().write_all(b"\n")?;
+    let start = BytesStart::new("urlset")
+        .with_attributes([("xmlns", NS_SITEMAP), ("xmlns:xhtml", NS_XHTML)]);
+    w.write_event(Event::Start(start))?;
+    for p in parts {
+        w.get_mut().write_all(b"\n")?;
+        w.get_mut().write_all(p)?;
+    }
+    w.get_mut().write_all(b"\n")?;
+    w.write_event(Event::End(BytesEnd::new("urlset")))?;
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// The sitemap files: `[("sitemap.xml", urlset)]`, or past the limits `sitemap.xml` as a
+/// sitemap index over `sitemap-1.xml`, `sitemap-2.xml`…
+pub fn sitemap_files(site: &Site, limits: Limits) -> Result<Vec<(String, Vec<u8>)>> {
+    let list = entries(site);
+    let parts: Vec<Vec<u8>> = list
+        .iter()
+        .map(url_xml)
+        .collect::<io::Result<_>>()
+        .map_err(io_err)?;
+    // Room for the declaration, the <urlset> tags and the newlines.
+    let overhead = 256;
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let (mut start, mut bytes) = (0, overhead);
+    for (i, p) in parts.iter().enumerate() {
+        let full =
+            i - start >= limits.urls.max(1) || (i > start && bytes + p.len() + 1 > limits.bytes);
+        if full {
+            chunks.push((start, i));
+            start = i;
+            bytes = overhead;
+        }
+        bytes += p.len() + 1;
+    }
+    chunks.push((start, parts.len()));
+    if chunks.len() == 1 {
+        return Ok(vec![(
+            "sitemap.xml".into(),
+            urlset(&parts).map_err(io_err)?,
+        )]);
+    }
+    let mut files = Vec::with_capacity(chunks.len() + 1);
+    let mut index = Writer::new_with_indent(Vec::new(), b' ', 2);
+    decl(&mut index).map_err(io_err)?;
+    index
+        .create_element("sitemapindex")
+        .with_attribute(("xmlns", NS_SITEMAP))
+        .write_inner_content(|w| {
+            for (n, &(a, b)) in chunks.iter().enumerate() {
+                let name = format!("sitemap-{}.xml", n + 1);
+                let lastmod = list[a..b].iter().filter_map(|e| e.lastmod).max();
+                w.create_element("sitemap").write_inner_content(|w| {
+                    text_el(w, "loc", &site.config.abs_url(&name))?;
+                    if let Some(m) = lastmod {
+                        text_el(w, "lastmod", &m.rfc3339())?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
+        .map_err(io_err)?;
+    let mut idx = index.into_inner();
+    idx.push(b'\n');
+    files.push(("sitemap.xml".to_string(), idx));
+    for (n, &(a, b)) in chunks.iter().enumerate() {
+        files.push((
+            format!("sitemap-{}.xml", n + 1),
+            urlset(&parts[a..b]).map_err(io_err)?,
+        ));
+    }
+    Ok(files)
+}
+
+/// `news:language`: an ISO 639 code, with Google's two exceptions `zh-cn` and `zh-tw`.
+pub fn news_language(lang: &str) -> String {
+    let lower = lang.to_ascii_lowercase();
+    let mut parts = lower.split(['-', '_']);
+    let primary = parts.next().unwrap_or("").to_string();
+    if primary == "zh" {
+        let traditional = parts.any(|p| matches!(p, "hant" | "tw" | "hk" | "mo"));
+        return if traditional { "zh-tw" } else { "zh-cn" }.into();
+    }
+    primary
+}
+
+/// The Google News sitemap: articles published in the two days before `now` (and any dated
+/// after it, which are live already: gen publishes what it builds), newest first, at most
+/// [`NEWS_MAX`]. With none it is an empty, valid `<urlset>`.
+pub fn news_sitemap(site: &Site, now: Timestamp) -> Result<Vec<u8>> {
+    let since = now.checked_sub(NEWS_WINDOW).unwrap_or(Timestamp::MIN);
+    let recent: Vec<usize> = (0..site.articles.len())
+        .filter(|&i| site.articles[i].doc.meta.date.ts >= since)
+        .take(NEWS_MAX)
+        .collect();
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    decl(&mut w).map_err(io_err)?;
+    w.create_element("urlset")
+        .with_attributes([("xmlns", NS_SITEMAP), ("xmlns:news", NS_NEWS)])
+        .write_inner_content(|w| {
+            for &i in &recent {
+                let a = &site.articles[i];
+                w.create_element("url").write_inner_content(|w| {
+                    text_el(w, "loc", &site.config.abs_url(&a.rel))?;
+                    w.create_element("news:news").write_inner_content(|w| {
+                        w.create_element("news:publication")
+                            .write_inner_content(|w| {
+                                text_el(w, "news:name", &crate::meta::site_name(site, a.lang()))?;
+                                text_el(w, "news:language", &news_language(a.lang()))
+                            })?;
+                        text_el(w, "news:publication_date", &a.doc.meta.date.rfc3339())?;
+                        text_el(w, "news:title", &a.doc.meta.title)
+                    })?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
+        .map_err(io_err)?;
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// `robots.txt`: everything may be crawled; both sitemaps named by absolute URL.
+pub fn robots_txt(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        site.config.abs_url("sitemap.xml"),
+        site.config.abs_url("news-sitemap.xml")
+    )
+}
+
+/// Writes the sitemaps and robots.txt; returns how many files.
+pub fn write_all(site: &Site, sink: &dyn Sink, now: Timestamp, limits: Limits) -> Result<usize> {
+    let files = sitemap_files(site, limits)?;
+    let n = files.len() + 2;
+    for (rel, bytes) in files {
+        sink.write(&rel, &bytes)?;
+    }
+    sink.write("news-sitemap.xml", &news_sitemap(site, now)?)?;
+    sink.write("robots.txt", robots_txt(site).as_bytes())?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn news_languages() {
+        assert_eq!(news_language("pt-BR"), "pt");
+        assert_eq!(news_language("zh-Hant"), "zh-tw");
+        assert_eq!(news_language("zh"), "zh-cn");
+        assert_eq!(news_language("uk"), "uk");
+    }
+}

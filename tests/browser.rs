@@ -1,0 +1,396 @@
+//! The built example site in a real browser (Debian's headless Chromium through chromedriver):
+//! no page scrolls sideways at 390 px, and the article page shows its parts.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`apt-get install chromium
+//! chromium-driver`); `scripts/test.sh` installs them and runs `cargo test --features external`.
+//!
+//! The WebDriver client is a few JSON requests over `ureq` (already a dev-dependency) rather than
+//! a WebDriver crate: the test needs five endpoints (new session, navigate, execute script, set
+//! window size, delete session), and the client crates bring an async runtime and a hundred
+//! crates more to compile on every CI run.
+#![cfg(feature = "external")]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Serves a folder over HTTP on 127.0.0.1 (GET only; `/x/` serves `x/index.html`; anything
+/// missing gets `404.html` with status 404, as a static host would).
+fn serve(root: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _ = answer(&root, stream);
+            });
+        }
+    });
+    port
+}
+
+fn answer(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
+            break;
+        }
+    }
+    let raw = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = raw.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned();
+    let mut file = None;
+    if !path.split('/').any(|s| s == "..") {
+        let mut p = root.join(path.trim_start_matches('/'));
+        if p.is_dir() {
+            p = p.join("index.html");
+        }
+        if p.is_file() {
+            file = Some(p);
+        }
+    }
+    let (status, body, p) = match file {
+        Some(p) => ("200 OK", std::fs::read(&p)?, p),
+        None => (
+            "404 Not Found",
+            std::fs::read(root.join("404.html")).unwrap_or_default(),
+            root.join("404.html"),
+        ),
+    };
+    let mime = match p.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("svg") => "image/svg+xml",
+        Some("xml") => "application/xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)?;
+    stream.flush()
+}
+
+/// chromedriver and one browser session; both end when this is dropped.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        assert!(
+            Path::new(CHROMIUM).exists(),
+            "{CHROMIUM} missing: apt-get install chromium"
+        );
+        assert!(
+            Path::new(CHROMEDRIVER).exists(),
+            "{CHROMEDRIVER} missing: apt-get install chromium-driver"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let profile = tempfile::tempdir().unwrap();
+        let mut browser = Browser {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+            _profile: profile,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let ready = browser
+                .agent
+                .get(format!("{}/status", browser.base))
+                .call()
+                .ok()
+                .and_then(|r| r.into_body().read_to_string().ok())
+                .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                .is_some_and(|v| v["value"]["ready"] == true);
+            if ready {
+                break;
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let args = [
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--hide-scrollbars".into(),
+            "--window-size=390,900".into(),
+            format!("--user-data-dir={}", browser._profile.path().display()),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
+        }}});
+        let v = browser.post("/session", &caps);
+        browser.session = v["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_string();
+        browser
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let resp = self
+            .agent
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = resp.status();
+        let text = resp.into_body().read_to_string().unwrap_or_default();
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert!(status.is_success(), "POST {path} → {status}: {text}");
+        v["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.post("/url", &json!({ "url": url }));
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.post("/execute/sync", &json!({ "script": script, "args": [] }))
+    }
+
+    fn set_width(&self, width: u32, height: u32) {
+        self.post("/window/rect", &json!({ "width": width, "height": height }));
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self
+                .agent
+                .delete(format!("{}/session/{}", self.base, self.session))
+                .call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Builds the example site (the repository itself) into a temporary folder.
+fn build_example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let status = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args([
+            "build",
+            "--quiet",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--output",
+        ])
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .status()
+        .expect("run gen");
+    assert!(status.success(), "gen build of the example site failed");
+    (tmp, out)
+}
+
+/// Every HTML page of the built site as a URL path (`/`, `/2026/…/slug/`, `/404.html`).
+fn pages(out: &Path) -> Vec<String> {
+    let mut v = Vec::new();
+    for e in walkdir::WalkDir::new(out).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html") {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            v.push(match rel.strip_suffix("index.html") {
+                Some(dir) => format!("/{dir}"),
+                None => format!("/{rel}"),
+            });
+        }
+    }
+    v
+}
+
+/// The article pages among them: `/YYYY/…` or `/<lang>/YYYY/…`.
+fn is_article(path: &str) -> bool {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .take(2)
+        .any(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Width of the page's content against the viewport, and what sticks out when it is wider.
+const OVERFLOW_JS: &str = r#"
+const d = document.documentElement;
+const w = d.clientWidth;
+const out = [];
+for (const el of document.querySelectorAll('body *')) {
+  const r = el.getBoundingClientRect();
+  if (r.width > 0 && (r.right > w + 1 || r.left < -1)) {
+    out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).replace(/ /g, '.') : '') + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+    if (out.length > 5) break;
+  }
+}
+return { scroll: d.scrollWidth, client: w, sticking_out: out, ready: document.readyState };
+"#;
+
+#[test]
+fn no_page_scrolls_sideways_at_390px_and_the_article_shows_its_parts() {
+    let (_tmp, out) = build_example();
+    let port = serve(out.clone());
+    let site = format!("http://127.0.0.1:{port}");
+    let all = pages(&out);
+    let articles: Vec<&String> = all.iter().filter(|p| is_article(p)).collect();
+    assert!(articles.len() >= 10, "example site articles: {articles:?}");
+    assert!(all.iter().any(|p| p == "/404.html"));
+
+    let browser = Browser::start();
+    browser.set_width(390, 900);
+    let mut wide = Vec::new();
+    let mut checked = 0;
+    for path in &all {
+        browser.goto(&format!("{site}{path}"));
+        let v = browser.js(OVERFLOW_JS);
+        let (scroll, client) = (v["scroll"].as_i64().unwrap(), v["client"].as_i64().unwrap());
+        assert!(
+            (300..=390).contains(&client),
+            "{path}: viewport is {client}px wide, not a phone's"
+        );
+        if scroll > client {
+            wide.push(format!(
+                "{path}: {scroll} > {client}; {}",
+                v["sticking_out"]
+            ));
+        }
+        checked += 1;
+    }
+    assert!(
+        wide.is_empty(),
+        "pages that scroll sideways at 390 px:\n{}",
+        wide.join("\n")
+    );
+    assert!(checked >= articles.len() + 2);
+
+    // A missing page is answered with the 404 page.
+    browser.goto(&format!("{site}/no/such/page/"));
+    let h1 = browser.js("return document.querySelector('h1').textContent");
+    assert_eq!(h1, "Page not found");
+
+    // The article page, at both widths: every part present and visible.
+    let article = format!("{site}/2026/05/20/dam-inspectors-testify/");
+    let parts = [
+        ("kicker", ".article-header .kicker"),
+        ("headline", "main h1"),
+        ("dek", ".article-header .dek"),
+        ("date", ".dateline time[datetime]"),
+        ("source line", ".source a[href^='https://']"),
+        ("share bar", "section.share a[href^='https://t.me/']"),
+        (
+            "copy link (JavaScript on)",
+            "section.share button.share-copy",
+        ),
+        ("lead image", "figure.lead-figure img[alt]"),
+        ("body", ".body p"),
+        ("body figure", ".body figure figcaption"),
+        ("related cards", "section.related .card .card-title a"),
+        ("credits", ".credits .story-by a[href*='/authors/']"),
+        (
+            "translation credit",
+            ".credits .translation-by a[href*='/translators/']",
+        ),
+        ("header landmark", "header.site-header"),
+        ("main landmark", "main#main"),
+        ("footer landmark", "footer.site-footer"),
+    ];
+    for (width, height) in [(390, 900), (1280, 1000)] {
+        browser.set_width(width, height);
+        browser.goto(&article);
+        for (name, selector) in parts {
+            let script = format!(
+                "const e = document.querySelector({sel}); if (!e) return 'missing'; \
+                 const r = e.getBoundingClientRect(); \
+                 return (r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden') ? 'visible' : 'hidden';",
+                sel = serde_json::to_string(selector).unwrap()
+            );
+            assert_eq!(
+                browser.js(&script),
+                "visible",
+                "at {width}px the article's {name} (`{selector}`)"
+            );
+        }
+        let related =
+            browser.js("return document.querySelectorAll('section.related .card').length");
+        assert!(related.as_i64().unwrap() >= 1);
+    }
+
+    // The Arabic article is laid out right to left.
+    browser.set_width(1280, 1000);
+    browser.goto(&format!("{site}/ar/2026/07/28/water-rationing/"));
+    // The kicker's text starts at the right edge of its box and leaves room on the left.
+    let v = browser.js(
+        "const k = document.querySelector('.article-header .kicker'); \
+         const range = document.createRange(); range.selectNodeContents(k); \
+         const t = range.getBoundingClientRect(); const b = k.getBoundingClientRect(); \
+         return { dir: getComputedStyle(document.body).direction, \
+                  gap_right: b.right - t.right, gap_left: t.left - b.left };",
+    );
+    assert_eq!(v["dir"], "rtl");
+    let (gap_right, gap_left) = (
+        v["gap_right"].as_f64().unwrap(),
+        v["gap_left"].as_f64().unwrap(),
+    );
+    assert!(
+        gap_right.abs() < 2.0 && gap_left > 50.0,
+        "RTL text hugs the right edge: {v}"
+    );
+}
