@@ -8,7 +8,7 @@
 //!
 //! - **story** — the same running story, whichever is newer (an old article links its
 //!   follow-ups; Hugo hides newer pages by default, which is wrong for news);
-//! - **tags**, **people** (authors and translators) and **outlet** — each shared term counts by
+//! - **tags**, **people** (authors), **translators** and **outlet** — each shared term counts by
 //!   its rarity, `ln(N/df) / ln(N)` (a tag on half the archive says little, one on two
 //!   articles a lot), divided by `√(terms of A × terms of B)` so that an article with twenty tags
 //!   does not match everything; the part stays within 0‥1;
@@ -28,7 +28,7 @@
 //!
 //! Not quadratic: inverted indexes from features and terms to articles give the candidates, and
 //! they are pruned — for a feature only the [`FEATURE_WINDOW`] articles nearest in time, for a
-//! term only its [`TEXT_POSTINGS`] heaviest articles. A first pass adds up the parts along those
+//! term only its heaviest articles (see [`TEXT_POSTINGS`]). A first pass adds up the parts along those
 //! lists; the best few are then scored exactly by [`Model::score`], the same function that
 //! `gen related` prints, so what an editor reads is what decided. Articles are ranked in
 //! parallel. Nothing depends on the order the files were found in: ties, term identities and
@@ -47,8 +47,10 @@ use crate::slug::slugify_ascii;
 
 /// Terms kept per article: enough to describe a news story, few enough to bound the work.
 pub const TOP_TERMS: usize = 24;
-/// Articles read from each text term's postings (the heaviest first).
-pub const TEXT_POSTINGS: usize = 40;
+/// Postings read per text term, heaviest first: `16 + TEXT_POSTINGS × w²` for a term of weight
+/// `w` in the article (the weights' squares sum to 1, so about `TEXT_POSTINGS + 16 × terms` in
+/// all): the terms that matter most to the article are read deepest.
+pub const TEXT_POSTINGS: usize = 2000;
 /// Articles read from each tag's, person's, outlet's or story's postings (the nearest in time).
 pub const FEATURE_WINDOW: usize = 64;
 /// Words of the body read: the lede and the first paragraphs say what a story is about (later
@@ -340,8 +342,10 @@ pub enum Signal {
     Story,
     /// A tag.
     Tag,
-    /// An author or translator.
+    /// An author ("Story by"): reporters keep to their beats.
     Person,
+    /// A translator: weaker evidence, translators are assigned by language more than by topic.
+    Translator,
     /// The outlet of the original.
     Outlet,
 }
@@ -355,7 +359,8 @@ impl Signal {
         match self {
             Signal::Story => "story",
             Signal::Tag => "tag",
-            Signal::Person => "person",
+            Signal::Person => "author",
+            Signal::Translator => "translator",
             Signal::Outlet => "outlet",
         }
     }
@@ -431,7 +436,7 @@ pub struct Model<'a> {
     lang: Vec<u16>,
     feats: Vec<Vec<u32>>,
     /// Per article, how many features of each kind it has.
-    counts: Vec<[u16; 4]>,
+    counts: Vec<[u16; 5]>,
     features: Vec<Feature>,
     /// Per article, its top terms (hash, weight), L2-normalised, sorted by hash.
     terms: Vec<Vec<(u64, f32)>>,
@@ -506,7 +511,7 @@ impl<'a> Model<'a> {
             })
             .collect();
         let mut feats = vec![Vec::new(); n];
-        let mut counts = vec![[0u16; 4]; n];
+        let mut counts = vec![[0u16; 5]; n];
         for &i in &order {
             let mut list: Vec<u32> = keys[i]
                 .iter()
@@ -554,6 +559,7 @@ impl<'a> Model<'a> {
             Signal::Story => self.weights.story,
             Signal::Tag => self.weights.tags,
             Signal::Person => self.weights.people,
+            Signal::Translator => self.weights.translators,
             Signal::Outlet => self.weights.outlet,
         }
     }
@@ -563,7 +569,7 @@ impl<'a> Model<'a> {
         let feat = &self.features[f as usize];
         let k = feat.kind.index();
         let norm = match feat.kind {
-            Signal::Tag | Signal::Person => (f64::from(self.counts[a][k])
+            Signal::Tag | Signal::Person | Signal::Translator => (f64::from(self.counts[a][k])
                 * f64::from(self.counts[b][k]))
             .sqrt()
             .max(1.0),
@@ -582,8 +588,13 @@ impl<'a> Model<'a> {
 
     /// The exact score of `b` as related reading for `a`, in parts.
     pub fn score(&self, a: usize, b: usize) -> Score {
-        let mut s = Score::default();
         let (fa, fb) = (&self.feats[a], &self.feats[b]);
+        let (ta, tb) = (&self.terms[a], &self.terms[b]);
+        let mut s = Score {
+            shared: Vec::with_capacity(fa.len().min(fb.len())),
+            terms: Vec::with_capacity(ta.len().min(tb.len())),
+            ..Score::default()
+        };
         let (mut x, mut y) = (0, 0);
         while x < fa.len() && y < fb.len() {
             match fa[x].cmp(&fb[y]) {
@@ -599,7 +610,6 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let (ta, tb) = (&self.terms[a], &self.terms[b]);
         let (mut x, mut y) = (0, 0);
         while x < ta.len() && y < tb.len() {
             match ta[x].0.cmp(&tb[y].0) {
@@ -665,7 +675,8 @@ impl<'a> Model<'a> {
         for &(t, wa) in &self.terms[a] {
             if let Some(list) = self.postings.get(&t) {
                 let w = self.weights.text as f32 * wa;
-                for &(j, wb) in list.iter().take(TEXT_POSTINGS) {
+                let take = 16 + (TEXT_POSTINGS as f32 * wa * wa) as usize;
+                for &(j, wb) in list.iter().take(take) {
                     acc.add(j, w * wb);
                 }
             }
@@ -715,6 +726,37 @@ impl<'a> Model<'a> {
         out.sort_by(|x, y| self.order(x, y));
         out.truncate(depth);
         out
+    }
+
+    /// Like [`Model::rank`] without pruning: every article is scored. Quadratic over a whole
+    /// site; for measuring what the pruning loses (the benchmark) and for tests.
+    pub fn rank_exhaustive(&self, a: usize, depth: usize) -> Vec<Scored> {
+        let taken = self.taken_groups(a);
+        let mut out: Vec<Scored> = (0..self.site.articles.len())
+            .filter(|&j| self.eligible[j] && !taken.contains(&self.group[j]))
+            .map(|j| Scored {
+                article: j,
+                score: self.score(a, j),
+            })
+            .filter(|s| s.score.tier() < 2)
+            .collect();
+        out.sort_by(|x, y| self.order(x, y));
+        out.truncate(depth);
+        out
+    }
+
+    /// The cards [`Model::pick`] would choose with no pruning.
+    pub fn pick_exhaustive(&self, a: usize) -> Vec<usize> {
+        let room = self
+            .wanted(a)
+            .saturating_sub(self.site.articles[a].pinned.len());
+        let ranked = self.rank_exhaustive(a, room + 3);
+        self.choose(a, &ranked)
+            .iter()
+            .zip(&ranked)
+            .filter(|(p, _)| **p == Pick::Shown)
+            .map(|(_, s)| s.article)
+            .collect()
     }
 
     /// How many cards `a` shows in all (pinned included).
@@ -830,9 +872,13 @@ fn keys_of(site: &Site, i: usize) -> Vec<(Signal, String, String)> {
     for t in &m.tags {
         out.push((Signal::Tag, slugify_ascii(t), t.clone()));
     }
-    for &p in a.authors.iter().chain(&a.translators) {
+    for &p in &a.authors {
         let person = site.people.get(p);
         out.push((Signal::Person, person.slug.clone(), person.name.clone()));
+    }
+    for &p in &a.translators {
+        let person = site.people.get(p);
+        out.push((Signal::Translator, person.slug.clone(), person.name.clone()));
     }
     if let Some(s) = &m.source {
         out.push((Signal::Outlet, slugify_ascii(&s.name), s.name.clone()));
@@ -1181,7 +1227,13 @@ impl Explanation {
 
     fn reasons(&self, out: &mut String, s: &Score) {
         let pad = "              ";
-        for kind in [Signal::Story, Signal::Tag, Signal::Person, Signal::Outlet] {
+        for kind in [
+            Signal::Story,
+            Signal::Tag,
+            Signal::Person,
+            Signal::Translator,
+            Signal::Outlet,
+        ] {
             let items: Vec<String> = s
                 .shared
                 .iter()
@@ -1194,7 +1246,8 @@ impl Explanation {
                 let label = match kind {
                     Signal::Story => "same story",
                     Signal::Tag => "tags",
-                    Signal::Person => "people",
+                    Signal::Person => "authors",
+                    Signal::Translator => "translators",
                     Signal::Outlet => "outlet",
                 };
                 let _ = writeln!(out, "{pad}{label}: {}", items.join(", "));

@@ -424,7 +424,7 @@ fn gen_related_explains_with_scores_and_reasons() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("same story: Harbour strike"), "{text}");
     assert!(text.contains("tags: labour"), "{text}");
-    assert!(text.contains("people: Mira Holt"), "{text}");
+    assert!(text.contains("authors: Mira Holt"), "{text}");
     assert!(text.contains("text +"), "{text}");
     assert!(text.contains("recency +"), "{text}");
     // Three shown, and more candidates than that listed.
