@@ -513,3 +513,58 @@ fn tokenises_arabic_text() {
     assert_eq!(tokenize("بالقمح والقمح", "ar"), ["قمح", "قمح"]);
     assert_eq!(tokenize("أحمد", "ar"), tokenize("احمد", "ar"));
 }
+
+#[test]
+fn a_rare_shared_tag_outweighs_a_common_one() {
+    // "news" is on every article but one; "salt-marsh" on two. The reader of the marsh piece
+    // gets the other marsh piece first, though the common-tag one is closer in time.
+    let mut files: Vec<(String, String)> = (0..8)
+        .map(|k| {
+            (
+                format!("content/en/filler-{k}.md"),
+                article(
+                    &format!(
+                        "title: Filler {k}\ndate: 2024-0{}-01T09:00:00Z\ntags: [news]",
+                        k + 1
+                    ),
+                    "Nothing in common.",
+                ),
+            )
+        })
+        .collect();
+    files.push((
+        "content/en/marsh.md".into(),
+        article(
+            "title: Birds return\ndate: 2024-05-02T09:00:00Z\ntags: [news, salt-marsh]",
+            "Text.",
+        ),
+    ));
+    files.push((
+        "content/en/marsh-old.md".into(),
+        article(
+            "title: Dykes\ndate: 2021-05-02T09:00:00Z\ntags: [salt-marsh]",
+            "Words.",
+        ),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = Fixture::new(&refs);
+    let site = load(&f);
+    let list = related_of(&site, "en/marsh.md");
+    assert_eq!(
+        list.first().map(String::as_str),
+        Some("en/marsh-old.md"),
+        "{list:?}"
+    );
+    let e = related::explain(&site, index(&site, "en/marsh.md"), 5);
+    let points = |rel: &str| {
+        e.candidates
+            .iter()
+            .find(|(s, _)| site.articles[s.article].doc.file.rel == rel)
+            .map(|(s, _)| s.score.relevance())
+            .unwrap()
+    };
+    assert!(points("en/marsh-old.md") > 5.0 * points("en/filler-4.md"));
+}
