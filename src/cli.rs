@@ -110,6 +110,17 @@ pub enum Command {
     /// Preview the site: build, serve on localhost, rebuild on every save, reload the browser.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
+    /// Show an article's best related-reading candidates, their scores and why.
+    Related {
+        /// The article: content/en/story.md, en/story.md, or a bundle folder.
+        path: PathBuf,
+        /// How many candidates to list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Print shell completions.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
@@ -307,6 +318,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => cmd_build(&cli, args),
         Command::Check(args) => cmd_check(&cli, args),
         Command::Serve(args) => cmd_serve(&cli, args),
+        Command::Related { path, top, drafts } => cmd_related(&cli, path, *top, *drafts),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "gen", &mut buf);
@@ -711,5 +723,31 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
     match crate::serve::run(&opts, report) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
+    }
+}
+
+/// `gen related PATH`: the ranking of one article, explained by the scoring code itself.
+fn cmd_related(cli: &Cli, path: &std::path::Path, top: usize, drafts: bool) -> ExitCode {
+    let overrides = Overrides {
+        drafts,
+        ..Overrides::default()
+    };
+    let site = match crate::build::load_site(&cli.root, &overrides, &mut Timer::start()) {
+        Ok((site, _)) => site,
+        Err(e) => {
+            print_diagnostics(&e.diagnostics());
+            return exit_code(&e);
+        }
+    };
+    // A path on the command line is relative to where gen runs, or to the site's content/.
+    let rooted = cli.root.join(path);
+    let found = crate::related::find_article(&site, path)
+        .or_else(|e| crate::related::find_article(&site, &rooted).map_err(|_| e));
+    match found {
+        Ok(i) => {
+            out(&crate::related::explain(&site, i, top).to_text(&site));
+            ExitCode::SUCCESS
+        }
+        Err(msg) => fail(&Error::Usage(msg)),
     }
 }

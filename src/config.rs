@@ -118,23 +118,30 @@ impl Default for Feeds {
     }
 }
 
-/// Weights of the related-reading ranking.
+/// Weights of the related-reading ranking (see `related.rs`). Each signal is measured in 0‥1
+/// before its weight multiplies it, so the weights compare directly: with the defaults, sharing
+/// the running story (10) outweighs everything else together (at most 3 + 1 + 0.25 + 0.5 + 4 +
+/// 0.25).
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RelatedConfig {
-    /// Cards per article (0 turns related reading off).
+    /// Cards per article, pinned ones included (0 turns computed related reading off).
     pub count: usize,
-    /// Weight of sharing the running story.
+    /// Weight of sharing the running story, newer follow-ups included.
     pub story: f64,
-    /// Weight of shared tags (each weighted by rarity).
+    /// Weight of shared tags; each tag counts by its rarity, and the sum is divided by
+    /// √(tags of one × tags of the other).
     pub tags: f64,
-    /// Weight of shared authors and translators (each weighted by rarity).
+    /// Weight of shared authors, counted like tags.
     pub people: f64,
-    /// Weight of sharing the original outlet.
+    /// Weight of shared translators, counted like tags (weaker evidence than authors:
+    /// translators follow languages more than topics).
+    pub translators: f64,
+    /// Weight of sharing the outlet of the original, by the outlet's rarity.
     pub outlet: f64,
-    /// Weight of text similarity.
+    /// Weight of text similarity (cosine of TF-IDF vectors of title, dek and lede).
     pub text: f64,
-    /// Weight of recency (closeness in time), the tie-breaker.
+    /// Weight of closeness in time, `1 / (1 + days apart / 30)`: a tie-breaker.
     pub recency: f64,
 }
 
@@ -145,9 +152,10 @@ impl Default for RelatedConfig {
             story: 10.0,
             tags: 3.0,
             people: 1.0,
+            translators: 0.25,
             outlet: 0.5,
             text: 4.0,
-            recency: 0.5,
+            recency: 0.25,
         }
     }
 }

@@ -64,8 +64,28 @@ impl DateTime {
     }
 
     /// RFC 3339 (`2021-12-08T10:00:00+03:00`), as Atom, JSON Feed, sitemaps and schema.org want.
+    /// Written by hand from the civil fields: it runs for every date on every page, and
+    /// strftime's pattern interpretation was a visible share of a build.
     pub fn rfc3339(&self) -> String {
-        self.zoned().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        use std::fmt::Write;
+        let dt = self.offset.to_datetime(self.ts);
+        let secs = self.offset.seconds();
+        let sign = if secs < 0 { '-' } else { '+' };
+        let abs = secs.unsigned_abs();
+        let mut out = String::with_capacity(25);
+        let _ = write!(
+            out,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            dt.year(),
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second(),
+            abs / 3600,
+            (abs % 3600) / 60
+        );
+        out
     }
 
     /// RFC 822 / 2822 (`Wed, 08 Dec 2021 10:00:00 +0300`), as RSS 2.0 wants.
@@ -102,6 +122,16 @@ mod tests {
         let d = DateTime::parse("2021-12-08T10:00:00+03:00").unwrap();
         assert_eq!(d.rfc3339(), "2021-12-08T10:00:00+03:00");
         assert_eq!(d.rfc2822(), "Wed, 08 Dec 2021 10:00:00 +0300");
+        assert_eq!(
+            DateTime::parse("2021-12-08T10:00:00-04:30")
+                .unwrap()
+                .rfc3339(),
+            "2021-12-08T10:00:00-04:30"
+        );
+        assert_eq!(
+            DateTime::parse("0999-01-02T03:04:05Z").unwrap().rfc3339(),
+            "0999-01-02T03:04:05+00:00"
+        );
     }
 
     #[test]

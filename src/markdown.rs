@@ -405,11 +405,17 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     out
 }
 
+/// Counts words (runs of non-space characters holding a letter or digit) in one pass.
 fn count_words(t: &str, out: &mut Rendered) {
-    out.word_count += t
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
+    let mut counted = false;
+    for c in t.chars() {
+        if c.is_whitespace() {
+            counted = false;
+        } else if !counted && c.is_alphanumeric() {
+            out.word_count += 1;
+            counted = true;
+        }
+    }
     out.text.push_str(t);
 }
 

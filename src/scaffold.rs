@@ -370,14 +370,16 @@ count = 3
 story = 10.0
 # Shared tags (rarer tags weigh more).
 tags = 3.0
-# Shared authors and translators.
+# Shared authors.
 people = 1.0
+# Shared translators (weaker: translators follow languages more than topics).
+translators = 0.25
 # Same original outlet.
 outlet = 0.5
 # Similar text.
 text = 4.0
 # Closeness in time: the tie-breaker.
-recency = 0.5
+recency = 0.25
 
 [markdown]
 # Let raw HTML in Markdown through. Off: a pasted <script> shows as text.
