@@ -1017,6 +1017,12 @@ pub fn attach(site: &mut Site) {
 /// same, so the dev server carries the lists over instead of computing them again. Whatever the
 /// ranking starts to read of an article must be hashed here too.
 pub fn input_key(site: &Site, i: usize) -> u64 {
+    input_key_with(site, i, text_key(&site.articles[i]))
+}
+
+/// [`input_key`] with the article's [`text_key`] already known (it depends on the article
+/// alone, so the dev server keeps it while the file is unchanged).
+pub fn input_key_with(site: &Site, i: usize, text: u64) -> u64 {
     use std::hash::Hash;
     let a = &site.articles[i];
     let m = &a.doc.meta;
@@ -1028,6 +1034,7 @@ pub fn input_key(site: &Site, i: usize) -> u64 {
         a.lang(),
         m.draft,
         m.related_count,
+        text,
     )
         .hash(&mut h);
     for &t in &a.translations {
@@ -1039,11 +1046,18 @@ pub fn input_key(site: &Site, i: usize) -> u64 {
             other => format!("{other:?}").hash(&mut h),
         }
     }
-    // The words, before stop words are dropped (a superset of what the ranking reads).
+    std::hash::Hasher::finish(&h)
+}
+
+/// A hash of the words the ranking reads of an article: title, dek and the first
+/// [`BODY_WORDS`] words of the body, before stop words are dropped (a superset).
+pub fn text_key(a: &crate::site::Article) -> u64 {
+    use std::hash::Hash;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
     let words = Tokenizer {
         stop: FxSet::default(),
     };
-    (&m.title, &m.description).hash(&mut h);
+    (a.lang(), &a.doc.meta.title, &a.doc.meta.description).hash(&mut h);
     words.first(&a.rendered.text, BODY_WORDS, |_, w| w.hash(&mut h));
     std::hash::Hasher::finish(&h)
 }

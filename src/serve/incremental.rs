@@ -365,6 +365,8 @@ pub struct Engine {
     related_inputs: HashMap<String, u64>,
     /// The same keys by article index, for the fast path.
     related_keys: Vec<u64>,
+    /// [`crate::related::text_key`] by content path, with the hash of the file it was made of.
+    text_keys: HashMap<String, (Option<u64>, u64)>,
     /// Sources whose document is not in the model: parsed (held) or failed.
     dirty: BTreeSet<String>,
     /// What the pages and feeds of the current model show (for the fast path).
@@ -406,6 +408,7 @@ impl Engine {
             related_pending: false,
             related_inputs: HashMap::new(),
             related_keys: Vec::new(),
+            text_keys: HashMap::new(),
             dirty: BTreeSet::new(),
             derived: None,
             lookup: None,
@@ -454,6 +457,7 @@ impl Engine {
             self.discovered = false;
             self.bodies.clear();
             self.related_inputs.clear();
+            self.text_keys.clear();
             self.drop_site();
             self.force_all = true;
         }
@@ -736,7 +740,7 @@ impl Engine {
         // Related reading follows whatever it reads of the edited articles.
         let mut related_changed = false;
         for &i in &changed {
-            let k = crate::related::input_key(site, i);
+            let k = related_key(site, i, &self.sources, &mut self.text_keys);
             if self.related_keys.get(i) != Some(&k) {
                 related_changed = true;
             }
@@ -854,8 +858,9 @@ impl Engine {
             return Err(diags.into_sorted());
         }
         let keys: Vec<u64> = (0..site.articles.len())
-            .map(|i| crate::related::input_key(&site, i))
+            .map(|i| related_key(&site, i, &self.sources, &mut self.text_keys))
             .collect();
+        self.text_keys.retain(|rel, _| self.index.contains_key(rel));
         let inputs: HashMap<String, u64> = site
             .articles
             .iter()
@@ -900,7 +905,7 @@ impl Engine {
         };
         crate::related::attach(site);
         self.related_keys = (0..site.articles.len())
-            .map(|i| crate::related::input_key(site, i))
+            .map(|i| related_key(site, i, &self.sources, &mut self.text_keys))
             .collect();
         self.related_inputs = site
             .articles
@@ -1264,6 +1269,28 @@ struct Derived {
     specs: Vec<crate::feeds::FeedSpec>,
     /// Article → the feeds that list it.
     feed_deps: Vec<Vec<u32>>,
+}
+
+/// [`crate::related::input_key`] of article `i`, with its text part cached while its file is
+/// unchanged (tokenizing every body would be most of a rebuild's time).
+fn related_key(
+    site: &Site,
+    i: usize,
+    sources: &BTreeMap<String, SourceEntry>,
+    cache: &mut HashMap<String, (Option<u64>, u64)>,
+) -> u64 {
+    let a = &site.articles[i];
+    let rel = &a.doc.file.rel;
+    let hash = sources.get(rel).and_then(|e| e.hash);
+    let text = match cache.get(rel) {
+        Some((h, t)) if hash.is_some() && *h == hash => *t,
+        _ => {
+            let t = crate::related::text_key(a);
+            cache.insert(rel.clone(), (hash, t));
+            t
+        }
+    };
+    crate::related::input_key_with(site, i, text)
 }
 
 /// Renders pages and feeds into memory.
