@@ -17,7 +17,8 @@
 //! server is idle again: a change that moves related reading is served first and related reading
 //! follows in a second build (for a headline or tags edit). Each edit is undone and
 //! the rebuild awaited before the next. With `--hugo`, the same edits are timed against
-//! `hugo server` (default fast-render mode, in memory), with Hugo's own "Total in N ms".
+//! `hugo server` (default fast-render mode, writing to a temporary folder as gen does), with
+//! Hugo's own "Total in N ms".
 //!
 //! Argument parsing is hand-written to keep the example free of extra dependencies.
 
@@ -358,6 +359,9 @@ fn bench_hugo(args: &Args, hugo: &Path, targets: &[Target]) {
     }
     std::fs::write(&cfg, langs).unwrap();
     let cache = std::env::temp_dir().join(format!("serve-bench-hugo-cache-{}", std::process::id()));
+    // `hugo server` writes to disk by default, as gen does: into a temporary folder, never into
+    // the Hugo site's own public/.
+    let dest = std::env::temp_dir().join(format!("serve-bench-hugo-out-{}", std::process::id()));
     let mut cmd = Command::new(hugo);
     cmd.arg("server")
         .arg("--source")
@@ -367,7 +371,9 @@ fn bench_hugo(args: &Args, hugo: &Path, targets: &[Target]) {
         .args(["--port", &free_port().to_string()])
         .args(["--bind", "127.0.0.1", "--minify", "--noBuildLock"])
         .arg("--cacheDir")
-        .arg(&cache);
+        .arg(&cache)
+        .arg("--destination")
+        .arg(&dest);
     let t = Instant::now();
     let srv = Server::spawn(cmd, "Web Server is available at");
     println!(
@@ -423,6 +429,7 @@ fn bench_hugo(args: &Args, hugo: &Path, targets: &[Target]) {
     srv.stop();
     let _ = std::fs::remove_file(&cfg);
     let _ = std::fs::remove_dir_all(&cache);
+    let _ = std::fs::remove_dir_all(&dest);
 }
 
 fn main() {
