@@ -516,7 +516,12 @@ fn build_once(
         return;
     };
     // A follow-up that only computes related reading is part of the build before it.
-    let followup_only = ch.settle && ch.paths() == 0 && !ch.full && !ch.theme && !ch.people;
+    let followup_only = ch.settle
+        && Changes {
+            settle: false,
+            ..ch.clone()
+        }
+        .is_empty();
     if followup_only {
         st.settles += 1;
     } else {
