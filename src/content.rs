@@ -48,6 +48,9 @@ pub fn discover(content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> 
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored_name));
+    let site_root = content_dir
+        .parent()
+        .and_then(|p| std::fs::canonicalize(p).ok());
     let mut bundle_dirs: Vec<PathBuf> = Vec::new();
     let mut candidates = Vec::new();
     for entry in walker {
@@ -77,6 +80,24 @@ pub fn discover(content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> 
         let Ok(rel) = path.strip_prefix(content_dir) else {
             continue;
         };
+        // A link whose target lies outside the site would publish that file.
+        if let (Some(site), Ok(real)) = (&site_root, std::fs::canonicalize(path))
+            && !real.starts_with(site)
+        {
+            diags.push(
+                Diagnostic::error(
+                    rel_display(content_dir, path),
+                    0,
+                    0,
+                    format!(
+                        "this link points outside the site folder, to {}",
+                        real.display()
+                    ),
+                )
+                .with_hint("copy the file into the site instead of linking to it"),
+            );
+            continue;
+        }
         let Some(rel_str) = rel.to_str() else {
             diags.push(
                 Diagnostic::error(

@@ -191,6 +191,12 @@ fn read_dir_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
     if !dir.is_dir() {
         return Ok(out);
     }
+    // The site folder (the parent of templates/ and static/, or of themes/<name>/): a symlink
+    // whose target lies outside it would publish that file (`static/leak -> ~/.ssh/id_rsa`).
+    let site = dir
+        .ancestors()
+        .find(|a| a.join("site.toml").is_file())
+        .and_then(|a| std::fs::canonicalize(a).ok());
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -203,6 +209,24 @@ fn read_dir_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
                 .is_some_and(crate::content::is_ignored_name)
             && let Ok(rel) = entry.path().strip_prefix(dir)
         {
+            if let Some(site) = &site {
+                let real =
+                    std::fs::canonicalize(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                if !real.starts_with(site) {
+                    return Err(Error::Content(vec![
+                        Diagnostic::error(
+                            entry.path(),
+                            0,
+                            0,
+                            format!(
+                                "this link points outside the site folder, to {}",
+                                real.display()
+                            ),
+                        )
+                        .with_hint("copy the file into the site instead of linking to it"),
+                    ]));
+                }
+            }
             out.push((rel.to_path_buf(), entry.path().to_path_buf()));
         }
     }

@@ -389,3 +389,26 @@ fn bom_and_crlf_accepted() {
         Some("Windows")
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn links_to_files_outside_the_site_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    std::fs::write(outside.path().join("secret.md"), GOOD).unwrap();
+    for (link, target) in [
+        ("static/leak.txt", "secret.txt"),
+        ("content/en/leak.md", "secret.md"),
+    ] {
+        let f = Fixture::new(&[("content/en/good.md", GOOD)]);
+        f.build_ok();
+        let before = snapshot(&f.public());
+        std::fs::create_dir_all(f.root().join(link).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path().join(target), f.root().join(link)).unwrap();
+        let o = f.run(&["build"]);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{link}: {e}");
+        assert!(e.contains("points outside the site folder"), "{e}");
+        assert_eq!(snapshot(&f.public()), before);
+    }
+}
