@@ -29,7 +29,7 @@ export VNU_JAR="$PWD/$VNU_DIR/node_modules/vnu-jar/build/dist/vnu.jar"
 
 # A debug build is enough to check the pages, and the tests below need it anyway: CI stays
 # well under its time limit without a second, optimised compile.
-cargo build --quiet
+cargo build --quiet --features external
 # Every page of the example site must pass the HTML checker.
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
