@@ -318,20 +318,6 @@ fn decl<W: io::Write>(w: &mut Writer<W>) -> io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))
 }
 
-/// Escapes plain text for HTML, for RSS `<description>`, which readers treat as HTML.
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn rss(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> io::Result<Vec<u8>> {
     let self_url = site.config.abs_url(&format!("{}rss.xml", spec.rel));
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
@@ -386,7 +372,11 @@ fn rss(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> io::Result<Vec<u8>>
                                 .with_attribute(("domain", url.as_str()))
                                 .write_text_content(BytesText::new(&xml_text(story)))?;
                         }
-                        text_el(w, "description", &html_escape(it.summary))?;
+                        text_el(
+                            w,
+                            "description",
+                            &crate::diagnostics::escape_html(it.summary),
+                        )?;
                         if let Some(html) = &it.html {
                             text_el(w, "content:encoded", html)?;
                         }

@@ -712,14 +712,21 @@ impl<'a> Model<'a> {
             rough.select_nth_unstable_by(keep, cmp);
             rough.truncate(keep);
         }
-        let mut out: Vec<Scored> = rough
-            .iter()
-            .map(|&(_, _, _, j)| {
-                let j = j as usize;
-                Scored {
-                    article: j,
-                    score: self.score(a, j),
-                }
+        self.scored(a, rough.iter().map(|&(_, _, _, j)| j as usize), depth)
+    }
+
+    /// Scores candidates exactly, drops those with nothing in common, and keeps the best
+    /// `depth` in ranking order.
+    fn scored(
+        &self,
+        a: usize,
+        candidates: impl Iterator<Item = usize>,
+        depth: usize,
+    ) -> Vec<Scored> {
+        let mut out: Vec<Scored> = candidates
+            .map(|j| Scored {
+                article: j,
+                score: self.score(a, j),
             })
             .filter(|s| s.score.tier() < 2)
             .collect();
@@ -732,17 +739,9 @@ impl<'a> Model<'a> {
     /// site; for measuring what the pruning loses (the benchmark) and for tests.
     pub fn rank_exhaustive(&self, a: usize, depth: usize) -> Vec<Scored> {
         let taken = self.taken_groups(a);
-        let mut out: Vec<Scored> = (0..self.site.articles.len())
-            .filter(|&j| self.eligible[j] && !taken.contains(&self.group[j]))
-            .map(|j| Scored {
-                article: j,
-                score: self.score(a, j),
-            })
-            .filter(|s| s.score.tier() < 2)
-            .collect();
-        out.sort_by(|x, y| self.order(x, y));
-        out.truncate(depth);
-        out
+        let candidates = (0..self.site.articles.len())
+            .filter(|&j| self.eligible[j] && !taken.contains(&self.group[j]));
+        self.scored(a, candidates, depth)
     }
 
     /// The cards [`Model::pick`] would choose with no pruning.

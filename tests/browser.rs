@@ -4,22 +4,16 @@
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`apt-get install chromium
 //! chromium-driver`); `scripts/test.sh` installs them and runs `cargo test --features external`.
 //!
-//! The WebDriver client is a few JSON requests over `ureq` (already a dev-dependency) rather than
-//! a WebDriver crate: the test needs five endpoints (new session, navigate, execute script, set
-//! window size, delete session), and the client crates bring an async runtime and a hundred
-//! crates more to compile on every CI run.
+//! The WebDriver client is `tests/webdriver/mod.rs`.
 #![cfg(feature = "external")]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use serde_json::{Value, json};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+mod webdriver;
+use webdriver::Browser;
 
 /// Serves a folder over HTTP on 127.0.0.1 (GET only; `/x/` serves `x/index.html`; anything
 /// missing gets `404.html` with status 404, as a static host would).
@@ -88,136 +82,6 @@ fn answer(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     )?;
     stream.write_all(&body)?;
     stream.flush()
-}
-
-/// chromedriver and one browser session; both end when this is dropped.
-struct Browser {
-    driver: Child,
-    base: String,
-    session: String,
-    agent: ureq::Agent,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    fn start() -> Browser {
-        assert!(
-            Path::new(CHROMIUM).exists(),
-            "{CHROMIUM} missing: apt-get install chromium"
-        );
-        assert!(
-            Path::new(CHROMEDRIVER).exists(),
-            "{CHROMEDRIVER} missing: apt-get install chromium-driver"
-        );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        let base = format!("http://127.0.0.1:{port}");
-        let profile = tempfile::tempdir().unwrap();
-        let mut browser = Browser {
-            driver,
-            base,
-            session: String::new(),
-            agent,
-            _profile: profile,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let ready = browser
-                .agent
-                .get(format!("{}/status", browser.base))
-                .call()
-                .ok()
-                .and_then(|r| r.into_body().read_to_string().ok())
-                .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-                .is_some_and(|v| v["value"]["ready"] == true);
-            if ready {
-                break;
-            }
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let args = [
-            "--headless".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-quic".into(),
-            "--no-first-run".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--hide-scrollbars".into(),
-            "--window-size=390,900".into(),
-            format!("--user-data-dir={}", browser._profile.path().display()),
-        ];
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
-        }}});
-        let v = browser.post("/session", &caps);
-        browser.session = v["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {v}"))
-            .to_string();
-        browser
-    }
-
-    fn post(&self, path: &str, body: &Value) -> Value {
-        let url = if path == "/session" {
-            format!("{}{path}", self.base)
-        } else {
-            format!("{}/session/{}{path}", self.base, self.session)
-        };
-        let resp = self
-            .agent
-            .post(&url)
-            .header("Content-Type", "application/json")
-            .send(body.to_string())
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-        let status = resp.status();
-        let text = resp.into_body().read_to_string().unwrap_or_default();
-        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        assert!(status.is_success(), "POST {path} → {status}: {text}");
-        v["value"].clone()
-    }
-
-    fn goto(&self, url: &str) {
-        self.post("/url", &json!({ "url": url }));
-    }
-
-    fn js(&self, script: &str) -> Value {
-        self.post("/execute/sync", &json!({ "script": script, "args": [] }))
-    }
-
-    fn set_width(&self, width: u32, height: u32) {
-        self.post("/window/rect", &json!({ "width": width, "height": height }));
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            let _ = self
-                .agent
-                .delete(format!("{}/session/{}", self.base, self.session))
-                .call();
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
 }
 
 /// Builds the example site (the repository itself) into a temporary folder.
@@ -294,7 +158,7 @@ fn no_page_scrolls_sideways_at_390px_and_the_article_shows_its_parts() {
     assert!(articles.len() >= 10, "example site articles: {articles:?}");
     assert!(all.iter().any(|p| p == "/404.html"));
 
-    let browser = Browser::start();
+    let browser = Browser::start(&["--hide-scrollbars", "--window-size=390,900"]);
     browser.set_width(390, 900);
     let mut wide = Vec::new();
     let mut checked = 0;
