@@ -95,7 +95,7 @@ fn targets(root: &Path, n: usize) -> Vec<Target> {
         .map(|f| {
             let text = std::fs::read_to_string(&f.abs).unwrap();
             let doc = gensite::content::parse_document(&config, f.clone(), &text).unwrap();
-            let rel = gensite::site::permalink(&config, &doc);
+            let rel = gensite::urls::article(&config, &doc);
             Target {
                 file: f.abs,
                 text,

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
 use crate::output::{Output, Sink, check_output_dir};
+use crate::outputs::{Env, Plan};
 use crate::people::People;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -110,85 +111,26 @@ pub fn load_site(
     Ok((site, warnings))
 }
 
-/// Minifies HTML when the site asks for it.
-pub fn html_transform(config: &Config) -> impl Fn(String) -> Vec<u8> + Sync + use<> {
-    let minify = config.minify;
-    let cfg = minify_html::Cfg {
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        minify_css: true,
-        ..minify_html::Cfg::default()
-    };
-    move |html: String| {
-        if minify {
-            minify_html::minify(html.as_bytes(), &cfg)
-        } else {
-            html.into_bytes()
-        }
-    }
-}
-
-/// Writes everything the site produces into `sink`: pages, static files, feeds, sitemaps.
+/// Writes everything the site produces into `sink` (see [`crate::outputs`]); returns how
+/// many HTML pages. Paths two products would share are errors, reported before anything is
+/// written.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     sink: &dyn Sink,
     timer: &mut Timer,
 ) -> Result<usize> {
-    let transform = html_transform(&site.config);
-    let pages = crate::render::render_pages(site, theme, sink, &transform)?;
-    timer.lap("render");
-    crate::feeds::write_all(site, sink)?;
-    crate::sitemap::write_all(
-        site,
-        sink,
-        crate::sitemap::build_time(),
-        crate::sitemap::Limits::default(),
-    )?;
-    timer.lap("feeds+sitemaps");
-    for (rel, src) in static_outputs(theme) {
-        match src {
-            StaticSource::Disk(p) => sink.copy(&rel, p)?,
-            StaticSource::Bytes(b) => sink.write(&rel, b)?,
-        }
+    let plan = Plan::new(site, theme);
+    let collisions = plan.collisions();
+    if !collisions.is_empty() {
+        return Err(crate::Error::Content(collisions));
     }
-    timer.lap("static");
-    Ok(pages)
-}
-
-/// Where a static file's output bytes come from.
-#[derive(Debug, Clone, Copy)]
-pub enum StaticSource<'a> {
-    /// A file on disk, copied as it is.
-    Disk(&'a Path),
-    /// Bytes in memory: embedded theme files, rewritten CSS.
-    Bytes(&'a [u8]),
-}
-
-/// Every static file of the theme and the site as [`render_site`] writes it: output path
-/// (fingerprinted when the theme asks) and source. Shared with the dev server.
-pub fn static_outputs(theme: &Theme) -> Vec<(String, StaticSource<'_>)> {
-    let mut out = Vec::with_capacity(theme.static_files.len());
-    for f in &theme.static_files {
-        let rel = f.rel.to_string_lossy().replace('\\', "/");
-        if let Some(plan) = theme.assets.planned(&rel) {
-            // Rewritten CSS and fingerprinted copies (see `theme::Assets`).
-            let src = match (&plan.bytes, &f.disk, f.bytes) {
-                (Some(b), _, _) => StaticSource::Bytes(b.as_slice()),
-                (None, Some(p), _) => StaticSource::Disk(p),
-                (None, None, Some(b)) => StaticSource::Bytes(b),
-                (None, None, None) => continue,
-            };
-            out.push((plan.fingerprinted.clone().unwrap_or(rel), src));
-            continue;
-        }
-        match (&f.disk, f.bytes) {
-            (Some(p), _) => out.push((rel, StaticSource::Disk(p))),
-            (None, Some(b)) => out.push((rel, StaticSource::Bytes(b))),
-            _ => {}
-        }
-    }
-    out
+    plan.produce(None, sink, Env::current(), timer)?;
+    Ok(plan
+        .products
+        .iter()
+        .filter(|p| matches!(p, crate::outputs::Product::Page(_)))
+        .count())
 }
 
 /// Hears how a build goes, for the progress bar of `gen build`; the library itself never

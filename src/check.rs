@@ -13,15 +13,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Error, Result, did_you_mean};
-use crate::output::{Sink, safe_join};
-use crate::site::{Site, TaxonomyKind};
+use crate::output::MemorySink;
+use crate::outputs::{Env, Maker, Plan};
+use crate::site::Site;
 use crate::theme::Theme;
+use crate::urls;
 
 /// What `gen check` looked at and found.
 #[derive(Debug, Default)]
@@ -34,35 +35,6 @@ pub struct CheckReport {
     pub links: usize,
     /// Files the build would write.
     pub files: usize,
-}
-
-/// A sink that keeps every file in memory and records, rather than refuses, a second write to
-/// one path: the check goes on and reports every collision.
-#[derive(Default)]
-struct CheckSink {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
-    twice: Mutex<BTreeSet<String>>,
-}
-
-impl Sink for CheckSink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        if safe_join(std::path::Path::new("/"), rel).is_none() {
-            return Err(Error::Usage(format!(
-                "refusing to write outside the output folder: {rel}"
-            )));
-        }
-        let rel = rel.trim_start_matches('/').to_string();
-        let mut files = self
-            .files
-            .lock()
-            .map_err(|_| Error::Usage("check sink poisoned".into()))?;
-        if files.insert(rel.clone(), bytes.to_vec()).is_some()
-            && let Ok(mut t) = self.twice.lock()
-        {
-            t.insert(rel);
-        }
-        Ok(())
-    }
 }
 
 /// A reference found in a page.
@@ -269,21 +241,6 @@ fn page_url(rel: &str, base_path: &str) -> String {
 }
 
 /// Which template renders an output page that is not an article.
-fn template_of(site: &Site, rel: &str) -> &'static str {
-    if rel == "404.html" {
-        return "404.html";
-    }
-    for kind in TaxonomyKind::ALL {
-        if rel == format!("{}/index.html", kind.name()) {
-            return "taxonomy.html";
-        }
-        if rel.starts_with(&format!("{}/", kind.name())) && site.taxonomies.contains_key(&kind) {
-            return "term.html";
-        }
-    }
-    "home.html"
-}
-
 /// Where a problem is reported.
 struct Origin {
     path: PathBuf,
@@ -294,66 +251,72 @@ struct Origin {
 
 /// Renders the site into memory and checks every page's internal references.
 pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
-    let sink = CheckSink::default();
+    let Rendered {
+        files,
+        templates,
+        mut diags,
+    } = render_in_memory(site, theme)?;
+    diags.extend(case_collisions(&files, &site.config.base_path));
+    let (pages, links) = check_links(site, theme, &files, &templates, &mut diags);
+    diags.extend(placeholders(site));
+    crate::diagnostics::sort(&mut diags);
+    diags.dedup();
+    let diags = cap_per_template(diags, theme);
+    Ok(CheckReport {
+        diagnostics: diags,
+        pages,
+        links,
+        files: files.len(),
+    })
+}
+
+/// The site as `gen build` would write it, in memory.
+struct Rendered {
+    /// Site-relative path → bytes.
+    files: BTreeMap<String, Vec<u8>>,
+    /// Path → the template that made it, for pages.
+    templates: HashMap<String, &'static str>,
+    /// Paths two products would share.
+    diags: Vec<Diagnostic>,
+}
+
+/// Produces every output of the site into memory; when two products share a path, the
+/// collision is reported and the first one made, so the check goes on.
+fn render_in_memory(site: &Site, theme: &Theme) -> Result<Rendered> {
+    let plan = Plan::new(site, theme);
+    let diags = plan.collisions();
+    let which = plan.unique();
+    let sink = MemorySink::default();
     let mut timer = crate::build::Timer::start();
-    crate::build::render_site(site, theme, &sink, &mut timer)?;
+    plan.produce(Some(&which), &sink, Env::current(), &mut timer)?;
+    let templates = which
+        .iter()
+        .filter_map(|&i| match plan.products[i].maker() {
+            Maker::Template(t) => Some((plan.products[i].path(&plan), t)),
+            _ => None,
+        })
+        .collect();
     let files = sink
         .files
         .into_inner()
-        .map_err(|_| Error::Usage("check sink poisoned".into()))?;
-    let twice = sink.twice.into_inner().unwrap_or_default();
-    let config = &site.config;
-    let base_path = config.base_path.as_str();
-    let mut diags: Vec<Diagnostic> = Vec::new();
+        .map_err(|_| Error::Internal("check sink poisoned".into()))?;
+    Ok(Rendered {
+        files,
+        templates,
+        diags,
+    })
+}
 
-    // Which article each article page shows.
-    let article_of: HashMap<String, usize> = site
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (format!("{}index.html", a.rel), i))
-        .collect();
-
-    for rel in &twice {
-        let sources: Vec<String> = site
-            .articles
-            .iter()
-            .filter(|a| format!("{}index.html", a.rel) == *rel)
-            .map(|a| a.doc.display_path().display().to_string())
-            .collect();
-        let (path, line) = match site
-            .articles
-            .iter()
-            .find(|a| format!("{}index.html", a.rel) == *rel)
-        {
-            Some(a) => (a.doc.display_path(), a.doc.line_of("slug")),
-            None => (PathBuf::from("content"), 0),
-        };
-        diags.push(
-            Diagnostic::error(
-                path,
-                line,
-                0,
-                format!(
-                    "two pages share the URL {}{}",
-                    page_url(rel, base_path),
-                    if sources.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (from {})", sources.join(", "))
-                    }
-                ),
-            )
-            .with_hint("give one of them another `slug:`, or rename the tag, story or person"),
-        );
-    }
-    // Hosts on case-insensitive file systems would serve one file for both.
+/// Hosts on case-insensitive file systems would serve one file for both.
+fn case_collisions(files: &BTreeMap<String, Vec<u8>>, base_path: &str) -> Vec<Diagnostic> {
     let mut folded: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for rel in files.keys() {
         folded.entry(rel.to_lowercase()).or_default().push(rel);
     }
-    for group in folded.values().filter(|g| g.len() > 1) {
-        diags.push(
+    folded
+        .values()
+        .filter(|g| g.len() > 1)
+        .map(|group| {
             Diagnostic::warning(
                 "content",
                 0,
@@ -367,9 +330,29 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
                         .join(", ")
                 ),
             )
-            .with_hint("hosts that ignore case (macOS, Windows shares) would serve one for both"),
-        );
-    }
+            .with_hint("hosts that ignore case (macOS, Windows shares) would serve one for both")
+        })
+        .collect()
+}
+
+/// Checks every reference of every HTML page; returns (pages, references checked).
+fn check_links(
+    site: &Site,
+    theme: &Theme,
+    files: &BTreeMap<String, Vec<u8>>,
+    templates: &HashMap<String, &'static str>,
+    diags: &mut Vec<Diagnostic>,
+) -> (usize, usize) {
+    let config = &site.config;
+    let base_path = config.base_path.as_str();
+
+    // Which article each article page shows.
+    let article_of: HashMap<String, usize> = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (urls::page_file(&a.rel), i))
+        .collect();
 
     let pages: Vec<(&String, PageFacts)> = files
         .par_iter()
@@ -427,10 +410,7 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
                 body.entry(decoded(&l.dest)).or_default().push_back(l.line);
             }
         }
-        let template = match article {
-            Some(_) => "article.html",
-            None => template_of(site, rel),
-        };
+        let template = templates.get(rel.as_str()).copied().unwrap_or("home.html");
         for r in &facts.refs {
             let key = decoded(&r.url);
             let target = resolve(&r.url, &dir, &config.base_url, base_path);
@@ -509,7 +489,7 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
                         );
                         continue;
                     }
-                    let Some(file) = served_file(&path, &files) else {
+                    let Some(file) = served_file(&path, files) else {
                         if let Some((_, _, src)) = owner {
                             diags.push(
                                 Diagnostic::error(
@@ -594,16 +574,7 @@ pub fn check_site(site: &Site, theme: &Theme) -> Result<CheckReport> {
             }
         }
     }
-    diags.extend(placeholders(site));
-    crate::diagnostics::sort(&mut diags);
-    diags.dedup();
-    let diags = cap_per_template(diags, theme);
-    Ok(CheckReport {
-        diagnostics: diags,
-        pages: pages.len(),
-        links,
-        files: files.len(),
-    })
+    (pages.len(), links)
 }
 
 /// Most problems a template causes repeat on every page it renders; a few examples each say

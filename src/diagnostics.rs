@@ -110,9 +110,15 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
-    /// A refused request, such as a dangerous output folder.
+    /// A refused request, such as a dangerous output folder or a port in use (exit code 2).
     #[error("{0}")]
     Usage(String),
+    /// Two outputs would be written to one path.
+    #[error("two outputs would be written to /{0}; rename one of the sources")]
+    Collision(String),
+    /// A failure inside gen that no input should cause (a poisoned lock, a serializer error).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 fn display_list(list: &[Diagnostic]) -> String {
@@ -137,6 +143,21 @@ impl Error {
             Error::Content(list) => list.clone(),
             Error::Io { path, source } => vec![Diagnostic::error(path, 0, 0, source.to_string())],
             Error::Usage(msg) => vec![Diagnostic::error("gen", 0, 0, msg.clone())],
+            Error::Collision(rel) => vec![
+                Diagnostic::error(
+                    rel.as_str(),
+                    0,
+                    0,
+                    format!("two outputs would be written to /{rel}"),
+                )
+                .with_hint("rename one of the sources (a `slug:`, a tag, a static file)"),
+            ],
+            Error::Internal(msg) => vec![Diagnostic::error(
+                "gen",
+                0,
+                0,
+                format!("internal error: {msg}"),
+            )],
         }
     }
 }

@@ -2,7 +2,7 @@
 //! author, translator, outlet, tag and story.
 //!
 //! Where they are written: `<rel>rss.xml`, `<rel>atom.xml`, `<rel>feed.json`, where `rel` is
-//! what [`crate::render::feed_links`] announces on the pages: a language's home folder (`""` for
+//! what [`crate::render::feed_links`] announces (named by [`crate::urls::feed`]) on the pages: a language's home folder (`""` for
 //! the default language unless it is prefixed, `ru/`…) and a term's folder
 //! (`authors/ivan-petrov/`). The whole site, every language together, is at `all/`, because the
 //! root already belongs to the default language's home page and its feed.
@@ -25,23 +25,20 @@ use std::io;
 use std::sync::OnceLock;
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
-use rayon::prelude::*;
+use quick_xml::events::BytesText;
 
 use crate::content::Source;
 use crate::dates::DateTime;
 use crate::diagnostics::{Error, Result};
 use crate::meta::{ShareImage, article_image, last_modified, person_url, term_url};
-use crate::output::Sink;
 use crate::site::{Site, TaxonomyKind};
+use crate::urls::{self, FeedFormat};
+use crate::xml::{decl, text_el, xml_text};
 
 const NS_ATOM: &str = "http://www.w3.org/2005/Atom";
 const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
 const NS_CONTENT: &str = "http://purl.org/rss/1.0/modules/content/";
 const GENERATOR: &str = "gen";
-
-/// Folder of the whole-site feed (every language).
-pub const ALL_REL: &str = "all/";
 
 /// One feed: which articles, where, and what it is called.
 #[derive(Debug, Clone)]
@@ -66,7 +63,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
     let site_description = c.description.clone().unwrap_or_else(|| c.title.clone());
     let mut out = Vec::new();
     for l in &c.languages {
-        let rel = crate::render::home_rel(site, &l.code);
+        let rel = urls::home(c, &l.code);
         out.push(FeedSpec {
             title: crate::meta::site_name(site, &l.code),
             description: l
@@ -80,7 +77,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
         });
     }
     out.push(FeedSpec {
-        rel: ALL_REL.to_string(),
+        rel: urls::ALL_FEEDS.to_string(),
         title: c.title.clone(),
         description: site_description.clone(),
         lang: None,
@@ -130,13 +127,15 @@ struct Item<'a> {
     source: Option<&'a Source>,
 }
 
-struct Items<'a> {
+/// Item data of every article, computed on first use and shared by every feed.
+pub struct Items<'a> {
     site: &'a Site,
     cache: Vec<OnceLock<Item<'a>>>,
 }
 
 impl<'a> Items<'a> {
-    fn new(site: &'a Site) -> Self {
+    /// No item computed yet.
+    pub fn new(site: &'a Site) -> Self {
         Items {
             site,
             cache: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
@@ -190,7 +189,7 @@ fn item(site: &Site, i: usize) -> Item<'_> {
 }
 
 /// The articles of a feed after `feeds.limit` (0 = no limit).
-fn limited(site: &Site, spec: &FeedSpec) -> Vec<usize> {
+pub fn limited(site: &Site, spec: &FeedSpec) -> Vec<usize> {
     let limit = site.config.feeds.limit;
     let n = if limit == 0 {
         spec.articles.len()
@@ -215,111 +214,27 @@ fn feed_updated(site: &Site, items: &[&Item<'_>]) -> DateTime {
     })
 }
 
-/// Writes every feed of the site into `sink`; returns how many files.
-pub fn write_all(site: &Site, sink: &dyn Sink) -> Result<usize> {
-    write_specs(site, sink, &specs(site))
-}
-
-/// The files of a feed (`rss.xml`, `atom.xml`, `feed.json` in its folder).
-pub fn files_of(spec: &FeedSpec) -> [String; 3] {
-    [
-        format!("{}rss.xml", spec.rel),
-        format!("{}atom.xml", spec.rel),
-        format!("{}feed.json", spec.rel),
-    ]
-}
-
-/// A hash of everything [`write_feed`] reads besides the configuration: equal signatures mean
-/// equal files. `article` hashes everything about one article that any output may show (see
-/// [`crate::render::Job::signature`]). The dev server rewrites only feeds whose signature
-/// changed, so whatever a feed starts to read must be hashed here too.
-pub fn signature(site: &Site, spec: &FeedSpec, article: &dyn Fn(usize) -> u64) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (
-        &spec.rel,
-        &spec.title,
-        &spec.description,
-        &spec.lang,
-        &spec.page,
-    )
-        .hash(&mut h);
-    let chosen = limited(site, spec);
-    for &i in &chosen {
-        article(i).hash(&mut h);
-    }
-    if chosen.is_empty() {
-        // An empty feed is dated by the newest article of the whole site.
-        site.articles
-            .iter()
-            .map(last_modified)
-            .max()
-            .map(|d| d.rfc3339())
-            .hash(&mut h);
-    }
-    h.finish()
-}
-
-/// Writes the given feeds into `sink`; returns how many files.
-pub fn write_specs(site: &Site, sink: &dyn Sink, specs: &[FeedSpec]) -> Result<usize> {
-    let items = Items::new(site);
-    let errors: Vec<Error> = specs
-        .par_iter()
-        .filter_map(|spec| write_feed(site, &items, spec, sink).err())
-        .collect();
-    if let Some(e) = errors.into_iter().next() {
-        return Err(e);
-    }
-    Ok(specs.len() * 3)
-}
-
-/// Writes one feed's three files (named by [`files_of`]).
-fn write_feed(site: &Site, items: &Items<'_>, spec: &FeedSpec, sink: &dyn Sink) -> Result<()> {
+/// One feed file's bytes: `format` of `spec`, with the items' data from `items`.
+pub fn feed(
+    site: &Site,
+    items: &Items<'_>,
+    spec: &FeedSpec,
+    format: FeedFormat,
+) -> Result<Vec<u8>> {
     let chosen: Vec<&Item<'_>> = limited(site, spec)
         .into_iter()
         .map(|i| items.get(i))
         .collect();
-    let io_err = |e: io::Error| Error::Usage(format!("writing a feed: {e}"));
-    sink.write(
-        &format!("{}rss.xml", spec.rel),
-        &rss(site, spec, &chosen).map_err(io_err)?,
-    )?;
-    sink.write(
-        &format!("{}atom.xml", spec.rel),
-        &atom(site, spec, &chosen).map_err(io_err)?,
-    )?;
-    sink.write(
-        &format!("{}feed.json", spec.rel),
-        &json_feed(site, spec, &chosen),
-    )
-}
-
-/// Text that XML 1.0 can hold: drops control characters other than tab, LF and CR, and the
-/// non-characters U+FFFE and U+FFFF, which no escape can represent.
-pub fn xml_text(s: &str) -> Cow<'_, str> {
-    fn ok(c: char) -> bool {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+    let io_err = |e: io::Error| Error::Internal(format!("writing a feed: {e}"));
+    match format {
+        FeedFormat::Rss => rss(site, spec, &chosen).map_err(io_err),
+        FeedFormat::Atom => atom(site, spec, &chosen).map_err(io_err),
+        FeedFormat::Json => Ok(json_feed(site, spec, &chosen)),
     }
-    if s.chars().all(ok) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(s.chars().filter(|&c| ok(c)).collect())
-    }
-}
-
-/// Writes `<name>text</name>`, escaped.
-pub fn text_el<W: io::Write>(w: &mut Writer<W>, name: &str, text: &str) -> io::Result<()> {
-    w.create_element(name)
-        .write_text_content(BytesText::new(&xml_text(text)))?;
-    Ok(())
-}
-
-fn decl<W: io::Write>(w: &mut Writer<W>) -> io::Result<()> {
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))
 }
 
 fn rss(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> io::Result<Vec<u8>> {
-    let self_url = site.config.abs_url(&format!("{}rss.xml", spec.rel));
+    let self_url = site.config.abs_url(&urls::feed(&spec.rel, FeedFormat::Rss));
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     decl(&mut w)?;
     w.create_element("rss")
@@ -401,7 +316,9 @@ fn atom_person<W: io::Write>(w: &mut Writer<W>, el: &str, c: &Credit) -> io::Res
 }
 
 fn atom(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> io::Result<Vec<u8>> {
-    let self_url = site.config.abs_url(&format!("{}atom.xml", spec.rel));
+    let self_url = site
+        .config
+        .abs_url(&urls::feed(&spec.rel, FeedFormat::Atom));
     let publisher = Credit {
         name: site
             .config
@@ -592,7 +509,9 @@ fn json_feed(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> Vec<u8> {
         version: "https://jsonfeed.org/version/1.1",
         title: &spec.title,
         home_page_url: &spec.page,
-        feed_url: site.config.abs_url(&format!("{}feed.json", spec.rel)),
+        feed_url: site
+            .config
+            .abs_url(&urls::feed(&spec.rel, FeedFormat::Json)),
         description: &spec.description,
         language: spec.lang.as_deref(),
         items: items
@@ -859,11 +778,5 @@ mod tests {
         ] {
             let _ = absolutize_html(s, PAGE, ORIGIN);
         }
-    }
-
-    #[test]
-    fn xml_text_drops_what_xml_cannot_hold() {
-        assert_eq!(xml_text("a\u{0}b\u{8}c\td\u{FFFF}"), "abc\td");
-        assert!(matches!(xml_text("plain «текст» 🎉"), Cow::Borrowed(_)));
     }
 }

@@ -2,9 +2,9 @@
 //!
 //! The build is a pipeline of plain values, one module per stage:
 //! [`config`] → [`content`] (discover, front matter) → [`markdown`] → [`site`] (permalinks,
-//! translations, taxonomies) → [`related`] → [`render`] with [`theme`] and [`meta`] → [`output`];
-//! [`feeds`] and [`sitemap`] write what machines read besides the pages.
-//! [`build`] runs them in order. See ARCHITECTURE.md.
+//! translations, taxonomies) → [`related`] → [`outputs`] (the list of everything published:
+//! pages by [`render`] with [`theme`] and [`meta`], [`feeds`], [`sitemap`], static files) →
+//! [`output`]. [`urls`] names every URL. [`build`] runs them in order. See ARCHITECTURE.md.
 
 pub mod build;
 pub mod check;
@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod markdown;
 pub mod meta;
 pub mod output;
+pub mod outputs;
 pub mod people;
 pub mod related;
 pub mod render;
@@ -26,6 +27,8 @@ pub mod site;
 pub mod sitemap;
 pub mod slug;
 pub mod theme;
+pub mod urls;
+pub mod xml;
 
 pub use build::{BuildOptions, BuildReport, build, load_site};
 pub use diagnostics::{Diagnostic, Error, Result};

@@ -88,20 +88,13 @@ pub fn last_modified(a: &Article) -> DateTime {
 
 /// Absolute URL of a person's page here.
 pub fn person_url(site: &Site, kind: TaxonomyKind, person: usize) -> String {
-    site.config.abs_url(&format!(
-        "{}/{}/",
-        kind.name(),
-        site.people.get(person).slug
-    ))
+    site.config
+        .abs_url(&crate::urls::term(kind, &site.people.get(person).slug))
 }
 
 /// Absolute URL of a tag's, story's or outlet's page here.
 pub fn term_url(site: &Site, kind: TaxonomyKind, name: &str) -> String {
-    site.config.abs_url(&format!(
-        "{}/{}/",
-        kind.name(),
-        crate::slug::slugify_ascii(name)
-    ))
+    site.config.abs_url(&crate::urls::term_named(kind, name))
 }
 
 /// The lead image of an article as share metadata sees it.
@@ -120,15 +113,8 @@ pub struct ShareImage {
 /// The article's image with an absolute URL (relative sources live beside the page).
 pub fn article_image(site: &Site, a: &Article) -> Option<ShareImage> {
     let img = a.doc.meta.image.as_ref()?;
-    let url = if img.src.contains("://") {
-        img.src.clone()
-    } else if let Some(rest) = img.src.strip_prefix('/') {
-        site.config.abs_url(rest)
-    } else {
-        site.config.abs_url(&format!("{}{}", a.rel, img.src))
-    };
     Some(ShareImage {
-        url,
+        url: crate::urls::image_abs(&site.config, &a.rel, &img.src),
         alt: img.alt.clone(),
         width: img.width,
         height: img.height,

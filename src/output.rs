@@ -183,19 +183,17 @@ impl Output {
 
     fn target(&self, rel: &str) -> Result<PathBuf> {
         let path = safe_join(&self.tmp_dir, rel).ok_or_else(|| {
-            Error::Usage(format!(
+            Error::Internal(format!(
                 "refusing to write outside the output folder: {rel}"
             ))
         })?;
         if !self
             .paths
             .lock()
-            .map_err(|_| Error::Usage("writer poisoned".into()))?
+            .map_err(|_| Error::Internal("writer poisoned".into()))?
             .insert(rel.trim_start_matches('/').to_string())
         {
-            return Err(Error::Usage(format!(
-                "two outputs would be written to /{rel}; rename one of the sources"
-            )));
+            return Err(Error::Collision(rel.trim_start_matches('/').to_string()));
         }
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -320,21 +318,19 @@ pub struct MemorySink {
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         if safe_join(Path::new("/"), rel).is_none() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Internal(format!(
                 "refusing to write outside the output folder: {rel}"
             )));
         }
         let mut files = self
             .files
             .lock()
-            .map_err(|_| Error::Usage("sink poisoned".into()))?;
+            .map_err(|_| Error::Internal("sink poisoned".into()))?;
         if files
             .insert(rel.trim_start_matches('/').to_string(), bytes.to_vec())
             .is_some()
         {
-            return Err(Error::Usage(format!(
-                "two outputs would be written to /{rel}; rename one of the sources"
-            )));
+            return Err(Error::Collision(rel.trim_start_matches('/').to_string()));
         }
         Ok(())
     }

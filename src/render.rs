@@ -6,14 +6,13 @@
 use std::collections::BTreeMap;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Direction;
-use crate::diagnostics::{Diagnostic, Error, Result};
-use crate::output::Sink;
-use crate::site::{Article, Related, Site, TaxonomyKind, Term};
+use crate::diagnostics::{Error, Result};
+use crate::site::{Alternate, Article, Related, Site, TaxonomyKind, Term};
 use crate::theme::Theme;
+use crate::urls::{self, FeedFormat};
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded.
 const URL_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -235,15 +234,59 @@ pub struct PersonView<'a> {
     pub photo: Option<String>,
 }
 
+/// What kind of page a template renders (`page.kind` in templates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum PageKind {
+    /// An article (`article.html`).
+    #[serde(rename = "article")]
+    Article,
+    /// A language's home list (`home.html`).
+    #[serde(rename = "home")]
+    Home,
+    /// A taxonomy's index (`taxonomy.html`).
+    #[serde(rename = "taxonomy")]
+    Taxonomy,
+    /// A term's list (`term.html`).
+    #[serde(rename = "term")]
+    Term,
+    /// The not-found page (`404.html`).
+    #[serde(rename = "404")]
+    NotFound,
+}
+
+impl PageKind {
+    /// The template that renders this kind of page.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKind::Article => "article.html",
+            PageKind::Home => "home.html",
+            PageKind::Taxonomy => "taxonomy.html",
+            PageKind::Term => "term.html",
+            PageKind::NotFound => "404.html",
+        }
+    }
+
+    /// The name share metadata uses for the page type.
+    pub fn name(self) -> &'static str {
+        match self {
+            PageKind::Article => "article",
+            PageKind::Home => "home",
+            PageKind::Taxonomy => "taxonomy",
+            PageKind::Term => "term",
+            PageKind::NotFound => "404",
+        }
+    }
+}
+
 /// Page-level data every template gets.
 #[derive(Debug, Serialize)]
 pub struct PageView<'a> {
     /// `article`, `home`, `taxonomy`, `term`, `404`.
-    pub kind: &'static str,
+    pub kind: PageKind,
     /// Language code of the page.
     pub lang: &'a str,
     /// `ltr` or `rtl`.
-    pub dir: &'static str,
+    pub dir: Direction,
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL (canonical).
@@ -260,15 +303,6 @@ pub struct PageView<'a> {
     pub languages: Vec<LanguageLink<'a>>,
     /// Share metadata (Open Graph, Twitter card, JSON-LD) for `partials/meta.html`.
     pub meta: crate::meta::Meta,
-}
-
-/// An hreflang alternate.
-#[derive(Debug, Clone, Serialize)]
-pub struct Alternate {
-    /// BCP 47 code, or `x-default`.
-    pub hreflang: String,
-    /// Absolute URL.
-    pub href: String,
 }
 
 /// A feed autodiscovery link.
@@ -292,28 +326,14 @@ pub struct LanguageLink<'a> {
     /// Home page URL.
     pub url: String,
     /// `ltr` or `rtl`.
-    pub dir: &'static str,
+    pub dir: Direction,
 }
 
-fn dir_of(site: &Site, lang: &str) -> &'static str {
-    match site.config.language(lang).map(|l| l.direction()) {
-        Some(Direction::Rtl) => "rtl",
-        _ => "ltr",
-    }
-}
-
-/// Site-relative folder of a paginated list's page `n`.
-pub fn page_rel(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
-/// Site-relative folder of a language's home page.
-pub fn home_rel(site: &Site, lang: &str) -> String {
-    site.config.lang_prefix(lang)
+fn dir_of(site: &Site, lang: &str) -> Direction {
+    site.config
+        .language(lang)
+        .map(|l| l.direction())
+        .unwrap_or_default()
 }
 
 fn person_refs<'a>(
@@ -327,7 +347,7 @@ fn person_refs<'a>(
             let person = site.people.get(p);
             PersonRef {
                 name: person.display_name(lang),
-                url: site.url(&format!("{}/{}/", kind.name(), person.slug)),
+                url: site.url(&urls::term(kind, &person.slug)),
             }
         })
         .collect()
@@ -336,41 +356,16 @@ fn person_refs<'a>(
 fn term_ref<'a>(site: &Site, kind: TaxonomyKind, name: &'a str) -> TermRef<'a> {
     TermRef {
         name,
-        url: site.url(&format!(
-            "{}/{}/",
-            kind.name(),
-            crate::slug::slugify_ascii(name)
-        )),
+        url: site.url(&urls::term_named(kind, name)),
     }
 }
 
-/// URL of an article's image: relative sources live beside the page (bundles).
+/// The lead image of an article: relative sources live beside the page (bundles).
 fn image_view<'a>(site: &Site, a: &'a Article) -> Option<ImageView<'a>> {
     let img = a.doc.meta.image.as_ref()?;
-    let src = if img.src.contains("://") || img.src.starts_with('/') {
-        if img.src.starts_with('/') {
-            site.url(&img.src)
-        } else {
-            img.src.clone()
-        }
-    } else {
-        site.url(&format!("{}{}", a.rel, img.src))
-    };
-    let abs = if src.contains("://") {
-        src.clone()
-    } else {
-        format!(
-            "{}{}",
-            site.config
-                .base_url
-                .trim_end_matches(&site.config.base_path[..])
-                .trim_end_matches('/'),
-            src
-        )
-    };
     Some(ImageView {
-        src,
-        abs,
+        src: urls::image(&site.config, &a.rel, &img.src),
+        abs: urls::image_abs(&site.config, &a.rel, &img.src),
         alt: &img.alt,
         caption: img.caption.as_deref(),
         credit: img.credit.as_deref(),
@@ -490,14 +485,7 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
     let mut versions: Vec<Version<'_>> = Vec::new();
     if !a.translations.is_empty() {
         let mut all: Vec<usize> = a.translations.iter().copied().chain([i]).collect();
-        let rank = |i: usize| {
-            site.config
-                .languages
-                .iter()
-                .position(|l| l.code == site.articles[i].lang())
-                .unwrap_or(usize::MAX)
-        };
-        all.sort_by_key(|&j| (rank(j), j));
+        all.sort_by_key(|&j| (site.lang_rank(site.articles[j].lang()), j));
         versions = all.into_iter().map(|j| version(site, j, i)).collect();
     }
     ArticleView {
@@ -521,7 +509,7 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
             url: &s.url,
             lang: s.lang.as_deref(),
             published: s.published.map(|d| d.rfc3339()),
-            outlet_url: site.url(&format!("outlets/{}/", crate::slug::slugify_ascii(&s.name))),
+            outlet_url: site.url(&urls::term_named(TaxonomyKind::Outlets, &s.name)),
         }),
         tags: m
             .tags
@@ -561,47 +549,41 @@ fn languages(site: &Site) -> Vec<LanguageLink<'_>> {
         .map(|l| LanguageLink {
             code: &l.code,
             name: &l.name,
-            url: site.url(&home_rel(site, &l.code)),
-            dir: if l.direction() == Direction::Rtl {
-                "rtl"
-            } else {
-                "ltr"
-            },
+            url: site.url(&urls::home(&site.config, &l.code)),
+            dir: l.direction(),
         })
         .collect()
 }
 
-/// Feed links of a list: RSS, Atom and JSON Feed at `<rel>rss.xml`, `atom.xml`, `feed.json`.
+/// Feed links of a list whose folder is `rel`: RSS, Atom and JSON Feed.
 pub fn feed_links(site: &Site, rel: &str, title: &str) -> Vec<FeedLink> {
-    vec![
-        FeedLink {
-            mime: "application/rss+xml",
-            title: format!("{title} (RSS)"),
-            href: site.url(&format!("{rel}rss.xml")),
-        },
-        FeedLink {
-            mime: "application/atom+xml",
-            title: format!("{title} (Atom)"),
-            href: site.url(&format!("{rel}atom.xml")),
-        },
-        FeedLink {
-            mime: "application/feed+json",
-            title: format!("{title} (JSON Feed)"),
-            href: site.url(&format!("{rel}feed.json")),
-        },
-    ]
+    FeedFormat::ALL
+        .iter()
+        .map(|&f| FeedLink {
+            mime: f.mime(),
+            title: format!("{title} ({})", f.label()),
+            href: site.url(&urls::feed(rel, f)),
+        })
+        .collect()
 }
 
 fn page_view<'a>(
     site: &'a Site,
-    kind: &'static str,
+    kind: PageKind,
     lang: &'a str,
     rel: &str,
     title: String,
     description: Option<String>,
 ) -> PageView<'a> {
     let permalink = site.config.abs_url(rel);
-    let meta = crate::meta::site_meta(site, kind, lang, &title, description.as_deref(), &permalink);
+    let meta = crate::meta::site_meta(
+        site,
+        kind.name(),
+        lang,
+        &title,
+        description.as_deref(),
+        &permalink,
+    );
     PageView {
         kind,
         lang,
@@ -617,50 +599,6 @@ fn page_view<'a>(
     }
 }
 
-/// hreflang alternates of an article: every version, itself included, and x-default (the
-/// original when it is in the group, else the default language's version, else the first).
-pub fn alternates(site: &Site, i: usize) -> Vec<Alternate> {
-    let a = &site.articles[i];
-    if a.translations.is_empty() {
-        return Vec::new();
-    }
-    let mut group: Vec<usize> = a.translations.iter().copied().chain([i]).collect();
-    let rank = |j: usize| {
-        site.config
-            .languages
-            .iter()
-            .position(|l| l.code == site.articles[j].lang())
-            .unwrap_or(usize::MAX)
-    };
-    group.sort_by_key(|&j| (rank(j), j));
-    let x_default = group
-        .iter()
-        .copied()
-        .find(|&j| {
-            site.articles[j].original.is_none()
-                && group.iter().any(|&k| site.articles[k].original == Some(j))
-        })
-        .or_else(|| {
-            group
-                .iter()
-                .copied()
-                .find(|&j| site.articles[j].lang() == site.config.default_language)
-        })
-        .unwrap_or(group[0]);
-    let mut out: Vec<Alternate> = group
-        .iter()
-        .map(|&j| Alternate {
-            hreflang: site.articles[j].lang().to_string(),
-            href: site.config.abs_url(&site.articles[j].rel),
-        })
-        .collect();
-    out.push(Alternate {
-        hreflang: "x-default".into(),
-        href: site.config.abs_url(&site.articles[x_default].rel),
-    });
-    out
-}
-
 fn paginate<T>(items: &[T], per: usize) -> Vec<&[T]> {
     if items.is_empty() {
         vec![&items[..0]]
@@ -673,10 +611,10 @@ fn pagination(site: &Site, base: &str, current: usize, total: usize) -> Paginati
     Pagination {
         current,
         total,
-        prev: (current > 1).then(|| site.url(&page_rel(base, current - 1))),
-        next: (current < total).then(|| site.url(&page_rel(base, current + 1))),
+        prev: (current > 1).then(|| site.url(&urls::list_page(base, current - 1))),
+        next: (current < total).then(|| site.url(&urls::list_page(base, current + 1))),
         pages: (1..=total)
-            .map(|n| (n, site.url(&page_rel(base, n))))
+            .map(|n| (n, site.url(&urls::list_page(base, n))))
             .collect(),
     }
 }
@@ -749,96 +687,31 @@ pub fn jobs(site: &Site) -> Vec<Job<'_>> {
 }
 
 impl Job<'_> {
+    /// What kind of page this is.
+    pub fn kind(&self) -> PageKind {
+        match self {
+            Job::Article(_) => PageKind::Article,
+            Job::Home { .. } => PageKind::Home,
+            Job::Taxonomy(_) => PageKind::Taxonomy,
+            Job::Term { .. } => PageKind::Term,
+            Job::NotFound => PageKind::NotFound,
+        }
+    }
+
     /// Site-relative folder (or `.html` file) of the page.
-    fn rel(&self, site: &Site) -> String {
+    pub fn rel(&self, site: &Site) -> String {
         match self {
             Job::Article(i) => site.articles[*i].rel.clone(),
-            Job::Home { lang, page, .. } => page_rel(&home_rel(site, lang), *page),
-            Job::Taxonomy(kind) => format!("{}/", kind.name()),
-            Job::Term { term, page, .. } => page_rel(&term.rel, *page),
-            Job::NotFound => "404.html".to_string(),
+            Job::Home { lang, page, .. } => urls::list_page(&urls::home(&site.config, lang), *page),
+            Job::Taxonomy(kind) => urls::taxonomy(*kind),
+            Job::Term { term, page, .. } => urls::list_page(&term.rel, *page),
+            Job::NotFound => urls::NOT_FOUND.to_string(),
         }
     }
 
     /// The file the page is written to (`2021/12/08/slug/index.html`, `404.html`).
     pub fn output_rel(&self, site: &Site) -> String {
-        let rel = self.rel(site);
-        if rel.ends_with(".html") {
-            rel
-        } else {
-            format!("{rel}index.html")
-        }
-    }
-
-    /// A hash of everything [`render_job`] reads to make this page, besides the templates and
-    /// the configuration: equal signatures mean equal bytes. `article` hashes everything about
-    /// one article that any page may show (its file, rendered body, permalink, people, flags);
-    /// the signature adds which articles the page shows, in what order and role, and the page's
-    /// own data (pagination, terms). The dev server re-renders only pages whose signature
-    /// changed, so whatever `render_job` starts to read must be hashed here too.
-    pub fn signature(&self, site: &Site, article: &dyn Fn(usize) -> u64) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.output_rel(site).hash(&mut h);
-        match self {
-            Job::Article(i) => {
-                0u8.hash(&mut h);
-                let a = &site.articles[*i];
-                article(*i).hash(&mut h);
-                for &t in &a.translations {
-                    article(t).hash(&mut h);
-                }
-                1u8.hash(&mut h);
-                a.original.map(article).hash(&mut h);
-                for r in &site.related[*i] {
-                    match r {
-                        Related::Article(j) => (0u8, article(*j)).hash(&mut h),
-                        Related::External {
-                            title,
-                            url,
-                            kicker,
-                            description,
-                        } => (1u8, title, url, kicker, description).hash(&mut h),
-                    }
-                }
-            }
-            Job::Home {
-                lang,
-                page,
-                items,
-                total,
-            } => {
-                (1u8, lang, page, total).hash(&mut h);
-                for &i in *items {
-                    article(i).hash(&mut h);
-                }
-            }
-            Job::Taxonomy(kind) => {
-                (2u8, kind).hash(&mut h);
-                for t in &site.taxonomies[kind] {
-                    (&t.name, &t.rel, t.articles.len()).hash(&mut h);
-                }
-            }
-            Job::Term {
-                term,
-                page,
-                items,
-                total,
-            } => {
-                (3u8, term.kind, &term.name, &term.rel, term.articles.len()).hash(&mut h);
-                (page, total).hash(&mut h);
-                if let Some(p) = term.person {
-                    serde_json::to_string(site.people.get(p))
-                        .unwrap_or_default()
-                        .hash(&mut h);
-                }
-                for &i in *items {
-                    article(i).hash(&mut h);
-                }
-            }
-            Job::NotFound => 4u8.hash(&mut h),
-        }
-        h.finish()
+        urls::page_file(&self.rel(site))
     }
 }
 
@@ -852,190 +725,241 @@ pub fn article_assets(site: &Site, i: usize) -> Vec<(String, std::path::PathBuf)
         .file
         .assets
         .iter()
-        .map(|asset| {
-            (
-                format!("{}{}", a.rel, asset.to_string_lossy().replace('\\', "/")),
-                dir.join(asset),
-            )
-        })
+        .map(|asset| (urls::asset(&a.rel, asset), dir.join(asset)))
         .collect()
 }
 
-/// Renders every HTML page of the site into `sink`; returns how many pages.
-pub fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    sink: &dyn Sink,
-    transform: &(dyn Fn(String) -> Vec<u8> + Sync),
-) -> Result<usize> {
-    let jobs = jobs(site);
-    render_jobs(site, theme, sink, transform, &jobs)?;
-    Ok(jobs.len())
+/// What `article.html` receives.
+#[derive(Debug, Serialize)]
+pub struct ArticleContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code (same as `page.lang`).
+    pub lang: &'a str,
+    /// The article.
+    pub article: ArticleView<'a>,
 }
 
-/// Renders the given pages into `sink` in parallel; all errors are collected.
-pub fn render_jobs(
-    site: &Site,
-    theme: &Theme,
-    sink: &dyn Sink,
-    transform: &(dyn Fn(String) -> Vec<u8> + Sync),
-    jobs: &[Job<'_>],
-) -> Result<()> {
-    let errors: Vec<Error> = jobs
-        .par_iter()
-        .filter_map(|job| render_job(site, theme, sink, transform, job).err())
-        .collect();
-    if !errors.is_empty() {
-        let mut list: Vec<Diagnostic> = errors.iter().flat_map(Error::diagnostics).collect();
-        crate::diagnostics::sort(&mut list);
-        list.dedup_by(|a, b| {
-            a.path == b.path
-                && a.line == b.line
-                && a.message.split(" (while").next() == b.message.split(" (while").next()
-        });
-        return Err(Error::Content(list));
+/// What `home.html` receives: one page of a language's newest articles.
+#[derive(Debug, Serialize)]
+pub struct HomeContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code.
+    pub lang: &'a str,
+    /// The articles of this page, newest first.
+    pub cards: Vec<Card<'a>>,
+    /// Page numbers.
+    pub pagination: Pagination,
+}
+
+/// What `taxonomy.html` receives: every term of one taxonomy.
+#[derive(Debug, Serialize)]
+pub struct TaxonomyContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code.
+    pub lang: &'a str,
+    /// `authors`, `translators`, `outlets`, `tags` or `stories`.
+    pub taxonomy: TaxonomyKind,
+    /// The terms, by name.
+    pub terms: Vec<TermSummary<'a>>,
+}
+
+/// What `term.html` receives: one page of a term's articles.
+#[derive(Debug, Serialize)]
+pub struct TermContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code.
+    pub lang: &'a str,
+    /// `authors`, `translators`, `outlets`, `tags` or `stories`.
+    pub taxonomy: TaxonomyKind,
+    /// The term.
+    pub term: TermSummary<'a>,
+    /// For authors and translators: the person.
+    pub person: Option<PersonView<'a>>,
+    /// The articles of this page, newest first.
+    pub cards: Vec<Card<'a>>,
+    /// Page numbers.
+    pub pagination: Pagination,
+}
+
+/// What `404.html` receives.
+#[derive(Debug, Serialize)]
+pub struct NotFoundContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code.
+    pub lang: &'a str,
+}
+
+fn article_context(site: &Site, i: usize) -> ArticleContext<'_> {
+    let a = &site.articles[i];
+    let article = article_view(site, i);
+    let mut page = page_view(
+        site,
+        PageKind::Article,
+        a.lang(),
+        &a.rel,
+        a.doc.meta.title.clone(),
+        Some(article.summary.to_string()),
+    );
+    page.alternates = site.alternates(i);
+    page.meta = crate::meta::article_meta(site, i);
+    page.feeds = feed_links(
+        site,
+        &urls::home(&site.config, a.lang()),
+        &site.config.title,
+    );
+    ArticleContext {
+        page,
+        lang: a.lang(),
+        article,
     }
-    Ok(())
 }
 
-fn render_job(
-    site: &Site,
-    theme: &Theme,
-    sink: &dyn Sink,
-    transform: &(dyn Fn(String) -> Vec<u8> + Sync),
-    job: &Job<'_>,
-) -> Result<()> {
-    let mut ctx = tera::Context::new();
-    let default_lang = site.config.default_language.as_str();
-    let (template, rel, page) = match job {
-        Job::Article(i) => {
-            let a = &site.articles[*i];
-            let view = article_view(site, *i);
-            let mut page = page_view(
-                site,
-                "article",
-                a.lang(),
-                &a.rel,
-                a.doc.meta.title.clone(),
-                Some(view.summary.to_string()),
-            );
-            page.alternates = alternates(site, *i);
-            page.meta = crate::meta::article_meta(site, *i);
-            page.feeds = feed_links(site, &home_rel(site, a.lang()), &site.config.title);
-            ctx.insert("article", &view);
-            for (rel, src) in article_assets(site, *i) {
-                sink.copy(&rel, &src)?;
-            }
-            ("article.html", a.rel.clone(), page)
+fn home_context<'a>(
+    site: &'a Site,
+    lang: &'a str,
+    n: usize,
+    items: &[usize],
+    total: usize,
+) -> HomeContext<'a> {
+    let base = urls::home(&site.config, lang);
+    let rel = urls::list_page(&base, n);
+    let l = site.config.language(lang);
+    let title = l
+        .and_then(|l| l.title.clone())
+        .unwrap_or_else(|| site.config.title.clone());
+    let description = l
+        .and_then(|l| l.description.clone())
+        .or_else(|| site.config.description.clone());
+    let mut page = page_view(site, PageKind::Home, lang, &rel, title.clone(), description);
+    page.feeds = feed_links(site, &base, &title);
+    if n == 1 {
+        page.alternates = site.home_alternates();
+    }
+    HomeContext {
+        page,
+        lang,
+        cards: items.iter().map(|&i| card(site, i, lang)).collect(),
+        pagination: pagination(site, &base, n, total),
+    }
+}
+
+fn term_summary<'a>(site: &Site, t: &'a Term) -> TermSummary<'a> {
+    TermSummary {
+        name: &t.name,
+        url: site.url(&t.rel),
+        count: t.articles.len(),
+    }
+}
+
+fn taxonomy_context(site: &Site, kind: TaxonomyKind) -> TaxonomyContext<'_> {
+    let lang = site.config.default_language.as_str();
+    let mut terms: Vec<TermSummary<'_>> = site.taxonomies[&kind]
+        .iter()
+        .map(|t| term_summary(site, t))
+        .collect();
+    terms.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.name.cmp(b.name))
+    });
+    TaxonomyContext {
+        page: page_view(
+            site,
+            PageKind::Taxonomy,
+            lang,
+            &urls::taxonomy(kind),
+            kind.name().to_string(),
+            None,
+        ),
+        lang,
+        taxonomy: kind,
+        terms,
+    }
+}
+
+fn term_context<'a>(
+    site: &'a Site,
+    term: &'a Term,
+    n: usize,
+    items: &[usize],
+    total: usize,
+) -> TermContext<'a> {
+    let lang = site.config.default_language.as_str();
+    let rel = urls::list_page(&term.rel, n);
+    let mut page = page_view(site, PageKind::Term, lang, &rel, term.name.clone(), None);
+    page.feeds = feed_links(
+        site,
+        &term.rel,
+        &format!("{} — {}", term.name, site.config.title),
+    );
+    let person = term.person.map(|p| {
+        let p = site.people.get(p);
+        PersonView {
+            name: &p.name,
+            names: &p.names,
+            bio: p.bio_in(lang),
+            links: &p.links,
+            photo: p.photo.as_ref().map(|ph| urls::image(&site.config, "", ph)),
         }
+    });
+    TermContext {
+        page,
+        lang,
+        taxonomy: term.kind,
+        term: term_summary(site, term),
+        person,
+        cards: items.iter().map(|&i| card(site, i, lang)).collect(),
+        pagination: pagination(site, &term.rel, n, total),
+    }
+}
+
+fn not_found_context(site: &Site) -> NotFoundContext<'_> {
+    let lang = site.config.default_language.as_str();
+    NotFoundContext {
+        page: page_view(
+            site,
+            PageKind::NotFound,
+            lang,
+            urls::NOT_FOUND,
+            "404".into(),
+            None,
+        ),
+        lang,
+    }
+}
+
+/// Renders one page with its template; the HTML as the template wrote it (not minified).
+pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<String> {
+    let ctx = match job {
+        Job::Article(i) => context(&article_context(site, *i))?,
         Job::Home {
             lang,
-            page: n,
+            page,
             items,
             total,
-        } => {
-            let base = home_rel(site, lang);
-            let rel = page_rel(&base, *n);
-            let l = site.config.language(lang);
-            let title = l
-                .and_then(|l| l.title.clone())
-                .unwrap_or_else(|| site.config.title.clone());
-            let description = l
-                .and_then(|l| l.description.clone())
-                .or_else(|| site.config.description.clone());
-            let mut page = page_view(site, "home", lang, &rel, title.clone(), description);
-            page.feeds = feed_links(site, &base, &title);
-            if *n == 1 {
-                page.alternates = crate::sitemap::home_alternates(site);
-            }
-            let cards: Vec<Card<'_>> = items.iter().map(|&i| card(site, i, lang)).collect();
-            ctx.insert("cards", &cards);
-            ctx.insert("pagination", &pagination(site, &base, *n, *total));
-            ("home.html", rel, page)
-        }
-        Job::Taxonomy(kind) => {
-            let rel = format!("{}/", kind.name());
-            let terms = &site.taxonomies[kind];
-            let mut list: Vec<TermSummary<'_>> = terms
-                .iter()
-                .map(|t| TermSummary {
-                    name: &t.name,
-                    url: site.url(&t.rel),
-                    count: t.articles.len(),
-                })
-                .collect();
-            list.sort_by(|a, b| {
-                a.name
-                    .to_lowercase()
-                    .cmp(&b.name.to_lowercase())
-                    .then(a.name.cmp(b.name))
-            });
-            let page = page_view(
-                site,
-                "taxonomy",
-                default_lang,
-                &rel,
-                kind.name().to_string(),
-                None,
-            );
-            ctx.insert("taxonomy", kind.name());
-            ctx.insert("terms", &list);
-            ("taxonomy.html", rel, page)
-        }
+        } => context(&home_context(site, lang, *page, items, *total))?,
+        Job::Taxonomy(kind) => context(&taxonomy_context(site, *kind))?,
         Job::Term {
             term,
-            page: n,
+            page,
             items,
             total,
-        } => {
-            let rel = page_rel(&term.rel, *n);
-            let mut page = page_view(site, "term", default_lang, &rel, term.name.clone(), None);
-            page.feeds = feed_links(
-                site,
-                &term.rel,
-                &format!("{} — {}", term.name, site.config.title),
-            );
-            let cards: Vec<Card<'_>> = items.iter().map(|&i| card(site, i, default_lang)).collect();
-            let person = term.person.map(|p| {
-                let p = site.people.get(p);
-                PersonView {
-                    name: &p.name,
-                    names: &p.names,
-                    bio: p.bio_in(default_lang),
-                    links: &p.links,
-                    photo: p.photo.as_ref().map(|ph| {
-                        if ph.contains("://") {
-                            ph.clone()
-                        } else {
-                            site.url(ph)
-                        }
-                    }),
-                }
-            });
-            ctx.insert("taxonomy", term.kind.name());
-            ctx.insert(
-                "term",
-                &TermSummary {
-                    name: &term.name,
-                    url: site.url(&term.rel),
-                    count: term.articles.len(),
-                },
-            );
-            ctx.insert("person", &person);
-            ctx.insert("cards", &cards);
-            ctx.insert("pagination", &pagination(site, &term.rel, *n, *total));
-            ("term.html", rel, page)
-        }
-        Job::NotFound => {
-            let page = page_view(site, "404", default_lang, "404.html", "404".into(), None);
-            ("404.html", "404.html".to_string(), page)
-        }
+        } => context(&term_context(site, term, *page, items, *total))?,
+        Job::NotFound => context(&not_found_context(site))?,
     };
-    ctx.insert("page", &page);
-    ctx.insert("lang", page.lang);
-    let html = theme.render(template, &ctx, &page.url)?;
-    debug_assert_eq!(job.rel(site), rel);
-    sink.write(&job.output_rel(site), &transform(html))
+    theme.render(job.kind().template(), &ctx, &site.url(&job.rel(site)))
+}
+
+/// Tera's context from a context struct.
+fn context<T: Serialize>(value: &T) -> Result<tera::Context> {
+    tera::Context::from_serialize(value)
+        .map_err(|e| Error::Internal(format!("template context: {e}")))
 }
 
 #[cfg(test)]

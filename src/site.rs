@@ -13,7 +13,7 @@ use crate::content::{Document, RawRelated};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
 use crate::people::People;
-use crate::slug::slugify_ascii;
+use crate::urls;
 
 /// The five kinds of taxonomy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -135,7 +135,86 @@ pub struct Site {
     pub related: Vec<Vec<Related>>,
 }
 
+/// An hreflang alternate of a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    /// BCP 47 code, or `x-default`.
+    pub hreflang: String,
+    /// Absolute URL.
+    pub href: String,
+}
+
 impl Site {
+    /// The hreflang cluster of article `i`: every version, itself included, and x-default
+    /// (the original when it is in the group, else the default language's version, else the
+    /// first). Empty when the article has no other version. Pages and the sitemap both use it.
+    pub fn alternates(&self, i: usize) -> Vec<Alternate> {
+        let a = &self.articles[i];
+        if a.translations.is_empty() {
+            return Vec::new();
+        }
+        let mut group: Vec<usize> = a.translations.iter().copied().chain([i]).collect();
+        group.sort_by_key(|&j| (self.lang_rank(self.articles[j].lang()), j));
+        let x_default = group
+            .iter()
+            .copied()
+            .find(|&j| {
+                self.articles[j].original.is_none()
+                    && group.iter().any(|&k| self.articles[k].original == Some(j))
+            })
+            .or_else(|| {
+                group
+                    .iter()
+                    .copied()
+                    .find(|&j| self.articles[j].lang() == self.config.default_language)
+            })
+            .unwrap_or(group[0]);
+        let mut out: Vec<Alternate> = group
+            .iter()
+            .map(|&j| Alternate {
+                hreflang: self.articles[j].lang().to_string(),
+                href: self.config.abs_url(&self.articles[j].rel),
+            })
+            .collect();
+        out.push(Alternate {
+            hreflang: "x-default".into(),
+            href: self.config.abs_url(&self.articles[x_default].rel),
+        });
+        out
+    }
+
+    /// The hreflang cluster of the home pages (first pages only): one per language, and
+    /// `x-default` = the default language's. Empty for a one-language site.
+    pub fn home_alternates(&self) -> Vec<Alternate> {
+        let langs = &self.config.languages;
+        if langs.len() < 2 {
+            return Vec::new();
+        }
+        let mut out: Vec<Alternate> = langs
+            .iter()
+            .map(|l| Alternate {
+                hreflang: l.code.clone(),
+                href: self.config.abs_url(&urls::home(&self.config, &l.code)),
+            })
+            .collect();
+        out.push(Alternate {
+            hreflang: "x-default".into(),
+            href: self
+                .config
+                .abs_url(&urls::home(&self.config, &self.config.default_language)),
+        });
+        out
+    }
+
+    /// Position of a language in site.toml's order (unknown codes last).
+    pub fn lang_rank(&self, code: &str) -> usize {
+        self.config
+            .languages
+            .iter()
+            .position(|l| l.code == code)
+            .unwrap_or(usize::MAX)
+    }
+
     /// Root-relative URL of a site-relative path.
     pub fn url(&self, rel: &str) -> String {
         self.config.url(rel)
@@ -158,7 +237,7 @@ impl Site {
                     })
                 });
             }
-            _ => slugify_ascii(name),
+            _ => urls::term_slug(name),
         };
         let terms = self.taxonomies.get(&kind)?;
         terms
@@ -166,47 +245,6 @@ impl Site {
             .ok()
             .map(|i| &terms[i])
     }
-}
-
-/// Site-relative folder of an article from the permalink pattern.
-pub fn permalink(config: &Config, doc: &Document) -> String {
-    let d = doc.meta.date.civil_date();
-    let mut parts = Vec::new();
-    for seg in config.permalink.split('/').filter(|s| !s.is_empty()) {
-        let v = match seg {
-            ":lang" => {
-                let p = config.lang_prefix(&doc.meta.lang);
-                if p.is_empty() {
-                    continue;
-                }
-                doc.meta.lang.clone()
-            }
-            ":year" => format!("{:04}", d.year()),
-            ":month" => format!("{:02}", d.month()),
-            ":day" => format!("{:02}", d.day()),
-            ":slug" => doc.meta.slug.clone(),
-            ":section" => {
-                let mut comps: Vec<&str> = doc.file.rel.split('/').collect();
-                comps.pop();
-                if comps.first().is_some_and(|c| config.language(c).is_some()) {
-                    comps.remove(0);
-                }
-                match comps.first() {
-                    Some(c) => crate::slug::slugify_keep_unicode(c),
-                    None => continue,
-                }
-            }
-            ":story" => match &doc.meta.story {
-                Some(s) => slugify_ascii(s),
-                None => continue,
-            },
-            other => other.to_string(),
-        };
-        parts.push(v);
-    }
-    let mut rel = parts.join("/");
-    rel.push('/');
-    rel
 }
 
 /// Maps content paths and slugs to article indices, for links and references.
@@ -390,7 +428,9 @@ pub fn build(config: Config, docs: Vec<Document>, people: People, diags: &mut Di
     build_with(config, docs, people, diags, &FreshBodies)
 }
 
-/// [`build`], with bodies rendered by `bodies`.
+/// [`build`], with bodies rendered by `bodies`. The steps, in order: drafts out and articles
+/// sorted, permalinks ([`check_collisions`]), bodies, [`translation_groups`],
+/// [`pinned_related`], people, [`mark_stale`], lists per language, [`taxonomies`].
 pub fn build_with(
     config: Config,
     docs: Vec<Document>,
@@ -409,8 +449,79 @@ pub fn build_with(
             .then_with(|| a.file.rel.cmp(&b.file.rel))
     });
 
-    // Permalinks and collisions (case-insensitively: hosts on macOS and Windows fold case).
-    let rels: Vec<String> = docs.iter().map(|d| permalink(&config, d)).collect();
+    let rels: Vec<String> = docs.iter().map(|d| urls::article(&config, d)).collect();
+    check_collisions(&docs, &rels, diags);
+    let lookup = Lookup::new(&config, &docs, &rels);
+
+    // Markdown, in parallel.
+    let rendered: Vec<Rendered> = docs
+        .par_iter()
+        .map(|d| bodies.render(d, &body_options(&config, d, &lookup)))
+        .collect();
+    for (d, r) in docs.iter().zip(&rendered) {
+        diags.extend(link_errors(d, r));
+    }
+
+    let Groups {
+        mut translations,
+        original_of,
+    } = translation_groups(&config, &docs, &lookup, diags);
+    let pinned = pinned_related(&docs, &lookup, diags);
+
+    let n = docs.len();
+    let mut articles: Vec<Article> = Vec::with_capacity(n);
+    for (i, (((doc, rendered), rel), pinned)) in docs
+        .into_iter()
+        .zip(rendered)
+        .zip(rels)
+        .zip(pinned)
+        .enumerate()
+    {
+        let authors = doc.meta.authors.iter().map(|a| people.resolve(a)).collect();
+        let translators = doc
+            .meta
+            .translators
+            .iter()
+            .map(|a| people.resolve(a))
+            .collect();
+        articles.push(Article {
+            doc,
+            rendered,
+            rel,
+            translations: std::mem::take(&mut translations[i]),
+            original: original_of[i],
+            stale: false,
+            authors,
+            translators,
+            pinned,
+        });
+    }
+    mark_stale(&mut articles, diags);
+
+    let mut by_lang: BTreeMap<String, Vec<usize>> = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), Vec::new()))
+        .collect();
+    for (i, a) in articles.iter().enumerate() {
+        by_lang.entry(a.lang().to_string()).or_default().push(i);
+    }
+    let taxonomies = taxonomies(&articles, &people);
+
+    let related = articles.iter().map(|a| a.pinned.clone()).collect();
+    Site {
+        config,
+        articles,
+        by_lang,
+        taxonomies,
+        people,
+        related,
+    }
+}
+
+/// Reports articles that would be written to one folder (case-insensitively: hosts on macOS
+/// and Windows fold case), at the `slug:` of the later content path.
+fn check_collisions(docs: &[Document], rels: &[String], diags: &mut Diagnostics) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, rel) in rels.iter().enumerate() {
         if let Some(&j) = seen.get(&rel.to_lowercase()) {
@@ -436,19 +547,23 @@ pub fn build_with(
             seen.insert(rel.to_lowercase(), i);
         }
     }
+}
 
-    let lookup = Lookup::new(&config, &docs, &rels);
+/// Language versions of each article: the union of `translation_of` edges and shared
+/// `translation_key`s.
+struct Groups {
+    /// Per article, the other versions in language order.
+    translations: Vec<Vec<usize>>,
+    /// Per article, the original it names with `translation_of`.
+    original_of: Vec<Option<usize>>,
+}
 
-    // Markdown, in parallel.
-    let rendered: Vec<Rendered> = docs
-        .par_iter()
-        .map(|d| bodies.render(d, &body_options(&config, d, &lookup)))
-        .collect();
-    for (d, r) in docs.iter().zip(&rendered) {
-        diags.extend(link_errors(d, r));
-    }
-
-    // Translations: union of `translation_of` edges and shared `translation_key`s.
+fn translation_groups(
+    config: &Config,
+    docs: &[Document],
+    lookup: &Lookup,
+    diags: &mut Diagnostics,
+) -> Groups {
     let n = docs.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(p: &mut [usize], mut i: usize) -> usize {
@@ -540,10 +655,19 @@ pub fn build_with(
             translations[i] = sorted.iter().copied().filter(|&j| j != i).collect();
         }
     }
+    Groups {
+        translations,
+        original_of,
+    }
+}
 
-    // Pinned related entries.
-    let pinned: Vec<Vec<Related>> = docs
-        .iter()
+/// Each article's pinned `related:` entries, resolved.
+fn pinned_related(
+    docs: &[Document],
+    lookup: &Lookup,
+    diags: &mut Diagnostics,
+) -> Vec<Vec<Related>> {
+    docs.iter()
         .enumerate()
         .map(|(i, d)| {
             d.meta
@@ -593,30 +717,11 @@ pub fn build_with(
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
 
-    // People and taxonomies.
-    let mut articles: Vec<Article> = Vec::with_capacity(n);
-    for (i, ((doc, rendered), rel)) in docs.into_iter().zip(rendered).zip(rels).enumerate() {
-        let authors = doc.meta.authors.iter().map(|a| people.resolve(a)).collect();
-        let translators = doc
-            .meta
-            .translators
-            .iter()
-            .map(|a| people.resolve(a))
-            .collect();
-        articles.push(Article {
-            doc,
-            rendered,
-            rel,
-            translations: std::mem::take(&mut translations[i]),
-            original: original_of[i],
-            stale: false,
-            authors,
-            translators,
-            pinned: pinned[i].clone(),
-        });
-    }
+/// Marks translations whose original was updated after them (and warns).
+fn mark_stale(articles: &mut [Article], diags: &mut Diagnostics) {
     for i in 0..articles.len() {
         if let Some(o) = articles[i].original {
             let orig = &articles[o].doc.meta;
@@ -633,16 +738,10 @@ pub fn build_with(
             }
         }
     }
+}
 
-    let mut by_lang: BTreeMap<String, Vec<usize>> = config
-        .languages
-        .iter()
-        .map(|l| (l.code.clone(), Vec::new()))
-        .collect();
-    for (i, a) in articles.iter().enumerate() {
-        by_lang.entry(a.lang().to_string()).or_default().push(i);
-    }
-
+/// The taxonomies: every person, outlet, tag and story with its articles, terms by slug.
+fn taxonomies(articles: &[Article], people: &People) -> BTreeMap<TaxonomyKind, Vec<Term>> {
     let mut taxonomies: BTreeMap<TaxonomyKind, Vec<Term>> = BTreeMap::new();
     for kind in TaxonomyKind::ALL {
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
@@ -674,7 +773,7 @@ pub fn build_with(
                 let slug = if person.is_some() {
                     name.clone()
                 } else {
-                    slugify_ascii(&name)
+                    urls::term_slug(&name)
                 };
                 if slug.is_empty() {
                     continue;
@@ -684,7 +783,7 @@ pub fn build_with(
                     name: person
                         .map(|p| people.get(p).name.clone())
                         .unwrap_or_else(|| name.clone()),
-                    rel: format!("{}/{slug}/", kind.name()),
+                    rel: urls::term(kind, &slug),
                     slug,
                     articles: Vec::new(),
                     person,
@@ -696,16 +795,7 @@ pub fn build_with(
         }
         taxonomies.insert(kind, terms.into_values().collect());
     }
-
-    let related = articles.iter().map(|a| a.pinned.clone()).collect();
-    Site {
-        config,
-        articles,
-        by_lang,
-        taxonomies,
-        people,
-        related,
-    }
+    taxonomies
 }
 
 #[cfg(test)]
@@ -742,11 +832,11 @@ mod tests {
     fn permalinks_drop_default_language() {
         let c = config();
         assert_eq!(
-            permalink(&c, &doc("en/a.md", "title: A\ndate: 2021-12-08")),
+            crate::urls::article(&c, &doc("en/a.md", "title: A\ndate: 2021-12-08")),
             "2021/12/08/a/"
         );
         assert_eq!(
-            permalink(
+            crate::urls::article(
                 &c,
                 &doc("ru/a.md", "title: A\ndate: 2021-12-08T01:00:00+03:00")
             ),

@@ -3,10 +3,10 @@
 //! Google News sitemap `news-sitemap.xml` of the last two days, and `robots.txt` naming both.
 //!
 //! hreflang alternates are the same clusters the pages' `<head>` carries
-//! ([`crate::render::alternates`] for articles, [`home_alternates`] for home pages): only
+//! ([`Site::alternates`] for articles, [`Site::home_alternates`] for home pages): only
 //! versions this site publishes, each listing itself, every other version and `x-default`.
 //!
-//! The build time is passed in ([`write_all`]'s `now`), so tests can fix it; [`build_time`]
+//! The build time is passed in ([`news_sitemap`]'s `now`), so tests can fix it; [`build_time`]
 //! honours `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "the time of this build".
 
 use std::io::{self, Write};
@@ -17,11 +17,10 @@ use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use crate::dates::DateTime;
 use crate::diagnostics::{Error, Result};
-use crate::feeds::text_el;
 use crate::meta::last_modified;
-use crate::output::Sink;
-use crate::render::{Alternate, home_rel};
-use crate::site::Site;
+use crate::site::{Alternate, Site};
+use crate::urls;
+use crate::xml::{decl, text_el};
 
 const NS_SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const NS_XHTML: &str = "http://www.w3.org/1999/xhtml";
@@ -70,29 +69,6 @@ pub struct UrlEntry {
     pub alternates: Vec<Alternate>,
 }
 
-/// hreflang alternates of the home pages (first pages only): one per language, and
-/// `x-default` = the default language's. Empty for a one-language site.
-pub fn home_alternates(site: &Site) -> Vec<Alternate> {
-    let langs = &site.config.languages;
-    if langs.len() < 2 {
-        return Vec::new();
-    }
-    let mut out: Vec<Alternate> = langs
-        .iter()
-        .map(|l| Alternate {
-            hreflang: l.code.clone(),
-            href: site.config.abs_url(&home_rel(site, &l.code)),
-        })
-        .collect();
-    out.push(Alternate {
-        hreflang: "x-default".into(),
-        href: site
-            .config
-            .abs_url(&home_rel(site, &site.config.default_language)),
-    });
-    out
-}
-
 fn newest(site: &Site, list: &[usize]) -> Option<DateTime> {
     list.iter().map(|&i| last_modified(&site.articles[i])).max()
 }
@@ -101,11 +77,11 @@ fn newest(site: &Site, list: &[usize]) -> Option<DateTime> {
 /// pages of lists only; the later pages hold nothing the first pages and articles do not).
 pub fn entries(site: &Site) -> Vec<UrlEntry> {
     let mut out = Vec::new();
-    let homes = home_alternates(site);
+    let homes = site.home_alternates();
     for l in &site.config.languages {
         let list = site.by_lang.get(&l.code).map(Vec::as_slice).unwrap_or(&[]);
         out.push(UrlEntry {
-            loc: site.config.abs_url(&home_rel(site, &l.code)),
+            loc: site.config.abs_url(&urls::home(&site.config, &l.code)),
             lastmod: newest(site, list),
             alternates: homes.clone(),
         });
@@ -114,7 +90,7 @@ pub fn entries(site: &Site) -> Vec<UrlEntry> {
         out.push(UrlEntry {
             loc: site.config.abs_url(&a.rel),
             lastmod: Some(last_modified(a)),
-            alternates: crate::render::alternates(site, i),
+            alternates: site.alternates(i),
         });
     }
     for (kind, terms) in &site.taxonomies {
@@ -122,7 +98,7 @@ pub fn entries(site: &Site) -> Vec<UrlEntry> {
             continue;
         }
         out.push(UrlEntry {
-            loc: site.config.abs_url(&format!("{}/", kind.name())),
+            loc: site.config.abs_url(&urls::taxonomy(*kind)),
             lastmod: terms.iter().filter_map(|t| newest(site, &t.articles)).max(),
             alternates: Vec::new(),
         });
@@ -138,7 +114,7 @@ pub fn entries(site: &Site) -> Vec<UrlEntry> {
 }
 
 fn io_err(e: io::Error) -> Error {
-    Error::Usage(format!("writing a sitemap: {e}"))
+    Error::Internal(format!("writing a sitemap: {e}"))
 }
 
 /// One `<url>` element, serialized on its own so files can be cut by size.
@@ -161,14 +137,6 @@ fn url_xml(e: &UrlEntry) -> io::Result<Vec<u8>> {
         Ok(())
     })?;
     Ok(w.into_inner())
-}
-
-fn decl<W: Write>(w: &mut Writer<W>) -> io::Result<()> {
-    w.write_event(Event::Decl(quick_xml::events::BytesDecl::new(
-        "1.0",
-        Some("UTF-8"),
-        None,
-    )))
 }
 
 /// A `<urlset>` around already serialized `<url>` elements.
@@ -216,7 +184,7 @@ pub fn sitemap_files(site: &Site, limits: Limits) -> Result<Vec<(String, Vec<u8>
     chunks.push((start, parts.len()));
     if chunks.len() == 1 {
         return Ok(vec![(
-            "sitemap.xml".into(),
+            urls::SITEMAP.into(),
             urlset(&parts).map_err(io_err)?,
         )]);
     }
@@ -243,7 +211,7 @@ pub fn sitemap_files(site: &Site, limits: Limits) -> Result<Vec<(String, Vec<u8>
         .map_err(io_err)?;
     let mut idx = index.into_inner();
     idx.push(b'\n');
-    files.push(("sitemap.xml".to_string(), idx));
+    files.push((urls::SITEMAP.to_string(), idx));
     for (n, &(a, b)) in chunks.iter().enumerate() {
         files.push((
             format!("sitemap-{}.xml", n + 1),
@@ -265,15 +233,21 @@ pub fn news_language(lang: &str) -> String {
     primary
 }
 
+/// The articles the news sitemap lists at `now`: published in the two days before it (or
+/// later), newest first, at most [`NEWS_MAX`].
+pub fn news_articles(site: &Site, now: Timestamp) -> Vec<usize> {
+    let since = now.checked_sub(NEWS_WINDOW).unwrap_or(Timestamp::MIN);
+    (0..site.articles.len())
+        .filter(|&i| site.articles[i].doc.meta.date.ts >= since)
+        .take(NEWS_MAX)
+        .collect()
+}
+
 /// The Google News sitemap: articles published in the two days before `now` (and any dated
 /// after it, which are live already: gen publishes what it builds), newest first, at most
 /// [`NEWS_MAX`]. With none it is an empty, valid `<urlset>`.
 pub fn news_sitemap(site: &Site, now: Timestamp) -> Result<Vec<u8>> {
-    let since = now.checked_sub(NEWS_WINDOW).unwrap_or(Timestamp::MIN);
-    let recent: Vec<usize> = (0..site.articles.len())
-        .filter(|&i| site.articles[i].doc.meta.date.ts >= since)
-        .take(NEWS_MAX)
-        .collect();
+    let recent = news_articles(site, now);
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     decl(&mut w).map_err(io_err)?;
     w.create_element("urlset")
@@ -307,21 +281,9 @@ pub fn news_sitemap(site: &Site, now: Timestamp) -> Result<Vec<u8>> {
 pub fn robots_txt(site: &Site) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
-        site.config.abs_url("sitemap.xml"),
-        site.config.abs_url("news-sitemap.xml")
+        site.config.abs_url(urls::SITEMAP),
+        site.config.abs_url(urls::NEWS_SITEMAP)
     )
-}
-
-/// Writes the sitemaps and robots.txt; returns how many files.
-pub fn write_all(site: &Site, sink: &dyn Sink, now: Timestamp, limits: Limits) -> Result<usize> {
-    let files = sitemap_files(site, limits)?;
-    let n = files.len() + 2;
-    for (rel, bytes) in files {
-        sink.write(&rel, &bytes)?;
-    }
-    sink.write("news-sitemap.xml", &news_sitemap(site, now)?)?;
-    sink.write("robots.txt", robots_txt(site).as_bytes())?;
-    Ok(n)
 }
 
 #[cfg(test)]

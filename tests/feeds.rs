@@ -133,7 +133,7 @@ fn example_site_feeds_list_the_newest_articles_with_credits_and_dates() {
     let limit = site.config.feeds.limit;
     // Each language at its home folder.
     for l in &site.config.languages {
-        let rel = gensite::render::home_rel(&site, &l.code);
+        let rel = gensite::urls::home(&site.config, &l.code);
         let want: Vec<Expect> = newest(&site.by_lang[&l.code], limit)
             .into_iter()
             .map(|i| expect(&site, i))
@@ -167,7 +167,7 @@ fn example_site_feeds_list_the_newest_articles_with_credits_and_dates() {
     // Every article of the example is in some site feed (the newest `limit` per language).
     let mut seen = BTreeSet::new();
     for l in &site.config.languages {
-        let rel = gensite::render::home_rel(&site, &l.code);
+        let rel = gensite::urls::home(&site.config, &l.code);
         for e in parse_feed(&public.join(&rel).join("atom.xml")).entries {
             seen.insert(e.id);
         }

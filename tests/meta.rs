@@ -402,7 +402,7 @@ fn example_sitemap_lists_every_page_with_lastmod() {
             sitemap.contains_key(
                 &site
                     .config
-                    .abs_url(&gensite::render::home_rel(&site, &l.code))
+                    .abs_url(&gensite::urls::home(&site.config, &l.code))
             )
         );
     }

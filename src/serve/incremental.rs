@@ -14,13 +14,15 @@
 //!    Any other change rebuilds the model with [`site::build_with`] from the cached documents,
 //!    handing back rendered bodies whose inputs (text, language, lines, and what every content
 //!    link resolved to) are unchanged; related reading is recomputed only when some article's
-//!    structural fields changed, and otherwise carried over by content path.
-//! 3. **Pages.** Every page has a signature ([`crate::render::Job::signature`]): a hash of the
-//!    keys of the articles it shows and its own data. Pages whose signature differs from the
-//!    one of the file on disk are rendered; a template, theme or configuration change renders
-//!    all. Static files and bundle assets are compared by source path, size and time.
-//! 4. **Output.** Only files whose bytes changed are written; files no page produces any more
-//!    are removed. [`Engine::commit`] does this while the server holds its write lock, so a
+//!    structural fields changed, and otherwise carried over by content path. Which of these the
+//!    engine may do is a state machine ([`State`]).
+//! 3. **Outputs.** The outputs are the [`crate::outputs::Plan`] of the model, the same list
+//!    `gen build` produces. Every output has a signature
+//!    ([`crate::outputs::Product::signature`]): a hash of the keys of the articles it reads and
+//!    its own data. Outputs whose signature differs from the one of their file on disk are
+//!    produced again; a template, theme or configuration change produces all ([`Outputs`]).
+//! 4. **Served folder.** Only files whose bytes changed are written; files no output makes
+//!    any more are removed. [`Engine::commit`] does this while the server holds its write lock, so a
 //!    request sees the old tree or the new one.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -29,14 +31,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::build::StaticSource;
+use crate::build::Timer;
 use crate::config::{Config, Overrides};
 use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
 use crate::markdown::{LinkResolver, RenderOptions, Rendered};
-use crate::output::{Sink, safe_join};
+use crate::output::{MemorySink, safe_join};
+use crate::outputs::{Env, Maker, Plan, Product};
 use crate::people::People;
-use crate::render::Job;
 use crate::site::{BodyRenderer, Lookup, Related, Site};
 use crate::theme::Theme;
 
@@ -117,41 +119,27 @@ pub struct Stats {
     pub warnings: Vec<Diagnostic>,
     /// Milliseconds per stage.
     pub timings: Vec<(&'static str, f64)>,
-}
-
-/// Records stage times of a rebuild.
-struct Laps {
-    last: std::time::Instant,
-    list: Vec<(&'static str, f64)>,
-}
-
-impl Laps {
-    fn new() -> Laps {
-        Laps {
-            last: std::time::Instant::now(),
-            list: Vec::new(),
-        }
-    }
-    fn lap(&mut self, stage: &'static str) {
-        let now = std::time::Instant::now();
-        self.list
-            .push((stage, (now - self.last).as_secs_f64() * 1000.0));
-        self.last = now;
-    }
+    /// The outputs produced again (their paths; only files whose bytes changed are written).
+    pub produced: Vec<String>,
 }
 
 /// Files to write and remove, made by [`Engine::prepare`] and applied by [`Engine::commit`].
 #[derive(Default)]
-pub struct Plan {
+pub struct Update {
     writes: Vec<(String, Vec<u8>)>,
     removes: Vec<String>,
     records: Vec<(String, FileRecord)>,
+    extra_files: BTreeMap<String, Vec<String>>,
+    /// Paths of the outputs produced.
+    produced: Vec<String>,
+    /// Which outputs read each article, when every output was examined.
+    tracked: Option<Derived>,
     /// Figures of the rebuild.
     pub stats: Stats,
 }
 
-impl Plan {
-    /// Whether the plan changes no file.
+impl Update {
+    /// Whether the update changes no file.
     pub fn is_empty(&self) -> bool {
         self.writes.is_empty() && self.removes.is_empty()
     }
@@ -320,23 +308,92 @@ impl BodyRenderer for CachedBodies {
     }
 }
 
-/// Collects rendered pages in memory; bundle assets are handled apart (by source stamp).
-#[derive(Default)]
-struct Collect {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
+/// The site model the engine holds: a written-down state machine.
+///
+/// ```text
+///              full reload / start
+///                     │
+///                     ▼
+///   ┌──────────── Empty ◀──────────────────────────────┐
+///   │  build ok       │ build failed                    │ full reload
+///   ▼                 ▼                                 │
+/// Settled ◀──── Outdated ◀── files removed, ────────────┤
+///   │  ▲  settle       ▲     build failed               │
+///   │  │               │                                │
+///   │  └── Pending ────┘                                │
+///   └─ change moved related reading ─▶ Pending ─────────┘
+/// ```
+enum State {
+    /// No model: at start, after a full reload, or when documents the model owned had to be
+    /// dropped. The next rebuild reads every source it lacks, builds the model, computes related
+    /// reading and examines every output.
+    Empty,
+    /// A model that does not reflect the sources: it failed to build, or files it holds were
+    /// removed. Only its rendered bodies (and, unless `related` is `NotComputed`, its related reading, to
+    /// serve first while it is computed again) are reused; the next rebuild builds a new model.
+    /// The fast path is not allowed.
+    Outdated {
+        /// The model.
+        site: Box<Site>,
+        /// Where its related reading comes from (computed or carried lists can be carried over).
+        related: RelatedOf,
+    },
+    /// The model reflects the sources and its related reading was computed for exactly their
+    /// inputs. Content-only edits may take the fast path.
+    Settled(Box<Model>),
+    /// The model reflects the sources, but its related reading was carried over from before a
+    /// change that may move it: the change is served first, and [`Engine::unsettled`] asks the
+    /// server for a follow-up build ([`Changes::settle`]) that computes it. The fast path is
+    /// allowed (its edits keep the state pending).
+    Pending(Box<Model>),
 }
 
-impl Sink for Collect {
-    fn write(&self, rel: &str, bytes: &[u8]) -> crate::Result<()> {
-        self.files
-            .lock()
-            .map_err(|_| Error::Usage("sink poisoned".into()))?
-            .push((rel.trim_start_matches('/').to_string(), bytes.to_vec()));
-        Ok(())
+/// A model that reflects the sources, with its indexes.
+struct Model {
+    site: Site,
+    /// Content links resolved against this model (for bodies rendered on the fast path).
+    lookup: Lookup,
+    /// Content path → article index.
+    index: HashMap<String, usize>,
+}
+
+impl State {
+    fn model(&self) -> Option<&Model> {
+        match self {
+            State::Settled(m) | State::Pending(m) => Some(m),
+            _ => None,
+        }
     }
-    fn copy(&self, _rel: &str, _src: &Path) -> crate::Result<()> {
-        Ok(())
+
+    fn model_mut(&mut self) -> Option<&mut Model> {
+        match self {
+            State::Settled(m) | State::Pending(m) => Some(m),
+            _ => None,
+        }
     }
+
+    /// The model, whatever its state, and where its related reading comes from; leaves the
+    /// state empty.
+    fn take_site(&mut self) -> Option<(Site, RelatedOf)> {
+        match std::mem::replace(self, State::Empty) {
+            State::Empty => None,
+            State::Outdated { site, related } => Some((*site, related)),
+            State::Settled(m) => Some((m.site, RelatedOf::Computed)),
+            State::Pending(m) => Some((m.site, RelatedOf::Carried)),
+        }
+    }
+}
+
+/// What the engine knows of the served folder relative to the model.
+enum Outputs {
+    /// Produce every output: nothing is served yet, or the templates, the configuration or
+    /// fingerprinted static files changed (equal signatures no longer mean equal bytes).
+    All,
+    /// Examine every output's signature (the model was rebuilt).
+    Compare,
+    /// Like `Compare`, and which outputs read each article is known: an edit of content fields
+    /// only (the fast path) examines just those.
+    Tracked(Derived),
 }
 
 /// The dev server's builder: caches between rebuilds and what is in the served folder.
@@ -350,17 +407,11 @@ pub struct Engine {
     theme: Option<Theme>,
     people: Option<(People, Vec<Diagnostic>)>,
     sources: BTreeMap<String, SourceEntry>,
+    /// `content/` was walked since the last full reload.
     discovered: bool,
     discovery_diags: Vec<Diagnostic>,
-    site: Option<Site>,
-    /// The model reflects the sources (no pending or failed document).
-    model_ok: bool,
-    /// `site.related` holds lists computed by [`crate::related::attach`] (maybe for older
-    /// inputs: see `related_pending`), not only pinned entries.
-    related_valid: bool,
-    /// `site.related` was carried over from before a change that may move it: a follow-up
-    /// build computes it.
-    related_pending: bool,
+    state: State,
+    outputs: Outputs,
     /// [`crate::related::input_key`] per content path when related reading was computed.
     related_inputs: HashMap<String, u64>,
     /// The same keys by article index, for the fast path.
@@ -369,22 +420,26 @@ pub struct Engine {
     text_keys: HashMap<String, (Option<u64>, u64)>,
     /// Sources whose document is not in the model: parsed (held) or failed.
     dirty: BTreeSet<String>,
-    /// What the pages and feeds of the current model show (for the fast path).
-    derived: Option<Derived>,
-    lookup: Option<Lookup>,
-    index: HashMap<String, usize>,
     bodies: HashMap<String, BodyMemo>,
+    /// Every file in the served folder.
     files: BTreeMap<String, FileRecord>,
-    /// The sitemap files of the last model build.
-    sitemaps: Vec<String>,
-    /// Render every page next time (theme or configuration changed).
-    force_all: bool,
+    /// Files of products that write more than their one path (the split sitemap), by the
+    /// product's path.
+    extra_files: BTreeMap<String, Vec<String>>,
 }
 
 type Failure = Vec<Diagnostic>;
 
 fn errors_of(e: Error) -> Failure {
     e.diagnostics()
+}
+
+fn laps(timer: &Timer) -> Vec<(&'static str, f64)> {
+    timer
+        .timings
+        .iter()
+        .map(|t| (t.stage, t.time.as_secs_f64() * 1000.0))
+        .collect()
 }
 
 impl Engine {
@@ -402,21 +457,15 @@ impl Engine {
             sources: BTreeMap::new(),
             discovered: false,
             discovery_diags: Vec::new(),
-            site: None,
-            model_ok: false,
-            related_valid: false,
-            related_pending: false,
+            state: State::Empty,
+            outputs: Outputs::All,
             related_inputs: HashMap::new(),
             related_keys: Vec::new(),
             text_keys: HashMap::new(),
             dirty: BTreeSet::new(),
-            derived: None,
-            lookup: None,
-            index: HashMap::new(),
             bodies: HashMap::new(),
             files: BTreeMap::new(),
-            sitemaps: Vec::new(),
-            force_all: true,
+            extra_files: BTreeMap::new(),
         }
     }
 
@@ -432,12 +481,10 @@ impl Engine {
 
     /// Forgets the model; the documents it owned must be read again.
     fn drop_site(&mut self) {
-        self.site = None;
-        self.derived = None;
-        self.lookup = None;
-        self.index.clear();
-        self.model_ok = false;
-        self.related_valid = false;
+        self.state = State::Empty;
+        if let Outputs::Tracked(_) = self.outputs {
+            self.outputs = Outputs::Compare;
+        }
         for s in self.sources.values_mut() {
             if matches!(s.slot, Slot::InSite) {
                 s.slot = Slot::Unloaded;
@@ -445,8 +492,15 @@ impl Engine {
         }
     }
 
+    /// Examine every output next time (the model or its related reading changed).
+    fn untrack(&mut self) {
+        if let Outputs::Tracked(_) = self.outputs {
+            self.outputs = Outputs::Compare;
+        }
+    }
+
     /// Works out what the changes do to the served folder, without touching it.
-    pub fn prepare(&mut self, ch: &Changes) -> Result<Plan, Failure> {
+    pub fn prepare(&mut self, ch: &Changes) -> Result<Update, Failure> {
         let mut people_changed = ch.people;
         if ch.full {
             self.config = None;
@@ -459,7 +513,7 @@ impl Engine {
             self.related_inputs.clear();
             self.text_keys.clear();
             self.drop_site();
-            self.force_all = true;
+            self.outputs = Outputs::All;
         }
         if self.config.is_none() {
             let mut config = Config::load(&self.root, &self.overrides).map_err(errors_of)?;
@@ -472,7 +526,7 @@ impl Engine {
             }
             self.config = Some(config);
             self.theme = None;
-            self.force_all = true;
+            self.outputs = Outputs::All;
         }
         if self.theme.is_none() || ch.theme || ch.statics {
             let config = self.config.as_ref().expect("config loaded above");
@@ -482,7 +536,7 @@ impl Engine {
             self.theme = Some(theme);
             // With fingerprinting, pages name static files by their hash.
             if !had || ch.theme || config.fingerprint {
-                self.force_all = true;
+                self.outputs = Outputs::All;
             }
         }
         if self.people.is_none() || ch.people {
@@ -491,9 +545,9 @@ impl Engine {
             self.people = Some((people, d.into_sorted()));
             people_changed = true;
         }
-        let mut laps = Laps::new();
+        let mut timer = Timer::start();
         let parsed = self.update_sources(ch)?;
-        laps.lap("sources");
+        timer.lap("sources");
 
         // Every problem of the sources at once, as `gen build` reports them.
         let mut errors: Vec<Diagnostic> = Vec::new();
@@ -533,27 +587,20 @@ impl Engine {
             self.settle_related();
         }
         crate::diagnostics::sort(&mut warnings);
-        laps.lap("model");
-        let mut plan = match patched {
-            Some(changed)
-                if self.derived.is_some()
-                    && !self.force_all
-                    && !ch.statics
-                    && !ch.theme
-                    && ch.files.is_empty() =>
-            {
-                self.plan_fast(&changed, &mut laps)?
+        timer.lap("model");
+        let tracked = matches!(self.outputs, Outputs::Tracked(_));
+        let mut update = match patched {
+            Some(changed) if tracked && !ch.statics && !ch.theme && ch.files.is_empty() => {
+                self.plan_fast(&changed, &mut timer)?
             }
-            _ => self.plan_full(ch, !fast, &mut laps)?,
+            _ => self.plan_full(ch, &mut timer)?,
         };
-        plan.stats.fast = fast;
-        plan.stats.parsed = parsed;
-        plan.stats.warnings = warnings;
-        plan.stats.timings = laps.list;
-        Ok(plan)
+        update.stats.fast = fast;
+        update.stats.parsed = parsed;
+        update.stats.warnings = warnings;
+        update.stats.timings = laps(&timer);
+        Ok(update)
     }
-
-    /// Brings the source entries up to date; returns how many files were parsed.
     fn update_sources(&mut self, ch: &Changes) -> Result<usize, Failure> {
         let content_dir = self.root.join("content");
         let mut rediscover = ch.rediscover || !self.discovered;
@@ -629,7 +676,7 @@ impl Engine {
             }
             // Whatever is left in `old` was deleted or renamed away.
             if !old.is_empty() && old.values().any(|e| matches!(e.slot, Slot::InSite)) {
-                self.model_ok = false;
+                self.outdate();
             }
             for rel in old.keys() {
                 self.dirty.remove(rel);
@@ -681,13 +728,30 @@ impl Engine {
         Ok(parsed)
     }
 
+    /// The model no longer reflects the sources (files it holds were removed): keep it only for
+    /// its bodies and related reading.
+    fn outdate(&mut self) {
+        let related = match &self.state {
+            State::Settled(_) => RelatedOf::Computed,
+            State::Pending(_) => RelatedOf::Carried,
+            _ => return,
+        };
+        if let Some((site, _)) = self.state.take_site() {
+            self.state = State::Outdated {
+                site: Box::new(site),
+                related,
+            };
+        }
+        self.untrack();
+    }
+
     /// Swaps edited documents into the model when only their content fields changed; returns
     /// the indices of the articles patched, or `None` when the model must be built again.
     fn try_fast_path(&mut self) -> Result<Option<Vec<usize>>, Failure> {
-        if !self.model_ok || self.site.is_none() || self.lookup.is_none() {
+        let Some(model) = self.state.model() else {
             return Ok(None);
-        }
-        let site = self.site.as_ref().expect("checked");
+        };
+        let site = &model.site;
         let mut pending: Vec<(String, usize)> = Vec::new();
         for rel in &self.dirty {
             let Some(e) = self.sources.get(rel) else {
@@ -696,7 +760,7 @@ impl Engine {
             let Slot::Held(doc) = &e.slot else {
                 return Ok(None);
             };
-            let Some(&i) = self.index.get(rel) else {
+            let Some(&i) = model.index.get(rel) else {
                 return Ok(None);
             };
             let old = &site.articles[i].doc;
@@ -708,14 +772,13 @@ impl Engine {
             pending.push((rel.clone(), i));
         }
         let config = self.config.as_ref().expect("config");
-        let lookup = self.lookup.as_ref().expect("checked");
         let mut results: Vec<(String, usize, Rendered, BodyMemo)> = Vec::new();
         let mut errors = Vec::new();
         for (rel, i) in &pending {
             let Some(Slot::Held(doc)) = self.sources.get(rel).map(|e| &e.slot) else {
                 continue;
             };
-            let opts = crate::site::body_options(config, doc, lookup);
+            let opts = crate::site::body_options(config, doc, &model.lookup);
             let (r, memo) = render_body(doc, &opts);
             errors.extend(crate::site::link_errors(doc, &r));
             results.push((rel.clone(), *i, r, memo));
@@ -724,7 +787,7 @@ impl Engine {
             crate::diagnostics::sort(&mut errors);
             return Err(errors);
         }
-        let site = self.site.as_mut().expect("checked");
+        let site = &mut self.state.model_mut().expect("checked above").site;
         let mut changed = Vec::with_capacity(results.len());
         for (rel, i, r, memo) in results {
             let entry = self.sources.get_mut(&rel).expect("entry");
@@ -745,10 +808,13 @@ impl Engine {
                 related_changed = true;
             }
         }
-        if related_changed {
+        if related_changed
+            && matches!(self.state, State::Settled(_))
+            && let State::Settled(m) = std::mem::replace(&mut self.state, State::Empty)
+        {
             // Computed in a follow-up build (see `Engine::settle_related`), so that the edited
             // page is served first.
-            self.related_pending = true;
+            self.state = State::Pending(m);
         }
         Ok(Some(changed))
     }
@@ -765,14 +831,19 @@ impl Engine {
             .as_ref()
             .map(|p| p.0.clone())
             .unwrap_or_default();
-        self.derived = None;
+        self.untrack();
+        let old = self.state.take_site();
+        let old_related = old
+            .as_ref()
+            .map(|(_, r)| *r)
+            .unwrap_or(RelatedOf::NotComputed);
+        let related_valid = old_related != RelatedOf::NotComputed && !people_changed;
         let mut old_bodies: HashMap<String, (BodyMemo, Rendered)> = HashMap::new();
         // Related reading of the old model by content path, to carry over when nothing it
         // depends on changed.
-        let mut old_related: HashMap<String, Vec<RelatedRef>> = HashMap::new();
-        let related_valid = self.related_valid && !people_changed;
+        let mut old_lists: HashMap<String, Vec<RelatedRef>> = HashMap::new();
         let mut docs: Vec<Document> = Vec::with_capacity(self.sources.len());
-        if let Some(site) = self.site.take() {
+        if let Some((site, _)) = old {
             let Site {
                 articles, related, ..
             } = site;
@@ -787,7 +858,7 @@ impl Engine {
                             other => RelatedRef::Other(other),
                         })
                         .collect();
-                    old_related.insert(articles[i].doc.file.rel.clone(), refs);
+                    old_lists.insert(articles[i].doc.file.rel.clone(), refs);
                 }
             }
             for a in articles {
@@ -804,8 +875,6 @@ impl Engine {
                 }
             }
         }
-        self.lookup = None;
-        self.index.clear();
         self.bodies.clear();
         let mut unloaded: Vec<SourceFile> = Vec::new();
         for e in self.sources.values_mut() {
@@ -839,70 +908,80 @@ impl Engine {
         let mut diags = Diagnostics::default();
         let mut site = crate::site::build_with(config, docs, people, &mut diags, &bodies);
         self.bodies = bodies.memos.into_inner().unwrap_or_default();
-        self.index = site
+        let index: HashMap<String, usize> = site
             .articles
             .iter()
             .enumerate()
             .map(|(i, a)| (a.doc.file.rel.clone(), i))
             .collect();
         for (rel, e) in self.sources.iter_mut() {
-            if matches!(e.slot, Slot::InSite) && !self.index.contains_key(rel) {
+            if matches!(e.slot, Slot::InSite) && !index.contains_key(rel) {
                 e.slot = Slot::Unloaded;
             }
         }
-        self.bodies.retain(|rel, _| self.index.contains_key(rel));
+        self.bodies.retain(|rel, _| index.contains_key(rel));
         if diags.has_errors() {
-            self.site = Some(site);
-            self.model_ok = false;
-            self.related_valid = false;
+            self.state = State::Outdated {
+                site: Box::new(site),
+                related: RelatedOf::NotComputed,
+            };
             return Err(diags.into_sorted());
         }
         let keys: Vec<u64> = (0..site.articles.len())
             .map(|i| related_key(&site, i, &self.sources, &mut self.text_keys))
             .collect();
-        self.text_keys.retain(|rel, _| self.index.contains_key(rel));
+        self.text_keys.retain(|rel, _| index.contains_key(rel));
         let inputs: HashMap<String, u64> = site
             .articles
             .iter()
             .zip(&keys)
             .map(|(a, k)| (a.doc.file.rel.clone(), *k))
             .collect();
-        let exact = related_valid && !self.related_pending && inputs == self.related_inputs;
-        if exact && carry_related(&mut site, &old_related, &self.index) {
+        let exact =
+            old_related == RelatedOf::Computed && !people_changed && inputs == self.related_inputs;
+        let pending = if exact && carry_related(&mut site, &old_lists, &index) {
             // Nothing related reading reads changed.
+            false
         } else if related_valid && !settle {
             // Serve the change first with the lists as they were (minus articles that are
             // gone), and compute them in a follow-up build.
-            carry_partial(&mut site, &old_related, &self.index);
-            self.related_pending = true;
+            carry_partial(&mut site, &old_lists, &index);
+            true
         } else {
             crate::related::attach(&mut site);
             self.related_inputs = inputs;
-            self.related_pending = false;
-        }
+            false
+        };
         self.related_keys = keys;
-        self.related_valid = true;
         let warnings = diags.finish().map_err(errors_of)?;
-        self.lookup = Some(Lookup::of(&site));
-        self.site = Some(site);
-        self.model_ok = true;
+        let model = Box::new(Model {
+            lookup: Lookup::of(&site),
+            site,
+            index,
+        });
+        self.state = if pending {
+            State::Pending(model)
+        } else {
+            State::Settled(model)
+        };
         Ok(warnings)
     }
 
     /// Whether related reading still has to be computed for the served build: the builder then
     /// runs a follow-up build with [`Changes::settle`].
     pub fn unsettled(&self) -> bool {
-        self.related_pending && self.model_ok
+        matches!(self.state, State::Pending(_))
     }
 
     /// Computes related reading for the model (the second half of a change that moved it).
     fn settle_related(&mut self) {
-        if !self.related_pending || !self.model_ok {
+        if !matches!(self.state, State::Pending(_)) {
             return;
         }
-        let Some(site) = self.site.as_mut() else {
+        let State::Pending(mut model) = std::mem::replace(&mut self.state, State::Empty) else {
             return;
         };
+        let site = &mut model.site;
         crate::related::attach(site);
         self.related_keys = (0..site.articles.len())
             .map(|i| related_key(site, i, &self.sources, &mut self.text_keys))
@@ -913,46 +992,17 @@ impl Engine {
             .zip(&self.related_keys)
             .map(|(a, k)| (a.doc.file.rel.clone(), *k))
             .collect();
-        self.related_pending = false;
+        self.state = State::Settled(model);
         // Related lists moved: what each page shows must be worked out again.
-        self.derived = None;
+        self.untrack();
     }
 
-    /// The key of every article: a hash of everything about it that any page or feed may show
-    /// (see [`crate::render::Job::signature`]).
-    fn article_key(&self, site: &Site, persons: &[u64], i: usize) -> u64 {
-        let a = &site.articles[i];
-        let rel = &a.doc.file.rel;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.sources.get(rel).map(|e| e.hash).hash(&mut h);
-        self.bodies.get(rel).map(|b| b.html).hash(&mut h);
-        a.rel.hash(&mut h);
-        a.stale.hash(&mut h);
-        a.original
-            .map(|o| &site.articles[o].doc.file.rel)
-            .hash(&mut h);
-        a.doc.file.assets.hash(&mut h);
-        for &p in a
-            .authors
-            .iter()
-            .chain([usize::MAX].iter())
-            .chain(&a.translators)
-        {
-            persons.get(p).hash(&mut h);
-        }
-        h.finish()
-    }
-
-    /// Renders what changed and lists the files to write and remove, looking at every page,
-    /// feed and file of the site; records which articles each page and feed shows, for
-    /// [`Engine::plan_fast`].
-    fn plan_full(
-        &mut self,
-        ch: &Changes,
-        reshaped: bool,
-        laps: &mut Laps,
-    ) -> Result<Plan, Failure> {
-        let site = self.site.as_ref().expect("model built");
+    /// Examines every output of the model: produces those whose signature changed (all of them
+    /// in state [`Outputs::All`]), and lists files no output makes any more; records which
+    /// outputs read each article, for [`Engine::plan_fast`].
+    fn plan_full(&mut self, ch: &Changes, timer: &mut Timer) -> Result<Update, Failure> {
+        let model = self.state.model().expect("model built");
+        let site = &model.site;
         let theme = self.theme.as_ref().expect("theme loaded");
         let persons: Vec<u64> = site
             .people
@@ -961,257 +1011,182 @@ impl Engine {
             .map(|p| hash_of(&serde_json::to_string(p).unwrap_or_default()))
             .collect();
         let keys: Vec<u64> = (0..site.articles.len())
-            .map(|i| self.article_key(site, &persons, i))
+            .map(|i| article_key(site, &self.sources, &self.bodies, &persons, i))
             .collect();
-        laps.lap("keys");
+        timer.lap("keys");
 
-        let n = site.articles.len();
-        let jobs = crate::render::jobs(site);
-        let mut job_deps: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut expected: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
-        let mut selected: Vec<Job<'_>> = Vec::new();
-        let mut collisions: Vec<Diagnostic> = Vec::new();
-        for (j, job) in jobs.iter().enumerate() {
-            let seen = std::cell::RefCell::new(Vec::new());
-            let sig = job.signature(site, &|i| {
-                seen.borrow_mut().push(i);
-                keys[i]
-            });
-            for i in seen.into_inner() {
-                if job_deps[i].last() != Some(&(j as u32)) {
-                    job_deps[i].push(j as u32);
-                }
-            }
-            let rel = job.output_rel(site);
-            let changed = self.force_all || self.files.get(&rel).map(|f| f.sig) != Some(sig);
-            if claim(&mut expected, rel, sig, &mut collisions) && changed {
-                selected.push(*job);
-            }
-        }
-        laps.lap("pages");
-        // Bundle assets and static files: copied again when their source changed.
-        let mut copies: Vec<(String, CopySource)> = Vec::new();
-        for i in 0..n {
-            for (rel, src) in crate::render::article_assets(site, i) {
-                let sig = hash_of(&(&src, stamp(&src)));
-                let forced = ch.files.contains(&src);
-                if claim(&mut expected, rel.clone(), sig, &mut collisions)
-                    && (forced || self.files.get(&rel).map(|f| f.sig) != Some(sig))
-                {
-                    copies.push((rel, CopySource::Disk(src)));
-                }
-            }
-        }
-        for (rel, src) in crate::build::static_outputs(theme) {
-            let (sig, src) = match src {
-                StaticSource::Disk(p) => {
-                    (hash_of(&(p, stamp(p))), CopySource::Disk(p.to_path_buf()))
-                }
-                StaticSource::Bytes(b) => (hash_of(b), CopySource::Bytes(b.to_vec())),
-            };
-            let forced = matches!(&src, CopySource::Disk(p) if ch.files.contains(p));
-            if claim(&mut expected, rel.clone(), sig, &mut collisions)
-                && (forced || self.files.get(&rel).map(|f| f.sig) != Some(sig))
-            {
-                copies.push((rel, src));
-            }
-        }
-        // Feeds: rewritten when the articles they list (or their own data) changed.
-        let specs = crate::feeds::specs(site);
-        let mut feed_deps: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut feeds: Vec<crate::feeds::FeedSpec> = Vec::new();
-        for (s, spec) in specs.iter().enumerate() {
-            let seen = std::cell::RefCell::new(Vec::new());
-            let sig = crate::feeds::signature(site, spec, &|i| {
-                seen.borrow_mut().push(i);
-                keys[i]
-            });
-            for i in seen.into_inner() {
-                if feed_deps[i].last() != Some(&(s as u32)) {
-                    feed_deps[i].push(s as u32);
-                }
-            }
-            let mut changed = false;
-            for rel in crate::feeds::files_of(spec) {
-                changed |= self.force_all || self.files.get(&rel).map(|f| f.sig) != Some(sig);
-                claim(&mut expected, rel, sig, &mut collisions);
-            }
-            if changed {
-                feeds.push(spec.clone());
-            }
-        }
-        laps.lap("feeds");
-        // Sitemaps list URLs and modification dates: only structural changes alter them (the
-        // fast path keeps the shape of the site), so they are made again only when the model
-        // was rebuilt. The news sitemap names titles and depends on the time: always.
-        let mut extras = self.always_made(site)?;
-        if reshaped || self.force_all || self.sitemaps.is_empty() {
-            let files = crate::sitemap::sitemap_files(site, crate::sitemap::Limits::default())
-                .map_err(errors_of)?;
-            self.sitemaps = files.iter().map(|(r, _)| r.clone()).collect();
-            extras.extend(files);
-        }
-        for (rel, bytes) in &extras {
-            claim(
-                &mut expected,
-                rel.clone(),
-                hash_of(&bytes[..]),
-                &mut collisions,
-            );
-        }
-        for rel in &self.sitemaps {
-            if !expected.contains_key(rel) {
-                let sig = self.files.get(rel).map(|f| f.sig).unwrap_or(0);
-                claim(&mut expected, rel.clone(), sig, &mut collisions);
-            }
-        }
+        let plan = Plan::new(site, theme);
+        let collisions = plan.collisions();
         if !collisions.is_empty() {
             return Err(collisions);
         }
-        laps.lap("sitemaps");
-
-        let mut produced = render(site, theme, &selected, &feeds)?;
-        produced.extend(extras);
-        for (rel, src) in copies {
-            let bytes = match src {
-                CopySource::Disk(p) => {
-                    std::fs::read(&p).map_err(|e| errors_of(Error::io(&p, e)))?
+        let env = Env::current();
+        let all = matches!(self.outputs, Outputs::All);
+        let mut deps: Vec<Vec<u32>> = vec![Vec::new(); site.articles.len()];
+        let mut sigs: HashMap<String, u64> = HashMap::with_capacity(plan.products.len());
+        let mut selected: Vec<usize> = Vec::new();
+        for (k, product) in plan.products.iter().enumerate() {
+            let seen = std::cell::RefCell::new(Vec::new());
+            let sig = product.signature(&plan, &env, &|i| {
+                seen.borrow_mut().push(i);
+                keys[i]
+            });
+            for i in seen.into_inner() {
+                if deps[i].last() != Some(&(k as u32)) {
+                    deps[i].push(k as u32);
                 }
-                CopySource::Bytes(b) => b,
-            };
-            produced.push((rel, bytes));
+            }
+            let path = product.path(&plan);
+            // A copy whose source the watcher named is made again even when its size and time
+            // look the same (an editor may keep both).
+            let forced =
+                matches!(product.maker(), Maker::Copy(Some(src)) if ch.files.contains(src));
+            if all || forced || self.files.get(&path).map(|f| f.sig) != Some(sig) {
+                selected.push(k);
+            }
+            sigs.insert(path, sig);
         }
-        laps.lap("render");
-        let mut plan = self.diff(produced, &|rel| expected.get(rel).copied());
-        plan.removes = self
+        timer.lap("signatures");
+        let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
+        // Every file that some product makes stays; the rest are removed.
+        let mut expected: BTreeSet<&str> = sigs.keys().map(String::as_str).collect();
+        for (path, extra) in update.extra_files.iter().chain(&self.extra_files) {
+            if sigs.contains_key(path) {
+                expected.extend(extra.iter().map(String::as_str));
+            }
+        }
+        update.removes = self
             .files
             .keys()
-            .filter(|k| !expected.contains_key(*k))
+            .filter(|k| !expected.contains(k.as_str()))
             .cloned()
             .collect();
-        plan.stats.articles = n;
-        plan.stats.pages = jobs.len();
-        plan.stats.rendered = selected.len();
-        laps.lap("diff");
-        self.derived = Some(Derived {
-            persons,
+        update.tracked = Some(Derived {
             keys,
-            job_deps,
-            job_count: jobs.len(),
-            specs,
-            feed_deps,
+            persons,
+            deps,
+            products: plan.products.len(),
         });
-        Ok(plan)
+        timer.lap("diff");
+        Ok(update)
     }
 
     /// [`Engine::plan_full`] when only content fields of some articles changed: the site has
-    /// the same shape (the same pages, feeds and files), so only the pages and feeds that show
-    /// those articles are looked at.
-    fn plan_fast(&mut self, changed: &[usize], laps: &mut Laps) -> Result<Plan, Failure> {
-        let site = self.site.as_ref().expect("model built");
+    /// the same shape (the same outputs), so only the outputs that read those articles, and
+    /// the volatile ones, are examined.
+    fn plan_fast(&mut self, changed: &[usize], timer: &mut Timer) -> Result<Update, Failure> {
+        let Outputs::Tracked(mut derived) = std::mem::replace(&mut self.outputs, Outputs::Compare)
+        else {
+            unreachable!("checked by the caller");
+        };
+        let model = self.state.model().expect("model built");
+        let site = &model.site;
         let theme = self.theme.as_ref().expect("theme loaded");
-        let mut derived = self.derived.take().expect("checked by the caller");
         for &i in changed {
-            derived.keys[i] = self.article_key(site, &derived.persons, i);
+            derived.keys[i] = article_key(site, &self.sources, &self.bodies, &derived.persons, i);
+        }
+        timer.lap("keys");
+        let plan = Plan::new(site, theme);
+        if plan.products.len() != derived.products {
+            // Not the shape recorded: look at everything.
+            return self.plan_full(&Changes::default(), timer);
         }
         let keys = &derived.keys;
         let key = |i: usize| keys[i];
-        laps.lap("keys");
-        let jobs = crate::render::jobs(site);
-        if jobs.len() != derived.job_count {
-            // Not the shape recorded: look at everything.
-            return self.plan_full(&Changes::default(), false, laps);
-        }
         let mut wanted: Vec<u32> = changed
             .iter()
-            .flat_map(|&i| derived.job_deps[i].iter().copied())
+            .flat_map(|&i| derived.deps[i].iter().copied())
+            .chain(
+                (0..plan.products.len() as u32).filter(|&k| plan.products[k as usize].volatile()),
+            )
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
+        let env = Env::current();
         let mut sigs: HashMap<String, u64> = HashMap::new();
-        let mut selected: Vec<Job<'_>> = Vec::new();
-        for j in wanted {
-            let job = &jobs[j as usize];
-            let sig = job.signature(site, &key);
-            let rel = job.output_rel(site);
-            if self.files.get(&rel).map(|f| f.sig) != Some(sig) {
-                selected.push(*job);
+        let mut selected: Vec<usize> = Vec::new();
+        for k in wanted {
+            let product = &plan.products[k as usize];
+            let sig = product.signature(&plan, &env, &key);
+            let path = product.path(&plan);
+            if self.files.get(&path).map(|f| f.sig) != Some(sig) {
+                selected.push(k as usize);
             }
-            sigs.insert(rel, sig);
+            sigs.insert(path, sig);
         }
-        laps.lap("pages");
-        let mut wanted: Vec<u32> = changed
-            .iter()
-            .flat_map(|&i| derived.feed_deps[i].iter().copied())
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut feeds = Vec::new();
-        for s in wanted {
-            let spec = &derived.specs[s as usize];
-            let sig = crate::feeds::signature(site, spec, &key);
-            let mut differs = false;
-            for rel in crate::feeds::files_of(spec) {
-                differs |= self.files.get(&rel).map(|f| f.sig) != Some(sig);
-                sigs.insert(rel, sig);
-            }
-            if differs {
-                feeds.push(spec.clone());
-            }
-        }
-        laps.lap("feeds");
-        let extras = self.always_made(site)?;
-        for (rel, bytes) in &extras {
-            sigs.insert(rel.clone(), hash_of(&bytes[..]));
-        }
-        let mut produced = render(site, theme, &selected, &feeds)?;
-        produced.extend(extras);
-        laps.lap("render");
-        let mut plan = self.diff(produced, &|rel| sigs.get(rel).copied());
-        plan.stats.articles = site.articles.len();
-        plan.stats.pages = jobs.len();
-        plan.stats.rendered = selected.len();
-        laps.lap("diff");
-        self.derived = Some(derived);
-        Ok(plan)
+        timer.lap("signatures");
+        let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
+        update.tracked = Some(derived);
+        Ok(update)
     }
 
-    /// Files made on every rebuild: the news sitemap (titles, and the time) and robots.txt.
-    fn always_made(&self, site: &Site) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-        let now = crate::sitemap::build_time();
-        Ok(vec![
-            (
-                "news-sitemap.xml".into(),
-                crate::sitemap::news_sitemap(site, now).map_err(errors_of)?,
-            ),
-            (
-                "robots.txt".into(),
-                crate::sitemap::robots_txt(site).into_bytes(),
-            ),
-        ])
-    }
-
-    /// The plan for produced files: write those whose bytes differ from what is on disk.
-    fn diff(&self, produced: Vec<(String, Vec<u8>)>, sig_of: &dyn Fn(&str) -> Option<u64>) -> Plan {
-        let mut plan = Plan::default();
-        for (rel, bytes) in produced {
-            let Some(sig) = sig_of(&rel) else {
-                continue;
-            };
+    /// Produces the `selected` products in memory and keeps the files whose bytes differ from
+    /// what is served.
+    fn produce(
+        &self,
+        plan: &Plan<'_>,
+        selected: &[usize],
+        sigs: &HashMap<String, u64>,
+        env: &Env,
+        timer: &mut Timer,
+    ) -> Result<Update, Failure> {
+        let sink = MemorySink::default();
+        plan.produce(Some(selected), &sink, *env, timer)
+            .map_err(errors_of)?;
+        let files = sink.files.into_inner().unwrap_or_default();
+        let mut update = Update::default();
+        // Files beyond a product's own path belong to it (the parts of a split sitemap).
+        for &k in selected {
+            let path = plan.products[k].path(plan);
+            if matches!(plan.products[k], Product::Sitemap) {
+                let extra: Vec<String> = files
+                    .keys()
+                    .filter(|f| f.starts_with("sitemap-"))
+                    .cloned()
+                    .collect();
+                update.extra_files.insert(path.clone(), extra);
+            }
+            update.produced.push(path);
+        }
+        let owner_sig = |rel: &str| {
+            sigs.get(rel).copied().or_else(|| {
+                update
+                    .extra_files
+                    .iter()
+                    .find(|(_, list)| list.iter().any(|f| f == rel))
+                    .and_then(|(p, _)| sigs.get(p).copied())
+            })
+        };
+        let mut records = Vec::with_capacity(files.len());
+        let mut writes = Vec::new();
+        for (rel, bytes) in files {
+            let sig = owner_sig(&rel).unwrap_or(0);
             let hash = hash_of(&bytes[..]);
             let same = self.files.get(&rel).map(|f| f.hash) == Some(hash);
-            plan.records.push((rel.clone(), FileRecord { sig, hash }));
+            records.push((rel.clone(), FileRecord { sig, hash }));
             if !same {
-                plan.writes.push((rel, bytes));
+                writes.push((rel, bytes));
             }
         }
-        plan
+        update.records = records;
+        update.writes = writes;
+        update.stats.articles = plan.site.articles.len();
+        update.stats.pages = plan
+            .products
+            .iter()
+            .filter(|p| matches!(p, Product::Page(_)))
+            .count();
+        update.stats.rendered = selected
+            .iter()
+            .filter(|&&k| matches!(plan.products[k], Product::Page(_)))
+            .count();
+        Ok(update)
     }
 
-    /// Applies a plan to the served folder (call it while no request reads the folder).
-    pub fn commit(&mut self, plan: Plan) -> Result<(Applied, Stats), Failure> {
+    /// Applies an update to the served folder (call it while no request reads the folder).
+    pub fn commit(&mut self, update: Update) -> Result<(Applied, Stats), Failure> {
         let mut applied = Applied::default();
-        for (rel, bytes) in plan.writes {
+        for (rel, bytes) in update.writes {
             let path = safe_join(&self.out, &rel).ok_or_else(|| {
                 vec![Diagnostic::error(
                     rel.clone(),
@@ -1226,7 +1201,7 @@ impl Engine {
             std::fs::write(&path, &bytes).map_err(|e| errors_of(Error::io(&path, e)))?;
             applied.written.push(rel);
         }
-        for rel in plan.removes {
+        for rel in update.removes {
             if let Some(path) = safe_join(&self.out, &rel) {
                 let _ = std::fs::remove_file(&path);
                 // Remove folders left empty, up to the served folder.
@@ -1241,11 +1216,19 @@ impl Engine {
             self.files.remove(&rel);
             applied.removed.push(rel);
         }
-        for (rel, rec) in plan.records {
+        for (rel, rec) in update.records {
             self.files.insert(rel, rec);
         }
-        self.force_all = false;
-        Ok((applied, plan.stats))
+        for (path, extra) in update.extra_files {
+            self.extra_files.insert(path, extra);
+        }
+        let mut stats = update.stats;
+        stats.produced = update.produced;
+        self.outputs = match update.tracked {
+            Some(d) => Outputs::Tracked(d),
+            None => Outputs::Compare,
+        };
+        Ok((applied, stats))
     }
 
     /// Number of files in the served folder.
@@ -1254,21 +1237,48 @@ impl Engine {
     }
 }
 
-/// What the pages and feeds of a model show, worked out by [`Engine::plan_full`] and kept
-/// while the model keeps its shape.
+/// Which articles each output reads, worked out by [`Engine::plan_full`] and kept while the
+/// model keeps its shape.
 struct Derived {
     /// Hash of every person's data.
     persons: Vec<u64>,
     /// Key of every article.
     keys: Vec<u64>,
-    /// Article → the pages (indices into [`crate::render::jobs`]) that show it.
-    job_deps: Vec<Vec<u32>>,
-    /// Number of pages.
-    job_count: usize,
-    /// The feeds.
-    specs: Vec<crate::feeds::FeedSpec>,
-    /// Article → the feeds that list it.
-    feed_deps: Vec<Vec<u32>>,
+    /// Article → the outputs (indices into [`Plan::products`]) that read it.
+    deps: Vec<Vec<u32>>,
+    /// Number of outputs.
+    products: usize,
+}
+
+/// The key of article `i`: a hash of everything about it that any output may show (see
+/// [`crate::outputs::Product::signature`]).
+fn article_key(
+    site: &Site,
+    sources: &BTreeMap<String, SourceEntry>,
+    bodies: &HashMap<String, BodyMemo>,
+    persons: &[u64],
+    i: usize,
+) -> u64 {
+    let a = &site.articles[i];
+    let rel = &a.doc.file.rel;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    sources.get(rel).map(|e| e.hash).hash(&mut h);
+    bodies.get(rel).map(|b| b.html).hash(&mut h);
+    a.rel.hash(&mut h);
+    a.stale.hash(&mut h);
+    a.original
+        .map(|o| &site.articles[o].doc.file.rel)
+        .hash(&mut h);
+    a.doc.file.assets.hash(&mut h);
+    for &p in a
+        .authors
+        .iter()
+        .chain([usize::MAX].iter())
+        .chain(&a.translators)
+    {
+        persons.get(p).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// [`crate::related::input_key`] of article `i`, with its text part cached while its file is
@@ -1293,45 +1303,15 @@ fn related_key(
     crate::related::input_key_with(site, i, text)
 }
 
-/// Renders pages and feeds into memory.
-fn render(
-    site: &Site,
-    theme: &Theme,
-    jobs: &[Job<'_>],
-    feeds: &[crate::feeds::FeedSpec],
-) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let transform = crate::build::html_transform(&site.config);
-    let sink = Collect::default();
-    crate::render::render_jobs(site, theme, &sink, &transform, jobs).map_err(errors_of)?;
-    if !feeds.is_empty() {
-        crate::feeds::write_specs(site, &sink, feeds).map_err(errors_of)?;
-    }
-    Ok(sink.files.into_inner().unwrap_or_default())
-}
-
-/// Records that `rel` is produced with signature `sig`; a second producer is an error, as
-/// it is for `gen build`.
-fn claim(
-    expected: &mut HashMap<String, u64>,
-    rel: String,
-    sig: u64,
-    collisions: &mut Vec<Diagnostic>,
-) -> bool {
-    if expected.insert(rel.clone(), sig).is_some() {
-        collisions.push(Diagnostic::error(
-            rel.clone(),
-            0,
-            0,
-            format!("two outputs would be written to /{rel}; rename one of the sources"),
-        ));
-        return false;
-    }
-    true
-}
-
-enum CopySource {
-    Disk(PathBuf),
-    Bytes(Vec<u8>),
+/// Whose related reading a model holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RelatedOf {
+    /// Only pinned entries.
+    NotComputed,
+    /// Computed for the inputs in [`Engine::related_inputs`].
+    Computed,
+    /// Carried over from an earlier model, awaiting computation.
+    Carried,
 }
 
 /// A related entry by content path, to survive the renumbering of articles.

@@ -1,0 +1,606 @@
+//! The one list of what a site publishes.
+//!
+//! Every file gen writes is made by one [`Product`]: a page (every [`Job`]), a page-bundle
+//! asset, a feed file, the sitemap, the news sitemap, robots.txt or a static file. Each product
+//! knows, side by side in one `impl`:
+//!
+//! - its output path ([`Product::path`]),
+//! - what makes it ([`Product::maker`]: a template, a writer, or a copy),
+//! - what it reads ([`Product::signature`]: equal signatures mean equal bytes, given the same
+//!   templates and configuration), and
+//! - how to make its bytes ([`Product::produce`]).
+//!
+//! [`Plan::new`] lists the products of a site. `gen build` produces all of them into
+//! [`crate::output::Output`]; `gen check` produces them into a [`MemorySink`] and knows each
+//! file's template from its product; `gen serve` compares signatures with what it produced last
+//! time and produces only the products whose signature changed.
+//!
+//! **Adding a kind of output** (image variants, a search index, redirect pages, date
+//! archives) means one new variant here: list it in [`Plan::new`], and fill in the five
+//! methods. Build, check and serve pick it up; the compiler points at every `match` to extend.
+//! Its signature must hash everything its bytes depend on besides templates and configuration:
+//! `tests/serve_random.rs` compares the dev server's output with clean builds after random edits
+//! and catches a missing input.
+//!
+//! [`MemorySink`]: crate::output::MemorySink
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use crate::build::Timer;
+use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::feeds::{FeedSpec, Items};
+use crate::output::Sink;
+use crate::render::Job;
+use crate::site::{Related, Site};
+use crate::sitemap::Limits;
+use crate::theme::Theme;
+use crate::urls::{self, FeedFormat};
+
+/// Where a static file's output bytes come from.
+#[derive(Debug, Clone, Copy)]
+pub enum StaticSource<'a> {
+    /// A file on disk, copied as it is.
+    Disk(&'a Path),
+    /// Bytes in memory: embedded theme files, rewritten CSS.
+    Bytes(&'a [u8]),
+}
+
+/// One file (or, for the sitemap, one set of files) the site publishes.
+#[derive(Debug, Clone)]
+pub enum Product<'a> {
+    /// An HTML page.
+    Page(Job<'a>),
+    /// A file of article `article`'s page bundle, copied beside its page.
+    Asset {
+        /// Index of the article.
+        article: usize,
+        /// Output path.
+        rel: String,
+        /// Source file.
+        src: PathBuf,
+    },
+    /// One format of one feed (`Plan::feeds[spec]`).
+    Feed {
+        /// Index into [`Plan::feeds`].
+        spec: usize,
+        /// RSS, Atom or JSON Feed.
+        format: FeedFormat,
+    },
+    /// `sitemap.xml`, split into an index and numbered files past the protocol's limits.
+    Sitemap,
+    /// The Google News sitemap.
+    NewsSitemap,
+    /// robots.txt.
+    Robots,
+    /// A static file of the theme or the site.
+    Static {
+        /// Output path (fingerprinted when the theme asks).
+        rel: String,
+        /// Where its bytes come from.
+        src: StaticSource<'a>,
+    },
+}
+
+/// What makes a product's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Maker<'a> {
+    /// A template of the theme (`article.html`…).
+    Template(&'static str),
+    /// One of gen's writers (`rss`, `atom`, `json-feed`, `sitemap`, `news-sitemap`, `robots`).
+    Writer(&'static str),
+    /// A copy of a file (its source, when on disk).
+    Copy(Option<&'a Path>),
+}
+
+/// Stages of production, in the order `gen build` times them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Pages and their bundle assets.
+    Render,
+    /// Feeds, sitemaps, robots.txt.
+    Feeds,
+    /// Static files.
+    Static,
+}
+
+impl Stage {
+    /// Name in timings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Render => "render",
+            Stage::Feeds => "feeds+sitemaps",
+            Stage::Static => "static",
+        }
+    }
+}
+
+/// What outputs read besides the site and the theme.
+#[derive(Debug, Clone, Copy)]
+pub struct Env {
+    /// The build time (the news sitemap lists the two days before it).
+    pub now: Timestamp,
+    /// Sitemap file limits.
+    pub limits: Limits,
+}
+
+impl Env {
+    /// The build time from `SOURCE_DATE_EPOCH` (else now) and the protocol's limits.
+    pub fn current() -> Env {
+        Env {
+            now: crate::sitemap::build_time(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Bytes made by a product, or a file to copy.
+#[derive(Debug)]
+pub enum Made {
+    /// Bytes in memory.
+    Bytes(Vec<u8>),
+    /// A file on disk, copied as it is.
+    File(PathBuf),
+}
+
+/// The products of one site model with one theme.
+pub struct Plan<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The theme.
+    pub theme: &'a Theme,
+    /// Every feed (products refer to them by index).
+    pub feeds: Vec<FeedSpec>,
+    /// Every product, in a stable order: pages, assets, feeds, sitemaps, robots.txt, static.
+    pub products: Vec<Product<'a>>,
+}
+
+/// State shared while producing: feed items computed once, the minifier.
+pub struct Producer<'p, 'a> {
+    plan: &'p Plan<'a>,
+    items: Items<'a>,
+    minify: Option<minify_html::Cfg>,
+    env: Env,
+}
+
+impl<'a> Plan<'a> {
+    /// Lists every product of `site` with `theme`.
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Plan<'a> {
+        let jobs = crate::render::jobs(site);
+        let feeds = crate::feeds::specs(site);
+        let mut products: Vec<Product<'a>> = Vec::with_capacity(jobs.len() + feeds.len() * 3);
+        products.extend(jobs.into_iter().map(Product::Page));
+        for i in 0..site.articles.len() {
+            for (rel, src) in crate::render::article_assets(site, i) {
+                products.push(Product::Asset {
+                    article: i,
+                    rel,
+                    src,
+                });
+            }
+        }
+        for spec in 0..feeds.len() {
+            for format in FeedFormat::ALL {
+                products.push(Product::Feed { spec, format });
+            }
+        }
+        products.push(Product::Sitemap);
+        products.push(Product::NewsSitemap);
+        products.push(Product::Robots);
+        products.extend(
+            static_outputs(theme)
+                .into_iter()
+                .map(|(rel, src)| Product::Static { rel, src }),
+        );
+        Plan {
+            site,
+            theme,
+            feeds,
+            products,
+        }
+    }
+
+    /// Paths two products would write, each reported once with what makes it.
+    pub fn collisions(&self) -> Vec<Diagnostic> {
+        let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in self.products.iter().enumerate() {
+            by_path.entry(p.path(self)).or_default().push(i);
+        }
+        let mut out = Vec::new();
+        for (path, list) in by_path.into_iter().filter(|(_, l)| l.len() > 1) {
+            let who: Vec<String> = list
+                .iter()
+                .map(|&i| self.products[i].describe(self))
+                .collect();
+            let (file, line) = list
+                .iter()
+                .find_map(|&i| match &self.products[i] {
+                    Product::Page(Job::Article(a)) | Product::Asset { article: a, .. } => {
+                        let d = &self.site.articles[*a].doc;
+                        Some((d.display_path(), d.line_of("slug")))
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| (PathBuf::from("content"), 0));
+            let pages = list
+                .iter()
+                .all(|&i| matches!(self.products[i], Product::Page(_)));
+            let message = if pages {
+                let url = self
+                    .site
+                    .url(path.strip_suffix("index.html").unwrap_or(&path));
+                format!("two pages share the URL {url}: {}", who.join(" and "))
+            } else {
+                format!(
+                    "two outputs would be written to {}: {}",
+                    self.site.url(&path),
+                    who.join(" and ")
+                )
+            };
+            out.push(Diagnostic::error(file, line, 0, message).with_hint(
+                "give one of them another `slug:`, or rename the tag, story, person or file",
+            ));
+        }
+        out
+    }
+
+    /// Indices of the products to make when paths collide: the first product of each path.
+    pub fn unique(&self) -> Vec<usize> {
+        let mut seen = std::collections::HashSet::new();
+        (0..self.products.len())
+            .filter(|&i| seen.insert(self.products[i].path(self)))
+            .collect()
+    }
+
+    /// A producer for this plan.
+    pub fn producer(&self, env: Env) -> Producer<'_, 'a> {
+        Producer {
+            plan: self,
+            items: Items::new(self.site),
+            minify: self.site.config.minify.then(minify_config),
+            env,
+        }
+    }
+
+    /// Produces the products `which` (all when `None`) into `sink`, stage by stage, each stage in
+    /// parallel, timing the stages in `timer`. Every error of a stage is reported.
+    pub fn produce(
+        &self,
+        which: Option<&[usize]>,
+        sink: &dyn Sink,
+        env: Env,
+        timer: &mut Timer,
+    ) -> Result<()> {
+        let all: Vec<usize>;
+        let which = match which {
+            Some(w) => w,
+            None => {
+                all = (0..self.products.len()).collect();
+                &all
+            }
+        };
+        let producer = self.producer(env);
+        for stage in [Stage::Render, Stage::Feeds, Stage::Static] {
+            let errors: Vec<Error> = which
+                .par_iter()
+                .filter(|&&i| self.products[i].stage() == stage)
+                .filter_map(|&i| {
+                    let made = self.products[i].produce(&producer).and_then(|files| {
+                        files.into_iter().try_for_each(|(rel, m)| match m {
+                            Made::Bytes(b) => sink.write(&rel, &b),
+                            Made::File(p) => sink.copy(&rel, &p),
+                        })
+                    });
+                    made.err()
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Err(merge_errors(errors));
+            }
+            timer.lap(stage.name());
+        }
+        Ok(())
+    }
+}
+
+/// One error of many, with every diagnostic; a template error repeated on many pages once.
+fn merge_errors(errors: Vec<Error>) -> Error {
+    if errors.len() == 1 && !matches!(errors[0], Error::Content(_)) {
+        return errors.into_iter().next().expect("one error");
+    }
+    let mut list: Vec<Diagnostic> = errors.iter().flat_map(Error::diagnostics).collect();
+    crate::diagnostics::sort(&mut list);
+    list.dedup_by(|a, b| {
+        a.path == b.path
+            && a.line == b.line
+            && a.message.split(" (while").next() == b.message.split(" (while").next()
+    });
+    Error::Content(list)
+}
+
+fn minify_config() -> minify_html::Cfg {
+    minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_css: true,
+        ..minify_html::Cfg::default()
+    }
+}
+
+impl Product<'_> {
+    /// The output path (for the sitemap, its first file: more appear past the limits).
+    pub fn path(&self, plan: &Plan<'_>) -> String {
+        match self {
+            Product::Page(job) => job.output_rel(plan.site),
+            Product::Asset { rel, .. } | Product::Static { rel, .. } => rel.clone(),
+            Product::Feed { spec, format } => urls::feed(&plan.feeds[*spec].rel, *format),
+            Product::Sitemap => urls::SITEMAP.to_string(),
+            Product::NewsSitemap => urls::NEWS_SITEMAP.to_string(),
+            Product::Robots => urls::ROBOTS.to_string(),
+        }
+    }
+
+    /// What makes it.
+    pub fn maker(&self) -> Maker<'_> {
+        match self {
+            Product::Page(job) => Maker::Template(job.kind().template()),
+            Product::Asset { src, .. } => Maker::Copy(Some(src)),
+            Product::Static { src, .. } => Maker::Copy(match src {
+                StaticSource::Disk(p) => Some(p),
+                StaticSource::Bytes(_) => None,
+            }),
+            Product::Feed { format, .. } => Maker::Writer(match format {
+                FeedFormat::Rss => "rss",
+                FeedFormat::Atom => "atom",
+                FeedFormat::Json => "json-feed",
+            }),
+            Product::Sitemap => Maker::Writer("sitemap"),
+            Product::NewsSitemap => Maker::Writer("news-sitemap"),
+            Product::Robots => Maker::Writer("robots"),
+        }
+    }
+
+    /// When `gen build` makes it.
+    pub fn stage(&self) -> Stage {
+        match self {
+            Product::Page(_) | Product::Asset { .. } => Stage::Render,
+            Product::Feed { .. } | Product::Sitemap | Product::NewsSitemap | Product::Robots => {
+                Stage::Feeds
+            }
+            Product::Static { .. } => Stage::Static,
+        }
+    }
+
+    /// Whether its bytes can change with no change to the site's files (the news sitemap
+    /// follows the clock): the dev server looks at it on every rebuild.
+    pub fn volatile(&self) -> bool {
+        matches!(self, Product::NewsSitemap)
+    }
+
+    /// For messages: what makes this file.
+    pub fn describe(&self, plan: &Plan<'_>) -> String {
+        let site = plan.site;
+        match self {
+            Product::Page(Job::Article(i)) => format!(
+                "the article {}",
+                site.articles[*i].doc.display_path().display()
+            ),
+            Product::Page(Job::Term { term, .. }) => {
+                format!("the {} page of `{}`", term.kind.name(), term.name)
+            }
+            Product::Page(job) => format!("the {} page", job.kind().name()),
+            Product::Asset { src, .. } => format!("the bundle file {}", src.display()),
+            Product::Static { src, rel } => match src {
+                StaticSource::Disk(p) => format!("the static file {}", p.display()),
+                StaticSource::Bytes(_) => format!("the theme's static file {rel}"),
+            },
+            Product::Feed { spec, format } => {
+                format!("the {} feed of /{}", format.label(), plan.feeds[*spec].rel)
+            }
+            Product::Sitemap => "the sitemap".into(),
+            Product::NewsSitemap => "the news sitemap".into(),
+            Product::Robots => "robots.txt".into(),
+        }
+    }
+
+    /// A hash of everything [`Product::produce`] reads besides the templates and the
+    /// configuration: equal signatures mean equal bytes. `article(i)` hashes everything about
+    /// article `i` that any output may show (its file, rendered body, permalink, people, flags;
+    /// the dev server makes it); a signature adds which articles the product shows, in what
+    /// order and role, and its own data.
+    pub fn signature(&self, plan: &Plan<'_>, env: &Env, article: &dyn Fn(usize) -> u64) -> u64 {
+        let site = plan.site;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.path(plan).hash(&mut h);
+        match self {
+            Product::Page(job) => page_signature(site, job, article, &mut h),
+            Product::Asset { src, .. } => (0u8, src, stamp(src)).hash(&mut h),
+            Product::Static { src, .. } => match src {
+                StaticSource::Disk(p) => (1u8, p, stamp(p)).hash(&mut h),
+                StaticSource::Bytes(b) => (2u8, b).hash(&mut h),
+            },
+            Product::Feed { spec, format } => {
+                let spec = &plan.feeds[*spec];
+                (
+                    format,
+                    &spec.rel,
+                    &spec.title,
+                    &spec.description,
+                    &spec.lang,
+                    &spec.page,
+                )
+                    .hash(&mut h);
+                let chosen = crate::feeds::limited(site, spec);
+                for &i in &chosen {
+                    article(i).hash(&mut h);
+                }
+                if chosen.is_empty() {
+                    // An empty feed is dated by the newest article of the whole site.
+                    site.articles
+                        .iter()
+                        .map(crate::meta::last_modified)
+                        .max()
+                        .map(|d| d.rfc3339())
+                        .hash(&mut h);
+                }
+            }
+            Product::Sitemap => {
+                // URLs, modification dates and hreflang clusters: exactly what it lists.
+                for e in crate::sitemap::entries(site) {
+                    e.loc.hash(&mut h);
+                    e.lastmod.map(|d| d.rfc3339()).hash(&mut h);
+                    for a in &e.alternates {
+                        (&a.hreflang, &a.href).hash(&mut h);
+                    }
+                }
+                (env.limits.urls, env.limits.bytes).hash(&mut h);
+            }
+            Product::NewsSitemap => {
+                env.now.as_second().hash(&mut h);
+                for i in crate::sitemap::news_articles(site, env.now) {
+                    article(i).hash(&mut h);
+                }
+            }
+            Product::Robots => crate::sitemap::robots_txt(site).hash(&mut h),
+        }
+        h.finish()
+    }
+
+    /// Makes the product's files.
+    pub fn produce(&self, p: &Producer<'_, '_>) -> Result<Vec<(String, Made)>> {
+        let plan = p.plan;
+        let site = plan.site;
+        let one = |bytes: Vec<u8>| Ok(vec![(self.path(plan), Made::Bytes(bytes))]);
+        match self {
+            Product::Page(job) => {
+                let html = crate::render::render_page(site, plan.theme, job)?;
+                one(match &p.minify {
+                    Some(cfg) => minify_html::minify(html.as_bytes(), cfg),
+                    None => html.into_bytes(),
+                })
+            }
+            Product::Asset { rel, src, .. } => Ok(vec![(rel.clone(), Made::File(src.clone()))]),
+            Product::Static { rel, src } => Ok(vec![(
+                rel.clone(),
+                match src {
+                    StaticSource::Disk(path) => Made::File(path.to_path_buf()),
+                    StaticSource::Bytes(b) => Made::Bytes(b.to_vec()),
+                },
+            )]),
+            Product::Feed { spec, format } => one(crate::feeds::feed(
+                site,
+                &p.items,
+                &plan.feeds[*spec],
+                *format,
+            )?),
+            Product::Sitemap => Ok(crate::sitemap::sitemap_files(site, p.env.limits)?
+                .into_iter()
+                .map(|(rel, b)| (rel, Made::Bytes(b)))
+                .collect()),
+            Product::NewsSitemap => one(crate::sitemap::news_sitemap(site, p.env.now)?),
+            Product::Robots => one(crate::sitemap::robots_txt(site).into_bytes()),
+        }
+    }
+}
+
+fn page_signature(
+    site: &Site,
+    job: &Job<'_>,
+    article: &dyn Fn(usize) -> u64,
+    h: &mut std::collections::hash_map::DefaultHasher,
+) {
+    match job {
+        Job::Article(i) => {
+            0u8.hash(h);
+            let a = &site.articles[*i];
+            article(*i).hash(h);
+            for &t in &a.translations {
+                article(t).hash(h);
+            }
+            1u8.hash(h);
+            a.original.map(article).hash(h);
+            for r in &site.related[*i] {
+                match r {
+                    Related::Article(j) => (0u8, article(*j)).hash(h),
+                    Related::External {
+                        title,
+                        url,
+                        kicker,
+                        description,
+                    } => (1u8, title, url, kicker, description).hash(h),
+                }
+            }
+        }
+        Job::Home {
+            lang,
+            page,
+            items,
+            total,
+        } => {
+            (1u8, lang, page, total).hash(h);
+            for &i in *items {
+                article(i).hash(h);
+            }
+        }
+        Job::Taxonomy(kind) => {
+            (2u8, kind).hash(h);
+            for t in &site.taxonomies[kind] {
+                (&t.name, &t.rel, t.articles.len()).hash(h);
+            }
+        }
+        Job::Term {
+            term,
+            page,
+            items,
+            total,
+        } => {
+            (3u8, term.kind, &term.name, &term.rel, term.articles.len()).hash(h);
+            (page, total).hash(h);
+            if let Some(p) = term.person {
+                serde_json::to_string(site.people.get(p))
+                    .unwrap_or_default()
+                    .hash(h);
+            }
+            for &i in *items {
+                article(i).hash(h);
+            }
+        }
+        Job::NotFound => 4u8.hash(h),
+    }
+}
+
+/// Size and modification time of a file: what a copy's signature reads.
+fn stamp(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()))
+}
+
+/// Every static file of the theme and the site: output path (fingerprinted when the theme
+/// asks) and source.
+pub fn static_outputs(theme: &Theme) -> Vec<(String, StaticSource<'_>)> {
+    let mut out = Vec::with_capacity(theme.static_files.len());
+    for f in &theme.static_files {
+        let rel = f.rel.to_string_lossy().replace('\\', "/");
+        if let Some(plan) = theme.assets.planned(&rel) {
+            // Rewritten CSS and fingerprinted copies (see `theme::Assets`).
+            let src = match (&plan.bytes, &f.disk, f.bytes) {
+                (Some(b), _, _) => StaticSource::Bytes(b.as_slice()),
+                (None, Some(p), _) => StaticSource::Disk(p),
+                (None, None, Some(b)) => StaticSource::Bytes(b),
+                (None, None, None) => continue,
+            };
+            out.push((plan.fingerprinted.clone().unwrap_or(rel), src));
+            continue;
+        }
+        match (&f.disk, f.bytes) {
+            (Some(p), _) => out.push((rel, StaticSource::Disk(p))),
+            (None, Some(b)) => out.push((rel, StaticSource::Bytes(b))),
+            _ => {}
+        }
+    }
+    out
+}

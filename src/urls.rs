@@ -1,0 +1,221 @@
+//! Every kind of URL the site publishes, in one place.
+//!
+//! Functions here return *site-relative* paths (`2024/03/01/slug/`, `ru/`, `tags/water/`):
+//! [`Config::url`] turns one into a root-relative URL (with the base path) and
+//! [`Config::abs_url`] into an absolute one. Folders end in `/`; the file a folder's page is
+//! written to is [`page_file`]. Pages, feeds, sitemaps, share metadata and the dev server all
+//! name URLs through these functions, so a URL scheme changes here and nowhere else.
+
+use crate::config::Config;
+use crate::content::Document;
+use crate::site::TaxonomyKind;
+use crate::slug::slugify_ascii;
+
+/// Folder of the whole-site feed (every language): the root already belongs to the default
+/// language's home page and its feed.
+pub const ALL_FEEDS: &str = "all/";
+/// The not-found page, at the root so that static hosts find it.
+pub const NOT_FOUND: &str = "404.html";
+/// The sitemap (or sitemap index).
+pub const SITEMAP: &str = "sitemap.xml";
+/// The Google News sitemap.
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+/// robots.txt.
+pub const ROBOTS: &str = "robots.txt";
+
+/// The file a page at site-relative `rel` is written to: `index.html` in a folder, or the
+/// `.html` file itself.
+pub fn page_file(rel: &str) -> String {
+    if rel.ends_with(".html") {
+        rel.to_string()
+    } else {
+        format!("{rel}index.html")
+    }
+}
+
+/// Folder of an article from the permalink pattern (`:lang`, `:year`, `:month`, `:day`,
+/// `:slug`, `:section`, `:story`).
+pub fn article(config: &Config, doc: &Document) -> String {
+    let d = doc.meta.date.civil_date();
+    let mut parts = Vec::new();
+    for seg in config.permalink.split('/').filter(|s| !s.is_empty()) {
+        let v = match seg {
+            ":lang" => {
+                if lang_prefix(config, &doc.meta.lang).is_empty() {
+                    continue;
+                }
+                doc.meta.lang.clone()
+            }
+            ":year" => format!("{:04}", d.year()),
+            ":month" => format!("{:02}", d.month()),
+            ":day" => format!("{:02}", d.day()),
+            ":slug" => doc.meta.slug.clone(),
+            ":section" => {
+                let mut comps: Vec<&str> = doc.file.rel.split('/').collect();
+                comps.pop();
+                if comps.first().is_some_and(|c| config.language(c).is_some()) {
+                    comps.remove(0);
+                }
+                match comps.first() {
+                    Some(c) => crate::slug::slugify_keep_unicode(c),
+                    None => continue,
+                }
+            }
+            ":story" => match &doc.meta.story {
+                Some(s) => slugify_ascii(s),
+                None => continue,
+            },
+            other => other.to_string(),
+        };
+        parts.push(v);
+    }
+    let mut rel = parts.join("/");
+    rel.push('/');
+    rel
+}
+
+/// Prefix of a language's URLs: `""` for the default language (unless the site prefixes it),
+/// else `ru/`.
+pub fn lang_prefix(config: &Config, lang: &str) -> String {
+    config.lang_prefix(lang)
+}
+
+/// Folder of a language's home page.
+pub fn home(config: &Config, lang: &str) -> String {
+    lang_prefix(config, lang)
+}
+
+/// Folder of page `n` (1-based) of a paginated list whose first page is `base`.
+pub fn list_page(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Folder of a taxonomy's index page (`tags/`).
+pub fn taxonomy(kind: TaxonomyKind) -> String {
+    format!("{}/", kind.name())
+}
+
+/// The slug of a tag, story or outlet name (people have theirs from people.yaml or their
+/// name, see [`crate::people`]).
+pub fn term_slug(name: &str) -> String {
+    slugify_ascii(name)
+}
+
+/// Folder of a term's page (`tags/water/`, `authors/ivan-petrov/`) from its slug.
+pub fn term(kind: TaxonomyKind, slug: &str) -> String {
+    format!("{}/{slug}/", kind.name())
+}
+
+/// Folder of a tag's, story's or outlet's page from its display name.
+pub fn term_named(kind: TaxonomyKind, name: &str) -> String {
+    term(kind, &term_slug(name))
+}
+
+/// The three feed formats every list has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeedFormat {
+    /// RSS 2.0.
+    Rss,
+    /// Atom 1.0.
+    Atom,
+    /// JSON Feed 1.1.
+    Json,
+}
+
+impl FeedFormat {
+    /// Every format, in the order pages announce them.
+    pub const ALL: [FeedFormat; 3] = [FeedFormat::Rss, FeedFormat::Atom, FeedFormat::Json];
+
+    /// File name in the list's folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            FeedFormat::Rss => "rss.xml",
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Json => "feed.json",
+        }
+    }
+
+    /// MIME type announced in `<link rel=alternate>`.
+    pub fn mime(self) -> &'static str {
+        match self {
+            FeedFormat::Rss => "application/rss+xml",
+            FeedFormat::Atom => "application/atom+xml",
+            FeedFormat::Json => "application/feed+json",
+        }
+    }
+
+    /// Name shown after the feed's title.
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedFormat::Rss => "RSS",
+            FeedFormat::Atom => "Atom",
+            FeedFormat::Json => "JSON Feed",
+        }
+    }
+}
+
+/// A feed file of the list whose folder is `list` (`""`, `ru/`, `tags/water/`, [`ALL_FEEDS`]).
+pub fn feed(list: &str, format: FeedFormat) -> String {
+    format!("{list}{}", format.file_name())
+}
+
+/// A file of an article's page bundle, beside its page.
+pub fn asset(article_rel: &str, asset: &std::path::Path) -> String {
+    format!(
+        "{article_rel}{}",
+        asset.to_string_lossy().replace('\\', "/")
+    )
+}
+
+/// URL of an image named in front matter or people.yaml: absolute URLs stay, `/path` is under
+/// the site's root, anything else is beside the page at `page_rel` (a page bundle). Returned
+/// root-relative (with the base path) unless absolute.
+pub fn image(config: &Config, page_rel: &str, src: &str) -> String {
+    if src.contains("://") {
+        src.to_string()
+    } else if let Some(rest) = src.strip_prefix('/') {
+        config.url(rest)
+    } else {
+        config.url(&format!("{page_rel}{src}"))
+    }
+}
+
+/// [`image`] as an absolute URL (share metadata, feeds, structured data).
+pub fn image_abs(config: &Config, page_rel: &str, src: &str) -> String {
+    if src.contains("://") {
+        src.to_string()
+    } else if let Some(rest) = src.strip_prefix('/') {
+        config.abs_url(rest)
+    } else {
+        config.abs_url(&format!("{page_rel}{src}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_pages_and_files() {
+        assert_eq!(list_page("tags/x/", 1), "tags/x/");
+        assert_eq!(list_page("tags/x/", 3), "tags/x/page/3/");
+        assert_eq!(page_file("ru/"), "ru/index.html");
+        assert_eq!(page_file(""), "index.html");
+        assert_eq!(page_file(NOT_FOUND), "404.html");
+        assert_eq!(term(TaxonomyKind::Tags, "water"), "tags/water/");
+        assert_eq!(
+            term_named(TaxonomyKind::Stories, "Dam inquiry"),
+            "stories/dam-inquiry/"
+        );
+        assert_eq!(feed("ru/", FeedFormat::Atom), "ru/atom.xml");
+        assert_eq!(feed(ALL_FEEDS, FeedFormat::Json), "all/feed.json");
+        assert_eq!(
+            asset("2024/01/02/x/", std::path::Path::new("img/a.png")),
+            "2024/01/02/x/img/a.png"
+        );
+    }
+}
