@@ -1,7 +1,6 @@
 //! Runs the stages in order: the one place that knows the whole pipeline.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Result};
@@ -10,6 +9,7 @@ use crate::outputs::{Env, Plan};
 use crate::people::People;
 use crate::site::Site;
 use crate::theme::Theme;
+pub use crate::timer::{Timer, Timing};
 
 /// What `gen build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -22,15 +22,6 @@ pub struct BuildOptions {
     pub clean: bool,
     /// Replace a non-empty output folder that gen did not write.
     pub force: bool,
-}
-
-/// Time spent in one stage.
-#[derive(Debug, Clone)]
-pub struct Timing {
-    /// Stage name.
-    pub stage: &'static str,
-    /// Wall time.
-    pub time: Duration,
 }
 
 /// What a build did.
@@ -54,41 +45,35 @@ pub struct BuildReport {
     pub missing_strings: Vec<(String, Vec<String>)>,
 }
 
-/// Records stage timings.
-#[derive(Default)]
-pub struct Timer {
-    /// Finished stages.
-    pub timings: Vec<Timing>,
-    last: Option<Instant>,
-}
-
-impl Timer {
-    /// Starts timing.
-    pub fn start() -> Timer {
-        Timer {
-            timings: Vec::new(),
-            last: Some(Instant::now()),
-        }
-    }
-    /// Ends the current stage.
-    pub fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        if let Some(l) = self.last {
-            self.timings.push(Timing {
-                stage,
-                time: now - l,
-            });
-        }
-        self.last = Some(now);
-    }
-}
-
 /// Loads config and content into the frozen site model with related reading; no output.
 pub fn load_site(
     root: &Path,
     overrides: &Overrides,
     timer: &mut Timer,
 ) -> Result<(Site, Vec<Diagnostic>)> {
+    let (site, diags) = load(root, overrides, timer, false)?;
+    Ok((site, diags.finish()?))
+}
+
+/// [`load_site`] for `gen check`, which reports every problem of the site in one run: it goes
+/// on past problems of the site model (broken content links, translation groups, colliding
+/// permalinks), and returns them with the warnings. Problems in single files (front matter)
+/// still stop it, because an article left out would make links to it look broken.
+pub fn load_site_for_check(
+    root: &Path,
+    overrides: &Overrides,
+    timer: &mut Timer,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    let (site, diags) = load(root, overrides, timer, true)?;
+    Ok((site, diags.into_sorted()))
+}
+
+fn load(
+    root: &Path,
+    overrides: &Overrides,
+    timer: &mut Timer,
+    keep_going: bool,
+) -> Result<(Site, Diagnostics)> {
     let config = Config::load(root, overrides)?;
     timer.lap("config");
     let mut diags = Diagnostics::default();
@@ -102,13 +87,12 @@ pub fn load_site(
     }
     let mut site = crate::site::build(config, docs, people, &mut diags);
     timer.lap("markdown+site");
-    if diags.has_errors() {
+    if diags.has_errors() && !keep_going {
         return Err(crate::Error::Content(diags.into_sorted()));
     }
     crate::related::attach(&mut site);
     timer.lap("related");
-    let warnings = diags.finish()?;
-    Ok((site, warnings))
+    Ok((site, diags))
 }
 
 /// Writes everything the site produces into `sink` (see [`crate::outputs`]); returns how

@@ -287,7 +287,7 @@ fn render_in_memory(site: &Site, theme: &Theme) -> Result<Rendered> {
     let diags = plan.collisions();
     let which = plan.unique();
     let sink = MemorySink::default();
-    let mut timer = crate::build::Timer::start();
+    let mut timer = crate::timer::Timer::start();
     plan.produce(Some(&which), &sink, Env::current(), &mut timer)?;
     let templates = which
         .iter()
@@ -413,6 +413,11 @@ fn check_links(
         let template = templates.get(rel.as_str()).copied().unwrap_or("home.html");
         for r in &facts.refs {
             let key = decoded(&r.url);
+            // Content links that named no article were reported by the site model already.
+            if article.is_some_and(|a| a.rendered.broken.iter().any(|(_, d, _)| decoded(d) == key))
+            {
+                continue;
+            }
             let target = resolve(&r.url, &dir, &config.base_url, base_path);
             let owner = match &target {
                 Target::Site { path, .. } if r.image => image_owner.get(path),

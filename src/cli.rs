@@ -477,7 +477,7 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
     let mut timer = Timer::start();
     let mut pages = 0;
     let mut links = 0;
-    let (list, usage) = match crate::build::load_site(&cli.root, &overrides, &mut timer) {
+    let (list, usage) = match crate::build::load_site_for_check(&cli.root, &overrides, &mut timer) {
         Ok((site, mut list)) => {
             list.extend(crate::build::check_warnings(&site));
             match crate::theme::Theme::load(&site.config)

@@ -2,7 +2,7 @@
 //! author, translator, outlet, tag and story.
 //!
 //! Where they are written: `<rel>rss.xml`, `<rel>atom.xml`, `<rel>feed.json`, where `rel` is
-//! what [`crate::render::feed_links`] announces (named by [`crate::urls::feed`]) on the pages: a language's home folder (`""` for
+//! what the pages announce (named by [`crate::urls::feed`]): a language's home folder (`""` for
 //! the default language unless it is prefixed, `ru/`…) and a term's folder
 //! (`authors/ivan-petrov/`). The whole site, every language together, is at `all/`, because the
 //! root already belongs to the default language's home page and its feed.

@@ -26,7 +26,9 @@ pub mod serve;
 pub mod site;
 pub mod sitemap;
 pub mod slug;
+pub mod taxonomy;
 pub mod theme;
+pub mod timer;
 pub mod urls;
 pub mod xml;
 

@@ -31,7 +31,6 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use rayon::prelude::*;
 
-use crate::build::Timer;
 use crate::diagnostics::{Diagnostic, Error, Result};
 use crate::feeds::{FeedSpec, Items};
 use crate::output::Sink;
@@ -39,6 +38,7 @@ use crate::render::Job;
 use crate::site::{Related, Site};
 use crate::sitemap::Limits;
 use crate::theme::Theme;
+use crate::timer::Timer;
 use crate::urls::{self, FeedFormat};
 
 /// Where a static file's output bytes come from.

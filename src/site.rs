@@ -15,43 +15,7 @@ use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
 use crate::people::People;
 use crate::urls;
 
-/// The five kinds of taxonomy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TaxonomyKind {
-    /// "Story by".
-    Authors,
-    /// "Translation by".
-    Translators,
-    /// The outlets of the originals.
-    Outlets,
-    /// Tags.
-    Tags,
-    /// Running stories.
-    Stories,
-}
-
-impl TaxonomyKind {
-    /// All kinds in display order.
-    pub const ALL: [TaxonomyKind; 5] = [
-        Self::Authors,
-        Self::Translators,
-        Self::Outlets,
-        Self::Tags,
-        Self::Stories,
-    ];
-
-    /// URL segment and template key.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Authors => "authors",
-            Self::Translators => "translators",
-            Self::Outlets => "outlets",
-            Self::Tags => "tags",
-            Self::Stories => "stories",
-        }
-    }
-}
+pub use crate::taxonomy::TaxonomyKind;
 
 /// One term of a taxonomy (a person, an outlet, a tag, a story).
 #[derive(Debug, Clone)]

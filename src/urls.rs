@@ -8,8 +8,8 @@
 
 use crate::config::Config;
 use crate::content::Document;
-use crate::site::TaxonomyKind;
 use crate::slug::slugify_ascii;
+use crate::taxonomy::TaxonomyKind;
 
 /// Folder of the whole-site feed (every language): the root already belongs to the default
 /// language's home page and its feed.

@@ -273,3 +273,57 @@ fn the_example_site_passes() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("leaves the site"), "{}", stderr(&o));
 }
+
+/// A broken content link is a problem of the site model; `gen check` goes on and reports the
+/// problems only the rendered pages show (anchors, images) in the same run.
+#[test]
+fn one_run_lists_every_problem() {
+    let a = "---\ntitle: A\ndate: 2021-12-08T10:00:00+03:00\n---\nSee [gone](no-such-story.md).\n\nAnd [there](b.md#no-such-heading).\n\n![A map](missing-map.png)\n";
+    let f = Fixture::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://e.org/\"\n",
+        ),
+        ("content/en/a.md", a),
+        (
+            "content/en/b.md",
+            "---\ntitle: B\ndate: 2021-12-07T10:00:00+03:00\n---\n## Evidence\n\nText.\n",
+        ),
+    ]);
+    let (code, list) = check_json(&f, &[]);
+    assert_eq!(code, Some(1));
+    let path = "content/en/a.md";
+    assert_eq!(
+        at(
+            &list,
+            path,
+            line_of(a, "no-such-story.md"),
+            "no-such-story.md"
+        )
+        .len(),
+        1,
+        "{list:#?}"
+    );
+    assert_eq!(
+        at(
+            &list,
+            path,
+            line_of(a, "#no-such-heading"),
+            "missing anchor"
+        )
+        .len(),
+        1,
+        "{list:#?}"
+    );
+    assert_eq!(
+        at(
+            &list,
+            path,
+            line_of(a, "missing-map.png"),
+            "missing-map.png"
+        )
+        .len(),
+        1,
+        "{list:#?}"
+    );
+}

@@ -31,7 +31,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::build::Timer;
 use crate::config::{Config, Overrides};
 use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
@@ -41,6 +40,7 @@ use crate::outputs::{Env, Maker, Plan, Product};
 use crate::people::People;
 use crate::site::{BodyRenderer, Lookup, Related, Site};
 use crate::theme::Theme;
+use crate::timer::Timer;
 
 /// What changed on disk since the last rebuild, as the watcher saw it.
 #[derive(Debug, Default, Clone)]
