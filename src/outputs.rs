@@ -138,6 +138,21 @@ impl Env {
     }
 }
 
+/// What an output shows of an article, for signatures: an edit changes the key of a facet only
+/// when something that facet shows changed, so a body edit re-renders the article's page but
+/// not the lists that show its card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Facet {
+    /// Everything (the article's own page).
+    Page,
+    /// Its card, as lists, related reading and the news sitemap show it.
+    Card,
+    /// What its other language versions show of it: URL, language, headline.
+    Version,
+    /// Its feed item.
+    Feed,
+}
+
 /// Bytes made by a product, or a file to copy.
 #[derive(Debug)]
 pub enum Made {
@@ -408,11 +423,16 @@ impl Product<'_> {
     }
 
     /// A hash of everything [`Product::produce`] reads besides the templates and the
-    /// configuration: equal signatures mean equal bytes. `article(i)` hashes everything about
-    /// article `i` that any output may show (its file, rendered body, permalink, people, flags;
-    /// the dev server makes it); a signature adds which articles the product shows, in what
-    /// order and role, and its own data.
-    pub fn signature(&self, plan: &Plan<'_>, env: &Env, article: &dyn Fn(usize) -> u64) -> u64 {
+    /// configuration: equal signatures mean equal bytes. `article(i, facet)` hashes what
+    /// `facet` shows of article `i` (the dev server makes it from the article's file, rendered
+    /// body, permalink, people and flags); a signature adds which articles the product shows,
+    /// in what order and role, and its own data.
+    pub fn signature(
+        &self,
+        plan: &Plan<'_>,
+        env: &Env,
+        article: &dyn Fn(usize, Facet) -> u64,
+    ) -> u64 {
         let site = plan.site;
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.path(plan).hash(&mut h);
@@ -436,7 +456,7 @@ impl Product<'_> {
                     .hash(&mut h);
                 let chosen = crate::feeds::limited(site, spec);
                 for &i in &chosen {
-                    article(i).hash(&mut h);
+                    article(i, Facet::Feed).hash(&mut h);
                 }
                 if chosen.is_empty() {
                     // An empty feed is dated by the newest article of the whole site.
@@ -462,7 +482,7 @@ impl Product<'_> {
             Product::NewsSitemap => {
                 env.now.as_second().hash(&mut h);
                 for i in crate::sitemap::news_articles(site, env.now) {
-                    article(i).hash(&mut h);
+                    article(i, Facet::Card).hash(&mut h);
                 }
             }
             Product::Robots => crate::sitemap::robots_txt(site).hash(&mut h),
@@ -510,22 +530,24 @@ impl Product<'_> {
 fn page_signature(
     site: &Site,
     job: &Job<'_>,
-    article: &dyn Fn(usize) -> u64,
+    article: &dyn Fn(usize, Facet) -> u64,
     h: &mut std::collections::hash_map::DefaultHasher,
 ) {
+    let card = |i: usize| article(i, Facet::Card);
+    let version = |i: usize| article(i, Facet::Version);
     match job {
         Job::Article(i) => {
             0u8.hash(h);
             let a = &site.articles[*i];
-            article(*i).hash(h);
+            article(*i, Facet::Page).hash(h);
             for &t in &a.translations {
-                article(t).hash(h);
+                version(t).hash(h);
             }
             1u8.hash(h);
-            a.original.map(article).hash(h);
+            a.original.map(version).hash(h);
             for r in &site.related[*i] {
                 match r {
-                    Related::Article(j) => (0u8, article(*j)).hash(h),
+                    Related::Article(j) => (0u8, card(*j)).hash(h),
                     Related::External {
                         title,
                         url,
@@ -543,7 +565,7 @@ fn page_signature(
         } => {
             (1u8, lang, page, total).hash(h);
             for &i in *items {
-                article(i).hash(h);
+                card(i).hash(h);
             }
         }
         Job::Taxonomy(kind) => {
@@ -566,7 +588,7 @@ fn page_signature(
                     .hash(h);
             }
             for &i in *items {
-                article(i).hash(h);
+                card(i).hash(h);
             }
         }
         Job::NotFound => 4u8.hash(h),

@@ -36,7 +36,7 @@ use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
 use crate::markdown::{LinkResolver, RenderOptions, Rendered};
 use crate::output::{MemorySink, safe_join};
-use crate::outputs::{Env, Maker, Plan, Product};
+use crate::outputs::{Env, Facet, Maker, Plan, Product};
 use crate::people::People;
 use crate::site::{BodyRenderer, Lookup, Related, Site};
 use crate::theme::Theme;
@@ -1010,8 +1010,8 @@ impl Engine {
             .iter()
             .map(|p| hash_of(&serde_json::to_string(p).unwrap_or_default()))
             .collect();
-        let keys: Vec<u64> = (0..site.articles.len())
-            .map(|i| article_key(site, &self.sources, &self.bodies, &persons, i))
+        let keys: Vec<Keys> = (0..site.articles.len())
+            .map(|i| article_keys(site, &self.sources, &self.bodies, &persons, i))
             .collect();
         timer.lap("keys");
 
@@ -1027,9 +1027,9 @@ impl Engine {
         let mut selected: Vec<usize> = Vec::new();
         for (k, product) in plan.products.iter().enumerate() {
             let seen = std::cell::RefCell::new(Vec::new());
-            let sig = product.signature(&plan, &env, &|i| {
+            let sig = product.signature(&plan, &env, &|i, facet| {
                 seen.borrow_mut().push(i);
-                keys[i]
+                keys[i].of(facet)
             });
             for i in seen.into_inner() {
                 if deps[i].last() != Some(&(k as u32)) {
@@ -1083,7 +1083,7 @@ impl Engine {
         let site = &model.site;
         let theme = self.theme.as_ref().expect("theme loaded");
         for &i in changed {
-            derived.keys[i] = article_key(site, &self.sources, &self.bodies, &derived.persons, i);
+            derived.keys[i] = article_keys(site, &self.sources, &self.bodies, &derived.persons, i);
         }
         timer.lap("keys");
         let plan = Plan::new(site, theme);
@@ -1092,7 +1092,7 @@ impl Engine {
             return self.plan_full(&Changes::default(), timer);
         }
         let keys = &derived.keys;
-        let key = |i: usize| keys[i];
+        let key = |i: usize, facet: Facet| keys[i].of(facet);
         let mut wanted: Vec<u32> = changed
             .iter()
             .flat_map(|&i| derived.deps[i].iter().copied())
@@ -1242,25 +1242,60 @@ impl Engine {
 struct Derived {
     /// Hash of every person's data.
     persons: Vec<u64>,
-    /// Key of every article.
-    keys: Vec<u64>,
+    /// Keys of every article.
+    keys: Vec<Keys>,
     /// Article → the outputs (indices into [`Plan::products`]) that read it.
     deps: Vec<Vec<u32>>,
     /// Number of outputs.
     products: usize,
 }
 
-/// The key of article `i`: a hash of everything about it that any output may show (see
-/// [`crate::outputs::Product::signature`]).
-fn article_key(
+/// What each facet of an article shows, hashed (see [`Facet`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Keys {
+    page: u64,
+    card: u64,
+    version: u64,
+    feed: u64,
+}
+
+impl Keys {
+    fn of(&self, facet: Facet) -> u64 {
+        match facet {
+            Facet::Page => self.page,
+            Facet::Card => self.card,
+            Facet::Version => self.version,
+            Facet::Feed => self.feed,
+        }
+    }
+}
+
+/// The keys of article `i`. The page key hashes everything about the article that its page
+/// may show (its file, rendered body, permalink, flags, people); the card key hashes the card
+/// exactly as [`crate::render::card`] makes it; the version key what a language version's
+/// page shows of it ([`crate::render::Version`], hreflang, `translationOfWork`); the feed key
+/// adds what a feed item shows besides the card.
+fn article_keys(
     site: &Site,
     sources: &BTreeMap<String, SourceEntry>,
     bodies: &HashMap<String, BodyMemo>,
     persons: &[u64],
     i: usize,
-) -> u64 {
+) -> Keys {
     let a = &site.articles[i];
     let rel = &a.doc.file.rel;
+    let people = || {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for &p in a
+            .authors
+            .iter()
+            .chain([usize::MAX].iter())
+            .chain(&a.translators)
+        {
+            persons.get(p).hash(&mut h);
+        }
+        h.finish()
+    };
     let mut h = std::collections::hash_map::DefaultHasher::new();
     sources.get(rel).map(|e| e.hash).hash(&mut h);
     bodies.get(rel).map(|b| b.html).hash(&mut h);
@@ -1270,15 +1305,34 @@ fn article_key(
         .map(|o| &site.articles[o].doc.file.rel)
         .hash(&mut h);
     a.doc.file.assets.hash(&mut h);
-    for &p in a
-        .authors
-        .iter()
-        .chain([usize::MAX].iter())
-        .chain(&a.translators)
-    {
-        persons.get(p).hash(&mut h);
+    people().hash(&mut h);
+    let page = h.finish();
+
+    let card = hash_of(&(
+        serde_json::to_string(&crate::render::card(site, i, a.lang())).unwrap_or_default(),
+        people(),
+    ));
+
+    let m = &a.doc.meta;
+    let version = hash_of(&(&a.rel, a.lang(), &m.title));
+    let feed = hash_of(&(
+        card,
+        &m.tags,
+        format!("{:?}", m.source),
+        crate::meta::last_modified(a).rfc3339(),
+        site.config.feeds.full_text.then(|| {
+            bodies
+                .get(rel)
+                .map(|b| b.html)
+                .unwrap_or_else(|| hash_of(&a.rendered.html))
+        }),
+    ));
+    Keys {
+        page,
+        card,
+        version,
+        feed,
     }
-    h.finish()
 }
 
 /// [`crate::related::input_key`] of article `i`, with its text part cached while its file is

@@ -1,0 +1,400 @@
+//! The dev server's incremental engine, in process: for each kind of edit, which path it takes
+//! (the fast content path or a model rebuild) and exactly which outputs it produces again —
+//! and that the served folder then equals a clean `gen build` of the same files, byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use gensite::build::{BuildOptions, build};
+use gensite::config::Overrides;
+use gensite::serve::incremental::{Changes, Engine, Stats};
+
+/// Builds here are dated by `SOURCE_DATE_EPOCH` (the news sitemap names the time). Every test
+/// sets it through this one `Once` before anything reads the environment.
+fn fixed_clock() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: every test calls this first, and `Once` makes the others wait until it is
+        // set, so no thread reads the environment while it is written.
+        unsafe { std::env::set_var("SOURCE_DATE_EPOCH", "1735689600") };
+    });
+}
+
+const SITE_TOML: &str = r#"title = "Engine fixture"
+base_url = "https://engine.example/"
+default_language = "en"
+paginate = 10
+
+[languages.en]
+name = "English"
+
+[languages.ru]
+name = "Русский"
+
+[related]
+count = 0
+"#;
+
+fn article(fm: &str, body: &str) -> String {
+    format!("---\n{fm}\n---\n{body}\n")
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    engine: Engine,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        fixed_clock();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let files: &[(&str, String)] = &[
+            ("site.toml", SITE_TOML.to_string()),
+            (
+                "content/en/dams.md",
+                article(
+                    "title: Dams on the river\ndate: 2024-03-01T10:00:00Z\nauthors: [Ann Writer]\ntags: [water]\nstory: Dam inquiry",
+                    "First paragraph about dams.\n\nSecond paragraph, deeper in the body.",
+                ),
+            ),
+            (
+                "content/en/budget.md",
+                article(
+                    "title: City budget\ndate: 2024-02-01T10:00:00Z\nauthors: [Bob Reporter]\ntags: [money]",
+                    "The budget grew.\n\nMore on the budget.",
+                ),
+            ),
+            (
+                "content/ru/dams.md",
+                article(
+                    "title: Плотины на реке\ndate: 2024-03-02T10:00:00Z\nauthors: [Ann Writer]\ntranslators: [Ivan Translator]\nsource:\n  name: Engine Daily\n  url: https://daily.example/dams\n  lang: en\ntranslation_of: en/dams.md\ntags: [water]",
+                    "Первый абзац о плотинах.\n\nВторой абзац.",
+                ),
+            ),
+            (
+                "static/style-extra.css",
+                "body { color: black }\n".to_string(),
+            ),
+        ];
+        for (rel, text) in files {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let out = dir.path().join("served");
+        std::fs::create_dir_all(&out).unwrap();
+        let engine = Engine::new(&root, Overrides::default(), None, &out);
+        let mut f = Fixture { dir, engine };
+        let stats = f.apply(Changes::default());
+        assert!(!stats.fast);
+        f.assert_equals_clean_build();
+        f
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn replace(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+        let p = self.root().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+
+    /// Runs one rebuild, and the follow-up that computes related reading when asked.
+    fn apply(&mut self, ch: Changes) -> Stats {
+        let update = self
+            .engine
+            .prepare(&ch)
+            .unwrap_or_else(|e| panic!("{e:#?}"));
+        let (_, stats) = self.engine.commit(update).unwrap();
+        while self.engine.unsettled() {
+            let settle = Changes {
+                settle: true,
+                ..Changes::default()
+            };
+            let update = self.engine.prepare(&settle).unwrap();
+            self.engine.commit(update).unwrap();
+        }
+        stats
+    }
+
+    fn edit_content(&mut self, path: PathBuf) -> Stats {
+        self.apply(Changes {
+            content: BTreeSet::from([path]),
+            ..Changes::default()
+        })
+    }
+
+    fn assert_equals_clean_build(&self) {
+        let clean = self.dir.path().join("clean");
+        build(&BuildOptions {
+            root: self.root(),
+            overrides: Overrides {
+                output_dir: Some(clean.clone()),
+                ..Overrides::default()
+            },
+            clean: true,
+            force: true,
+        })
+        .unwrap();
+        let served = tree(&self.dir.path().join("served"));
+        let mut built = tree(&clean);
+        // gen's marker of a folder it wrote, which the dev server's private folder has no need of.
+        built.remove(".gen-output");
+        let only_served: Vec<_> = served.keys().filter(|k| !built.contains_key(*k)).collect();
+        let only_built: Vec<_> = built.keys().filter(|k| !served.contains_key(*k)).collect();
+        let differ: Vec<_> = served
+            .iter()
+            .filter(|(k, v)| built.get(*k).is_some_and(|b| b != *v))
+            .map(|(k, _)| k)
+            .collect();
+        assert!(
+            only_served.is_empty() && only_built.is_empty() && differ.is_empty(),
+            "served folder differs from a clean build: only served {only_served:?}, only built \
+             {only_built:?}, different {differ:?}"
+        );
+    }
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn set(list: &[&str]) -> BTreeSet<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn produced(stats: &Stats) -> BTreeSet<String> {
+    stats.produced.iter().cloned().collect()
+}
+
+const DAMS: &str = "2024/03/01/dams/index.html";
+const DAMS_RU: &str = "ru/2024/03/02/dams/index.html";
+
+#[test]
+fn a_body_edit_renders_the_article_and_nothing_that_does_not_show_its_body() {
+    let mut f = Fixture::new();
+    let p = f.replace(
+        "content/en/dams.md",
+        "Second paragraph, deeper",
+        "Second paragraph, rewritten and deeper",
+    );
+    let stats = f.edit_content(p);
+    assert!(stats.fast, "a body edit takes the fast path");
+    // Cards (home, tag, story, author pages, the Russian version's page) show the first
+    // paragraph, not the second; feeds carry summaries here.
+    assert_eq!(produced(&stats), set(&[DAMS]));
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn a_first_paragraph_edit_renders_what_shows_the_card() {
+    let mut f = Fixture::new();
+    let p = f.replace(
+        "content/en/dams.md",
+        "First paragraph about dams.",
+        "First paragraph about the dams.",
+    );
+    let stats = f.edit_content(p);
+    assert!(stats.fast);
+    let got = produced(&stats);
+    for want in [
+        DAMS,
+        // The Russian version lists its language versions by title only: not produced.
+        "index.html",
+        "tags/water/index.html",
+        "stories/dam-inquiry/index.html",
+        "authors/ann-writer/index.html",
+        "rss.xml",
+        "atom.xml",
+        "feed.json",
+        "all/rss.xml",
+        "tags/water/rss.xml",
+    ] {
+        assert!(got.contains(want), "{want} not produced: {got:?}");
+    }
+    for not in [
+        DAMS_RU,
+        "2024/02/01/budget/index.html",
+        "tags/money/index.html",
+        "ru/index.html",
+        "ru/rss.xml",
+        "sitemap.xml",
+        "tags/index.html",
+    ] {
+        assert!(!got.contains(not), "{not} produced: {got:?}");
+    }
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn a_title_edit_reaches_the_other_language_version() {
+    let mut f = Fixture::new();
+    let p = f.replace(
+        "content/en/dams.md",
+        "title: Dams on the river",
+        "title: Dams on the wide river",
+    );
+    let stats = f.edit_content(p);
+    assert!(stats.fast);
+    let got = produced(&stats);
+    assert!(got.contains(DAMS_RU), "{got:?}");
+    assert!(got.contains("news-sitemap.xml") || !got.contains("sitemap.xml"));
+    assert!(!got.contains("2024/02/01/budget/index.html"), "{got:?}");
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn a_tags_edit_rebuilds_the_model_and_removes_the_empty_tag() {
+    let mut f = Fixture::new();
+    let p = f.replace("content/en/budget.md", "tags: [money]", "tags: [water]");
+    let stats = f.edit_content(p);
+    assert!(!stats.fast, "tags are structural");
+    let got = produced(&stats);
+    assert!(got.contains("tags/water/index.html"), "{got:?}");
+    assert!(got.contains("tags/index.html"), "{got:?}");
+    assert!(got.contains("sitemap.xml"), "{got:?}");
+    assert!(
+        !got.contains(DAMS),
+        "the dams page shows neither the budget article nor the tag list: {got:?}"
+    );
+    assert!(!f.dir.path().join("served/tags/money/index.html").exists());
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn translation_fields_rebuild_the_model_and_both_versions() {
+    let mut f = Fixture::new();
+    // The Russian article stops being a translation: both pages lose their version links.
+    let p = f.replace("content/ru/dams.md", "translation_of: en/dams.md\n", "");
+    let stats = f.edit_content(p);
+    assert!(!stats.fast);
+    let got = produced(&stats);
+    assert!(got.contains(DAMS) && got.contains(DAMS_RU), "{got:?}");
+    assert!(
+        got.contains("sitemap.xml"),
+        "hreflang clusters changed: {got:?}"
+    );
+    f.assert_equals_clean_build();
+    // And back, by translation_key this time.
+    f.replace(
+        "content/en/dams.md",
+        "story: Dam inquiry",
+        "story: Dam inquiry\ntranslation_key: dams-2024",
+    );
+    let p = f.replace(
+        "content/ru/dams.md",
+        "tags: [water]",
+        "tags: [water]\ntranslation_key: dams-2024",
+    );
+    let mut ch = Changes::default();
+    ch.content.insert(p);
+    ch.content.insert(f.root().join("content/en/dams.md"));
+    let stats = f.apply(ch);
+    assert!(!stats.fast);
+    assert!(produced(&stats).contains(DAMS_RU));
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn a_static_file_edit_copies_only_that_file() {
+    let mut f = Fixture::new();
+    let p = f.write("static/style-extra.css", "body { color: navy }\n");
+    let stats = f.apply(Changes {
+        statics: true,
+        files: BTreeSet::from([p]),
+        ..Changes::default()
+    });
+    assert_eq!(produced(&stats), set(&["style-extra.css"]));
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn a_template_edit_renders_every_page() {
+    let mut f = Fixture::new();
+    f.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Not here</h1>{% endblock main %}",
+    );
+    let stats = f.apply(Changes {
+        theme: true,
+        ..Changes::default()
+    });
+    assert_eq!(stats.rendered, stats.pages, "every page rendered");
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn a_people_edit_rebuilds_the_model() {
+    let mut f = Fixture::new();
+    f.write(
+        "content/people.yaml",
+        "- name: Ann Writer\n  names:\n    ru: Анна Райтер\n  bio: Covers rivers.\n",
+    );
+    let stats = f.apply(Changes {
+        people: true,
+        ..Changes::default()
+    });
+    assert!(!stats.fast);
+    let got = produced(&stats);
+    assert!(got.contains("authors/ann-writer/index.html"), "{got:?}");
+    assert!(
+        got.contains(DAMS_RU),
+        "the Russian page names her in Russian: {got:?}"
+    );
+    assert!(!got.contains("2024/02/01/budget/index.html"), "{got:?}");
+    f.assert_equals_clean_build();
+}
+
+#[test]
+fn adding_and_removing_an_article_in_each_language() {
+    let mut f = Fixture::new();
+    for (rel, fm) in [
+        (
+            "content/en/new.md",
+            "title: New one\ndate: 2024-04-01T10:00:00Z\ntags: [water]",
+        ),
+        (
+            "content/ru/new.md",
+            "title: Новая\ndate: 2024-04-02T10:00:00Z\ntags: [water]",
+        ),
+    ] {
+        let p = f.write(rel, &article(fm, "Text."));
+        let stats = f.edit_content(p.clone());
+        assert!(!stats.fast);
+        f.assert_equals_clean_build();
+        std::fs::remove_file(&p).unwrap();
+        let stats = f.apply(Changes {
+            rediscover: true,
+            content: BTreeSet::from([p]),
+            ..Changes::default()
+        });
+        assert!(!stats.fast);
+        f.assert_equals_clean_build();
+    }
+}
