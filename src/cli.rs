@@ -312,6 +312,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // Rayon's workers (which render, minify and check every page) get a stack far larger than
+    // deep HTML needs: see `markdown::WORKER_STACK_SIZE`.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(crate::markdown::WORKER_STACK_SIZE)
+        .build_global();
     // A closed pipe (`gen build | head -c1`) must not panic: all output goes through `out` and
     // `let _ = writeln!`, which ignore write errors.
     match &cli.command {
