@@ -263,15 +263,14 @@ pub fn typeset_front_matter(meta: &mut crate::content::FrontMatter) {
     }
 }
 
-/// How deep the elements of an HTML fragment nest, by a scan of its tags (not a parser, so
-/// that measuring cannot itself recurse): void elements and elements whose end tag is optional
-/// (`p`, `li`, `td`, …, which browsers close by themselves) do not count, comments and the
-/// text of `script`, `style`, `textarea` and `title` are skipped. `depth` carries the open
-/// elements from one fragment to the next; the deepest level reached is returned with the byte
-/// offset of the tag that reached it.
-pub fn html_depth(html: &str, depth: &mut usize) -> (usize, usize) {
+/// Where the elements of an HTML fragment first nest deeper than `limit`: the byte offset of
+/// the tag that opens level `limit + 1`, by a scan of the tags (not a parser, so measuring cannot
+/// itself recurse). Void elements and elements whose end tag is optional (`p`, `li`, `td`, …,
+/// which browsers close by themselves) do not count; comments and the text of `script`,
+/// `style`, `textarea` and `title` are skipped. `depth` carries the open elements from one
+/// fragment to the next (start with 0 for a whole page).
+pub fn html_too_deep(html: &str, depth: &mut usize, limit: usize) -> Option<usize> {
     let bytes = html.as_bytes();
-    let mut deepest = (*depth, 0);
     let mut i = 0;
     while let Some(lt) = memchr_lt(&bytes[i..]) {
         let start = i + lt;
@@ -311,12 +310,12 @@ pub fn html_depth(html: &str, depth: &mut usize) -> (usize, usize) {
         }
         if counts_for_depth(&name) && !self_closing {
             *depth += 1;
-            if *depth > deepest.0 {
-                deepest = (*depth, start);
+            if *depth > limit {
+                return Some(start);
             }
         }
     }
-    deepest
+    None
 }
 
 fn memchr_lt(b: &[u8]) -> Option<usize> {
@@ -434,30 +433,34 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut in_code = false;
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        let deepest = match &event {
+        let too_deep = match &event {
+            // A block of raw HTML is no element of its own.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
             Event::Start(_) => {
                 depth += 1;
-                Some((depth + raw_depth, range.start))
+                (depth + raw_depth > MAX_NESTING).then_some(range.start)
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
                 None
             }
             Event::Html(h) | Event::InlineHtml(h) if opts.unsafe_html => {
-                let (d, at) = html_depth(h, &mut raw_depth);
-                // The chunk is the source text when it is on one line; otherwise its start.
-                let at = if body.get(range.start..range.start + at) == h.get(..at) {
-                    range.start + at
-                } else {
-                    range.start
-                };
-                Some((depth + d, at))
+                let limit = MAX_NESTING.saturating_sub(depth);
+                html_too_deep(h, &mut raw_depth, limit).map(|at| {
+                    // The chunk is the source text from its start, unless pulldown-cmark
+                    // stripped a container's markers; then its start is the best we know.
+                    let src = body.get(range.start..).unwrap_or_default();
+                    if src.as_bytes().get(..at) == h.as_bytes().get(..at) {
+                        range.start + at
+                    } else {
+                        src.find(h.as_ref())
+                            .map_or(range.start, |o| range.start + o + at)
+                    }
+                })
             }
             _ => None,
         };
-        if let Some((d, at)) = deepest
-            && d > MAX_NESTING
-        {
+        if let Some(at) = too_deep {
             let (line, col) = pos_of(at);
             out.too_deep = Some(TooDeep { line, col });
             break;
