@@ -10,7 +10,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::build::{BuildOptions, BuildReport, Timer};
 use crate::config::Overrides;
-use crate::diagnostics::{Diagnostic, Error, render_terminal};
+use crate::diagnostics::{Diagnostic, Error, plural, render_terminal};
 
 const EXAMPLES: &str = "Examples:
   gen new site my-site              create a site that builds at once
@@ -285,8 +285,8 @@ fn fail(e: &Error) -> ExitCode {
             .count();
         let _ = writeln!(
             std::io::stderr(),
-            "build failed: {n} error{}; the output folder was left as it was",
-            if n == 1 { "" } else { "s" }
+            "build failed: {}; the output folder was left as it was",
+            plural(n, "error", "errors")
         );
     }
     exit_code(e)
@@ -312,6 +312,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // Rayon's workers (which render, minify and check every page) get a stack far larger than
+    // deep HTML needs: see `markdown::WORKER_STACK_SIZE`.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(crate::markdown::WORKER_STACK_SIZE)
+        .build_global();
     // A closed pipe (`gen build | head -c1`) must not panic: all output goes through `out` and
     // `let _ = writeln!`, which ignore write errors.
     match &cli.command {
@@ -407,10 +412,6 @@ fn short_path(p: &std::path::Path) -> String {
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| p.display().to_string())
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
@@ -515,9 +516,9 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
             let warnings = list.len() - errors;
             if ok && !cli.quiet {
                 out(&format!(
-                    "check passed: {} and {} internal links checked, no errors, {}\n",
+                    "check passed: {} and {} checked, no errors, {}\n",
                     plural(pages, "page", "pages"),
-                    links,
+                    plural(links, "internal link", "internal links"),
                     plural(warnings, "warning", "warnings")
                 ));
             } else if !ok {
@@ -675,24 +676,24 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
                 if !quiet {
                     let _ = writeln!(
                         std::io::stderr(),
-                        "Built {} articles, {} pages in {ms:.0} ms",
-                        stats.articles,
-                        stats.pages
+                        "Built {}, {} in {ms:.0} ms",
+                        plural(stats.articles, "article", "articles"),
+                        plural(stats.pages, "page", "pages"),
                     );
                 }
             } else if settle && !quiet {
                 let _ = writeln!(
                     std::io::stderr(),
-                    "related reading updated in {ms:.0} ms: {} pages rendered, {} files written",
-                    stats.rendered,
-                    applied.written.len(),
+                    "related reading updated in {ms:.0} ms: {} rendered, {} written",
+                    plural(stats.rendered, "page", "pages"),
+                    plural(applied.written.len(), "file", "files"),
                 );
             } else if !quiet {
                 let _ = writeln!(
                     std::io::stderr(),
-                    "rebuilt in {ms:.1} ms: {} pages rendered, {} files written, {} removed{}",
-                    stats.rendered,
-                    applied.written.len(),
+                    "rebuilt in {ms:.1} ms: {} rendered, {} written, {} removed{}",
+                    plural(stats.rendered, "page", "pages"),
+                    plural(applied.written.len(), "file", "files"),
                     applied.removed.len(),
                     if stats.fast {
                         ""
@@ -706,9 +707,8 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
             print_diagnostics(errors);
             let _ = writeln!(
                 std::io::stderr(),
-                "build failed in {ms:.0} ms: {} error{}; still serving the last good build",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
+                "build failed in {ms:.0} ms: {}; still serving the last good build",
+                plural(errors.len(), "error", "errors"),
             );
         }
         Message::Warning(w) => {

@@ -880,7 +880,7 @@ pub fn parse_document(
     }
     let body_line = split.body_line;
     let body = split.body.to_string();
-    Ok(Document {
+    let mut doc = Document {
         file,
         meta: FrontMatter {
             title,
@@ -910,7 +910,9 @@ pub fn parse_document(
         body,
         body_line,
         key_lines,
-    })
+    };
+    crate::markdown::typeset_front_matter(&mut doc.meta);
+    Ok(doc)
 }
 
 /// Why a slug given in front matter cannot be used, if it cannot. A slug becomes one path

@@ -292,6 +292,12 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A count with its noun in English singular or plural: `1 file`, `2 files`, `0 files`. Every
+/// count gen prints goes through it.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "did you mean" for an unknown name among the known ones (Jaro-Winkler, as users misspell
 /// the middle and end of words more than the start).
 pub fn did_you_mean<'a>(

@@ -63,7 +63,37 @@ pub struct Rendered {
     pub broken: Vec<(usize, String, String)>,
     /// Plain text of the whole body (for related reading).
     pub text: String,
+    /// Where the body first nests deeper than [`MAX_NESTING`], when it does: the body HTML is
+    /// then left empty, and the site stage reports it as a content error.
+    pub too_deep: Option<TooDeep>,
 }
+
+/// A body that nests elements deeper than [`MAX_NESTING`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    /// 1-based file line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+}
+
+/// How deep a body may nest elements: block quotes, lists (a list and its item are two
+/// levels), emphasis, links, tables and, with `unsafe_html`, raw HTML elements, all counted
+/// together as the depth of the HTML they become.
+///
+/// Why 200: no real article nests more than a dozen levels (a quote in a list in a quote is
+/// five), so 200 is far beyond any honest use; browsers do not show absurd nesting as written
+/// anyway (the HTML parsers of Chromium and WebKit re-parent elements past 512 levels, and the
+/// theme's own elements come on top of the body's); and passes over the finished page that
+/// recurse per element (minify-html's parser, at about 4 KiB of stack a level in a debug
+/// build) stay within 1 MiB, half the default stack of a Rust thread. A crafted body of
+/// thousands of levels (`> > > … x`) is a content error at its line instead of a crash.
+pub const MAX_NESTING: usize = 200;
+
+/// Stack size for gen's worker threads (rayon's pool, the dev server's builder): far more than
+/// [`MAX_NESTING`] needs, so that deep HTML from templates cannot overflow it either. Only the
+/// pages actually touched are committed by the operating system.
+pub const WORKER_STACK_SIZE: usize = 64 << 20;
 
 impl Rendered {
     /// Minutes to read at 220 words a minute, at least one.
@@ -208,6 +238,150 @@ pub fn smart_text(text: &str, lang: &str) -> String {
     QuoteState::new(lang).apply(&curly).unwrap_or(curly)
 }
 
+/// Gives an article's headline, kicker and dek (and the same fields of pinned outside links)
+/// the typography of its body: the language's quote marks, apostrophes, dashes and ellipses.
+/// Applied once, when the document is parsed, so every place that shows them (pages, cards,
+/// feeds, `<title>`, Open Graph, JSON-LD) gets the same text.
+pub fn typeset_front_matter(meta: &mut crate::content::FrontMatter) {
+    let lang = meta.lang.clone();
+    let set = |s: &mut String| *s = smart_text(s, &lang);
+    set(&mut meta.title);
+    meta.kicker.iter_mut().for_each(set);
+    meta.description.iter_mut().for_each(set);
+    for r in &mut meta.related {
+        if let crate::content::RawRelated::External {
+            title,
+            kicker,
+            description,
+            ..
+        } = &mut r.item
+        {
+            set(title);
+            kicker.iter_mut().for_each(set);
+            description.iter_mut().for_each(set);
+        }
+    }
+}
+
+/// Where the elements of an HTML fragment first nest deeper than `limit`: the byte offset of
+/// the tag that opens level `limit + 1`, by a scan of the tags (not a parser, so measuring cannot
+/// itself recurse). Void elements and elements whose end tag is optional (`p`, `li`, `td`, …,
+/// which browsers close by themselves) do not count; comments and the text of `script`,
+/// `style`, `textarea` and `title` are skipped. `depth` carries the open elements from one
+/// fragment to the next (start with 0 for a whole page).
+pub fn html_too_deep(html: &str, depth: &mut usize, limit: usize) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = memchr_lt(&bytes[i..]) {
+        let start = i + lt;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(bytes.len(), |e| start + e + 3);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_start = start + if closing { 2 } else { 1 };
+        let name: String = html[name_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let tag_end = html[start..]
+            .find('>')
+            .map_or(bytes.len(), |e| start + e + 1);
+        i = tag_end.max(start + 1);
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let self_closing = html[start..i].ends_with("/>");
+        if closing {
+            if counts_for_depth(&name) {
+                *depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+            let end = format!("</{name}");
+            i = html[i..]
+                .to_ascii_lowercase()
+                .find(&end)
+                .map_or(bytes.len(), |e| i + e);
+            continue;
+        }
+        if counts_for_depth(&name) && !self_closing {
+            *depth += 1;
+            if *depth > limit {
+                return Some(start);
+            }
+        }
+    }
+    None
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
+}
+
+/// Whether an element holds the elements after it until its end tag: not void elements, and
+/// not those whose end tag may be left out and that the next one of their kind closes (as
+/// browsers and minify-html do; checked against minify-html at 3,000 levels).
+fn counts_for_depth(name: &str) -> bool {
+    !matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "tr"
+            | "td"
+            | "th"
+            | "tbody"
+            | "rt"
+            | "rp"
+            | "html"
+            | "head"
+            | "body"
+    )
+}
+
+/// The content error for a body nested deeper than [`MAX_NESTING`], if it is.
+pub fn nesting_error(
+    path: &std::path::Path,
+    r: &Rendered,
+) -> Option<crate::diagnostics::Diagnostic> {
+    let at = r.too_deep?;
+    Some(
+        crate::diagnostics::Diagnostic::error(
+            path,
+            at.line,
+            at.col,
+            format!(
+                "the body nests more than {MAX_NESTING} levels deep here (block quotes, lists, \
+                 emphasis or HTML elements inside each other)"
+            ),
+        )
+        .with_hint(
+            "no article needs this much nesting and browsers cannot show it; flatten the \
+             quotes or lists (a `>` or list marker per level), or close the elements you opened",
+        ),
+    )
+}
+
 /// Options for one rendering.
 pub struct RenderOptions<'a> {
     /// Article language (quote marks).
@@ -236,6 +410,16 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
         .collect();
     let line_of =
         |offset: usize| opts.first_line + line_starts.partition_point(|&s| s <= offset) - 1;
+    let pos_of = |offset: usize| {
+        let offset = offset.min(body.len());
+        let idx = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[idx];
+        let col = body.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (opts.first_line + idx, col)
+    };
+    // Depth of the HTML being produced: Markdown's elements, plus raw HTML's when passed through.
+    let mut depth = 0usize;
+    let mut raw_depth = 0usize;
 
     let mut out = Rendered::default();
     let mut quotes = QuoteState::new(opts.lang);
@@ -249,6 +433,38 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut in_code = false;
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let too_deep = match &event {
+            // A block of raw HTML is no element of its own.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
+            Event::Start(_) => {
+                depth += 1;
+                (depth + raw_depth > MAX_NESTING).then_some(range.start)
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            Event::Html(h) | Event::InlineHtml(h) if opts.unsafe_html => {
+                let limit = MAX_NESTING.saturating_sub(depth);
+                html_too_deep(h, &mut raw_depth, limit).map(|at| {
+                    // The chunk is the source text from its start, unless pulldown-cmark
+                    // stripped a container's markers; then its start is the best we know.
+                    let src = body.get(range.start..).unwrap_or_default();
+                    if src.as_bytes().get(..at) == h.as_bytes().get(..at) {
+                        range.start + at
+                    } else {
+                        src.find(h.as_ref())
+                            .map_or(range.start, |o| range.start + o + at)
+                    }
+                })
+            }
+            _ => None,
+        };
+        if let Some(at) = too_deep {
+            let (line, col) = pos_of(at);
+            out.too_deep = Some(TooDeep { line, col });
+            break;
+        }
         let event = match event {
             Event::Start(Tag::Paragraph)
             | Event::Start(Tag::Item)
@@ -394,9 +610,11 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     if let Some(b) = block.take() {
         events.extend(b);
     }
-    let mut html_out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut html_out, events.into_iter());
-    out.html = html_out;
+    if out.too_deep.is_none() {
+        let mut html_out = String::with_capacity(body.len() * 3 / 2);
+        html::push_html(&mut html_out, events.into_iter());
+        out.html = html_out;
+    }
     out.first_paragraph = out
         .first_paragraph
         .split_whitespace()

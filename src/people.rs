@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, explain_serde_message};
-use crate::slug::{name_key, slugify_ascii};
+use crate::slug::{name_key, name_slug, spelling_key};
 
 /// A link on a person's page.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -80,7 +80,9 @@ impl Person {
     }
 }
 
-/// Everyone, indexed by every spelling's [`name_key`].
+/// Everyone, indexed by every spelling as written ([`spelling_key`]) and as romanized by the
+/// rules of its language ([`name_key`]): the language of a `names:` entry, of the article that
+/// credits a name, or guessed from the letters for `name:` and `aliases:`.
 #[derive(Debug, Clone, Default)]
 pub struct People {
     /// All people, people.yaml entries first.
@@ -127,7 +129,16 @@ impl People {
         };
         let mut people = People::default();
         for r in raw {
-            let slug = r.slug.clone().unwrap_or_else(|| slugify_ascii(&r.name));
+            // The canonical name's language: the `names:` entry that spells it the same.
+            let name_lang = r
+                .names
+                .iter()
+                .find(|(_, n)| **n == r.name)
+                .map(|(l, _)| l.clone());
+            let slug = r
+                .slug
+                .clone()
+                .unwrap_or_else(|| name_slug(&r.name, name_lang.as_deref()));
             let person = Person {
                 name: r.name,
                 slug,
@@ -140,10 +151,11 @@ impl People {
                 known: true,
             };
             let idx = people.list.len();
-            let keys: Vec<String> = std::iter::once(&person.name)
-                .chain(person.names.values())
-                .chain(person.aliases.iter())
-                .map(|n| name_key(n))
+            let keys: Vec<String> = std::iter::once((&person.name, name_lang.as_deref()))
+                .chain(person.names.iter().map(|(l, n)| (n, Some(l.as_str()))))
+                .chain(person.aliases.iter().map(|n| (n, None)))
+                .flat_map(|(n, lang)| [spelling_key(n), name_key(n, lang)])
+                .filter(|k| !k.is_empty())
                 .collect();
             for k in keys {
                 if let Some(&other) = people.by_key.get(&k)
@@ -175,16 +187,26 @@ impl People {
         people
     }
 
-    /// The person a name written in front matter refers to, creating one when nobody matches.
-    pub fn resolve(&mut self, name: &str) -> usize {
-        let key = name_key(name);
-        if let Some(&i) = self.by_key.get(&key) {
+    /// The person a name refers to: the same spelling, or the same romanization when the name
+    /// is written in `lang` (`None`: guessed from its letters).
+    pub fn find(&self, name: &str, lang: Option<&str>) -> Option<usize> {
+        self.by_key
+            .get(&spelling_key(name))
+            .or_else(|| self.by_key.get(&name_key(name, lang)))
+            .copied()
+    }
+
+    /// The person a name written in front matter of an article in `lang` refers to, creating
+    /// one when nobody matches; the new person's slug is the name romanized by the rules of
+    /// `lang` (`Ярина Бондар` in Ukrainian → `yaryna-bondar`).
+    pub fn resolve(&mut self, name: &str, lang: &str) -> usize {
+        if let Some(i) = self.find(name, Some(lang)) {
             return i;
         }
         let idx = self.list.len();
         self.list.push(Person {
             name: name.to_string(),
-            slug: slugify_ascii(name),
+            slug: name_slug(name, Some(lang)),
             names: BTreeMap::new(),
             aliases: Vec::new(),
             bio: None,
@@ -193,7 +215,9 @@ impl People {
             photo: None,
             known: false,
         });
-        self.by_key.insert(key, idx);
+        for key in [spelling_key(name), name_key(name, Some(lang))] {
+            self.by_key.entry(key).or_insert(idx);
+        }
         idx
     }
 
@@ -214,15 +238,54 @@ mod tests {
             "- name: Ivan Petrov\n  names: { ru: Иван Петров }\n  aliases: [I. Petrov]\n",
             &mut d,
         );
-        let a = p.resolve("Иван Петров");
-        let b = p.resolve("Ivan Petrov");
-        let c = p.resolve("I. Petrov");
+        let a = p.resolve("Иван Петров", "ru");
+        let b = p.resolve("Ivan Petrov", "en");
+        let c = p.resolve("I. Petrov", "en");
         assert_eq!((a, b, c), (0, 0, 0));
         assert_eq!(p.get(a).display_name("ru"), "Иван Петров");
         // Unknown people meet by transliteration too.
-        let x = p.resolve("Олег Смирнов");
-        assert_eq!(p.resolve("Oleg Smirnov"), x);
+        let x = p.resolve("Олег Смирнов", "ru");
+        assert_eq!(p.resolve("Oleg Smirnov", "en"), x);
         assert!(!p.get(x).known);
+    }
+
+    #[test]
+    fn names_are_romanized_by_their_language() {
+        let mut d = Diagnostics::default();
+        let mut p = People::parse("", &mut d);
+        // Ukrainian rules for a name credited in Ukrainian, Russian ones (ё → e) for Russian.
+        let y = p.resolve("Ярина Бондар", "uk");
+        assert_eq!(p.get(y).slug, "yaryna-bondar");
+        assert_eq!(p.resolve("Yaryna Bondar", "en"), y);
+        let a = p.resolve("Анна Ковалёва", "ru");
+        assert_eq!(p.get(a).slug, "anna-kovaleva");
+        assert_eq!(p.resolve("Anna Kovaleva", "en"), a);
+        // The same spelling in an article of another language is the same person, though
+        // Russian rules would romanize it otherwise.
+        assert_eq!(p.resolve("Ярина Бондар", "ru"), y);
+        assert_ne!(p.resolve("Анна Ковальова", "uk"), y);
+    }
+
+    #[test]
+    fn people_yaml_slugs_stay_and_names_use_their_language() {
+        let mut d = Diagnostics::default();
+        let mut p = People::parse(
+            "- name: Iarina Bondar\n  names: { uk: Ярина Бондар }\n\
+             - name: Тарас Гнатюк\n  names: { uk: Тарас Гнатюк }\n\
+             - name: Олег Смирнов\n  slug: o-smirnov\n",
+            &mut d,
+        );
+        assert!(d.into_sorted().is_empty());
+        // A Latin canonical name keeps its slug; its Ukrainian spelling meets it.
+        assert_eq!(p.get(0).slug, "iarina-bondar");
+        assert_eq!(p.resolve("Ярина Бондар", "uk"), 0);
+        assert_eq!(p.resolve("Yaryna Bondar", "en"), 0);
+        // A Cyrillic canonical name is romanized by the language that `names:` gives it.
+        assert_eq!(p.get(1).slug, "taras-hnatiuk");
+        assert_eq!(p.resolve("Taras Hnatiuk", "en"), 1);
+        // A slug written in people.yaml is kept.
+        assert_eq!(p.get(2).slug, "o-smirnov");
+        assert_eq!(p.find("Oleg Smirnov", None), Some(2));
     }
 
     #[test]

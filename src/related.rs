@@ -42,6 +42,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::config::RelatedConfig;
+use crate::diagnostics::plural;
 use crate::site::{Related, Site};
 use crate::slug::slugify_ascii;
 
@@ -1204,12 +1205,25 @@ impl Explanation {
             a.lang(),
             a.doc.meta.date.civil_date()
         );
+        let shown = self.pinned.len()
+            + self
+                .candidates
+                .iter()
+                .filter(|(_, p)| matches!(p, Pick::Shown))
+                .count();
+        let cards = if shown == self.wanted {
+            plural(shown, "card", "cards")
+        } else {
+            format!(
+                "{} (room for {})",
+                plural(shown, "card", "cards"),
+                self.wanted
+            )
+        };
         let _ = writeln!(
             out,
-            "{} card{}: {} pinned, then the best computed ones. Computed candidates are ordered: \
+            "{cards}: {} pinned, then the best computed ones. Computed candidates are ordered: \
              related in {}, then related in other languages; within each, by score.\n",
-            self.wanted,
-            if self.wanted == 1 { "" } else { "s" },
             self.pinned.len(),
             a.lang(),
         );
@@ -1323,12 +1337,13 @@ impl Explanation {
                 if s.terms.len() > 6 { ", …" } else { "" }
             );
         }
+        let days = s.days.abs().round() as usize;
         let when = if s.days.abs() < 1.0 {
             "the same day".to_string()
         } else if s.days > 0.0 {
-            format!("{:.0} days later", s.days)
+            format!("{} later", plural(days, "day", "days"))
         } else {
-            format!("{:.0} days earlier", -s.days)
+            format!("{} earlier", plural(days, "day", "days"))
         };
         let lang = if s.same_lang {
             ""

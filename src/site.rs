@@ -188,18 +188,12 @@ impl Site {
     pub fn term_for(&self, kind: TaxonomyKind, name: &str) -> Option<&Term> {
         let slug = match kind {
             TaxonomyKind::Authors | TaxonomyKind::Translators => {
-                let key = crate::slug::name_key(name);
-                return self.taxonomies.get(&kind)?.iter().find(|t| {
-                    t.person.is_some_and(|p| {
-                        let person = self.people.get(p);
-                        crate::slug::name_key(&person.name) == key
-                            || person
-                                .names
-                                .values()
-                                .chain(person.aliases.iter())
-                                .any(|n| crate::slug::name_key(n) == key)
-                    })
-                });
+                let p = self.people.find(name, None)?;
+                return self
+                    .taxonomies
+                    .get(&kind)?
+                    .iter()
+                    .find(|t| t.person == Some(p));
             }
             _ => urls::term_slug(name),
         };
@@ -370,7 +364,8 @@ pub fn body_options<'a>(
     }
 }
 
-/// Errors for the content links of a body that named no article.
+/// Errors for the content links of a body that named no article, and for a body nested too
+/// deep to publish.
 pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
     r.broken
         .iter()
@@ -383,6 +378,7 @@ pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
             )
             .with_hint("link another article by its content path, e.g. ../ru/story.md")
         })
+        .chain(crate::markdown::nesting_error(&d.display_path(), r))
         .collect()
 }
 
@@ -432,6 +428,13 @@ pub fn build_with(
     } = translation_groups(&config, &docs, &lookup, diags);
     let pinned = pinned_related(&docs, &lookup, diags);
 
+    // People met only in front matter are created oldest credit first, so a newer article
+    // never changes the slug of someone already published.
+    for d in docs.iter().rev() {
+        for name in d.meta.authors.iter().chain(&d.meta.translators) {
+            people.resolve(name, &d.meta.lang);
+        }
+    }
     let n = docs.len();
     let mut articles: Vec<Article> = Vec::with_capacity(n);
     for (i, (((doc, rendered), rel), pinned)) in docs
@@ -441,12 +444,18 @@ pub fn build_with(
         .zip(pinned)
         .enumerate()
     {
-        let authors = doc.meta.authors.iter().map(|a| people.resolve(a)).collect();
+        let lang = doc.meta.lang.as_str();
+        let authors = doc
+            .meta
+            .authors
+            .iter()
+            .map(|a| people.resolve(a, lang))
+            .collect();
         let translators = doc
             .meta
             .translators
             .iter()
-            .map(|a| people.resolve(a))
+            .map(|a| people.resolve(a, lang))
             .collect();
         articles.push(Article {
             doc,

@@ -224,9 +224,10 @@ fn new_article_writes_front_matter_that_builds() {
         &site.join("public"),
         "leaders-a-call-1/index.html",
     ));
+    // The headline gets the body's typography (the front matter keeps what was typed).
     assert_eq!(
         text_of(&page, "h1").as_deref(),
-        Some("Leaders: a \"call\" #1")
+        Some("Leaders: a “call” #1")
     );
 
     // Never overwrites.

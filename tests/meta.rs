@@ -526,7 +526,7 @@ fn news_sitemap_lists_the_last_two_days() {
         urls[0]["news:publication_date"],
         "2026-03-09T10:00:00+03:00"
     );
-    assert_eq!(urls[0]["news:title"], "New & \"fresh\"");
+    assert_eq!(urls[0]["news:title"], "New & “fresh”");
     assert_eq!(urls[1]["loc"], "https://fixture.example/ru/2026/03/08/new/");
     assert_eq!(urls[1]["news:language"], "ru");
 }

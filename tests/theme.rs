@@ -486,6 +486,8 @@ fn share_links_follow_site_toml_and_encode_url_and_title() {
     ]);
     f.build_ok();
     let doc = f.html("2021/12/08/tom/index.html");
+    // Published with the body's typography.
+    let title = "Tom & Jerry #1: “quotes” — Привет 🎉";
     assert_eq!(text(one(&doc, "h1")), title);
     let url = "https://fixture.example/2021/12/08/tom/";
 

@@ -324,6 +324,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         let url = format!("{origin}{}", config.base_path);
         std::thread::Builder::new()
             .name("gen-serve-builder".into())
+            .stack_size(crate::markdown::WORKER_STACK_SIZE)
             .spawn(move || builder_loop(engine, watcher, rx, shared, report, quiet, url, open))
             .map_err(|e| Error::io(&root, e))?
     };

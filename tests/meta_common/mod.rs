@@ -97,11 +97,19 @@ pub fn yaml(s: &str) -> String {
 
 /// The hostile values: markup, a script breakout, `&`, quotes, right-to-left text and emoji.
 pub mod hostile {
-    pub const TITLE: &str =
+    /// The title as written in front matter.
+    pub const TITLE_WRITTEN: &str =
         "Test</script><script>alert(1)</script></title> & \"quoted\" 'single' <b>x</b> العنوان 🎉";
+    /// The title as published: with the body's typography (quote marks, dashes).
+    pub const TITLE: &str =
+        "Test</script><script>alert(1)</script></title> & “quoted” ‘single’ <b>x</b> العنوان 🎉";
     pub const KICKER: &str = "Kick </script> & <i> “curly” עברית 🚀";
-    pub const DESCRIPTION: &str =
+    /// The dek as written in front matter.
+    pub const DESCRIPTION_WRITTEN: &str =
         "Desc </script><!-- & <img src=x onerror=alert(1)> \"q\" 'q' مرحبا 👋";
+    /// The dek as published.
+    pub const DESCRIPTION: &str =
+        "Desc </script><!– & <img src=x onerror=alert(1)> “q” ‘q’ مرحبا 👋";
     pub const TAG: &str = "tag </script> & <b> \"q\" وسم 🏷";
     pub const STORY: &str = "Story </script> & <x> 'q' قصة 📰";
     pub const AUTHOR: &str = "Jean \"Le Chat\" O'Brien & <Co></script> 🐈";
@@ -128,9 +136,9 @@ pub fn hostile_site(minify: bool) -> Fixture {
     let fm = format!(
         "title: {}\nkicker: {}\ndescription: {}\ndate: {DATE}\nslug: hostile\nauthors: [{}]\n\
          translators: [{}]\nsource: {{name: {}, url: {}, lang: ar}}\ntags: [{}]\nstory: {}",
-        yaml(TITLE),
+        yaml(TITLE_WRITTEN),
         yaml(KICKER),
-        yaml(DESCRIPTION),
+        yaml(DESCRIPTION_WRITTEN),
         yaml(AUTHOR),
         yaml(TRANSLATOR),
         yaml(OUTLET),
