@@ -38,12 +38,13 @@ use std::process::ExitCode;
 // Command line
 // ---------------------------------------------------------------------------------------------
 
-struct Args {
-    n: usize,
-    out: PathBuf,
-    seed: u64,
-    minify: bool,
-    related: usize,
+/// What to generate (also used by `tests/determinism.rs`, which includes this file).
+pub(crate) struct Args {
+    pub(crate) n: usize,
+    pub(crate) out: PathBuf,
+    pub(crate) seed: u64,
+    pub(crate) minify: bool,
+    pub(crate) related: usize,
 }
 
 const USAGE: &str = "usage: corpus --n N --out DIR [--seed S] [--minify true|false] [--related N]";
@@ -3111,8 +3112,8 @@ struct Gen {
 }
 
 #[derive(Default)]
-struct Stats {
-    articles: usize,
+pub(crate) struct Stats {
+    pub(crate) articles: usize,
     per_lang: [usize; 6],
     words: usize,
     with_story: usize,
@@ -3432,7 +3433,7 @@ fn site_toml(args: &Args) -> String {
     s
 }
 
-fn generate(args: &Args) -> Result<Stats, String> {
+pub(crate) fn generate(args: &Args) -> Result<Stats, String> {
     let io = |what: &str, p: &Path, e: std::io::Error| format!("{what} {}: {e}", p.display());
     std::fs::create_dir_all(&args.out).map_err(|e| io("cannot create", &args.out, e))?;
     let content = args.out.join("content");

@@ -143,6 +143,10 @@ pub struct RelatedConfig {
     pub text: f64,
     /// Weight of closeness in time, `1 / (1 + days apart / 30)`: a tie-breaker.
     pub recency: f64,
+    /// Fewer cards rather than weak ones: a candidate whose relevance (score without recency)
+    /// is below this share of the best candidate's is not shown. 0 keeps every candidate that
+    /// shares something; 1 keeps only the best.
+    pub min_score: f64,
 }
 
 impl Default for RelatedConfig {
@@ -156,6 +160,7 @@ impl Default for RelatedConfig {
             outlet: 0.5,
             text: 4.0,
             recency: 0.25,
+            min_score: 0.15,
         }
     }
 }
@@ -429,6 +434,15 @@ impl Config {
                 ));
             }
         }
+        let min_score = raw.related.min_score;
+        if !(0.0..=1.0).contains(&min_score) {
+            return Err(fail(
+                "min_score",
+                format!("[related] min_score = {min_score} is not between 0 and 1"),
+                "it is a share of the best candidate's score: 0.15 shows only candidates scoring \
+                 at least 15 % of the best one; 0 turns the threshold off",
+            ));
+        }
         if raw.paginate == 0 {
             return Err(fail(
                 "paginate",
@@ -593,6 +607,19 @@ mod tests {
         assert_eq!(c.language("ar").unwrap().direction(), Direction::Rtl);
         assert_eq!(c.lang_prefix("ru"), "");
         assert_eq!(c.lang_prefix("ar"), "ar/");
+    }
+
+    #[test]
+    fn related_min_score_is_a_share_between_0_and_1() {
+        let site = "title = \"T\"\nbase_url = \"https://e.org/\"\n";
+        assert_eq!(parse(site).unwrap().related.min_score, 0.15);
+        let c = parse(&format!("{site}[related]\nmin_score = 0.5\n")).unwrap();
+        assert_eq!(c.related.min_score, 0.5);
+        let err = parse(&format!("{site}[related]\nmin_score = 25\n")).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.line, 4);
+        assert!(d.message.contains("between 0 and 1"), "{}", d.message);
+        assert!(d.hint.as_deref().unwrap_or("").contains("share"), "{d:?}");
     }
 
     #[test]

@@ -24,6 +24,12 @@
 //! filler. Never the article itself, one of its language versions, a draft, a pinned article,
 //! or two versions of one article.
 //!
+//! Nor a candidate that shares too little compared with the best one: a candidate whose
+//! relevance (the score without recency) is below `[related] min_score` times the best
+//! candidate's is cut, so that an article with two strong matches shows two cards rather than
+//! two and a weak third. Cut candidates rank after all the others (so they never take the
+//! place of a strong candidate in another language) and `gen related` lists them as cut.
+//!
 //! # Cost
 //!
 //! Not quadratic: inverted indexes from features and terms to articles give the candidates, and
@@ -422,6 +428,17 @@ pub struct Scored {
     pub score: Score,
 }
 
+/// The ranked candidates of one article and the relevance the threshold is relative to.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    /// The best candidates, exactly scored, in ranking order: tier, total score, newer,
+    /// content path; those below the threshold after all the others.
+    pub candidates: Vec<Scored>,
+    /// Relevance of the best candidate (the one with the highest relevance): `min_score`
+    /// times this is the threshold.
+    pub best: f64,
+}
+
 /// Everything the ranking needs, computed once per build from the site.
 pub struct Model<'a> {
     site: &'a Site,
@@ -632,11 +649,22 @@ impl<'a> Model<'a> {
         s
     }
 
-    /// Sort order of ranked candidates: tier, total score, newer, content path.
-    fn order(&self, x: &Scored, y: &Scored) -> std::cmp::Ordering {
-        x.score
-            .tier()
-            .cmp(&y.score.tier())
+    /// The relevance below which a candidate is cut, for a best candidate of relevance `best`.
+    pub fn threshold(&self, best: f64) -> f64 {
+        self.weights.min_score * best
+    }
+
+    /// Whether a candidate shares too little with the article, compared with the best one.
+    fn is_weak(&self, s: &Score, best: f64) -> bool {
+        s.relevance() < self.threshold(best)
+    }
+
+    /// Sort order of ranked candidates: below the threshold last, then tier, total score,
+    /// newer, content path.
+    fn order(&self, x: &Scored, y: &Scored, best: f64) -> std::cmp::Ordering {
+        self.is_weak(&x.score, best)
+            .cmp(&self.is_weak(&y.score, best))
+            .then_with(|| x.score.tier().cmp(&y.score.tier()))
             .then_with(|| y.score.total().total_cmp(&x.score.total()))
             .then_with(|| self.rank[x.article].cmp(&self.rank[y.article]))
     }
@@ -655,10 +683,12 @@ impl<'a> Model<'a> {
         g
     }
 
-    /// The best `depth` candidates for `a`, exactly scored and sorted (pinned ones excluded).
-    pub fn rank(&self, a: usize, depth: usize, acc: &mut Accumulator) -> Vec<Scored> {
+    /// The best `depth` candidates for `a`, exactly scored and sorted (pinned ones excluded),
+    /// and the relevance of the best candidate, which does not depend on `depth`: the first
+    /// pass's most relevant candidate (ties: newer, then content path), exactly scored.
+    pub fn rank(&self, a: usize, depth: usize, acc: &mut Accumulator) -> Ranking {
         if depth == 0 {
-            return Vec::new();
+            return Ranking::default();
         }
         acc.reset(self.site.articles.len());
         // Features: the postings nearest in time.
@@ -684,7 +714,8 @@ impl<'a> Model<'a> {
         }
         let taken = self.taken_groups(a);
         let lang = self.lang[a];
-        let mut rough: Vec<(u8, f32, u32, u32)> = acc
+        // (relevance, tier, total, canonical position, article)
+        let mut rough: Vec<(f32, u8, f32, u32, u32)> = acc
             .touched
             .iter()
             .filter(|&&j| {
@@ -699,13 +730,24 @@ impl<'a> Model<'a> {
                 }
                 let tier = u8::from(!same);
                 let total = rel + self.recency(a, j as usize).0 as f32;
-                Some((tier, total, self.rank[j as usize], j))
+                Some((rel, tier, total, self.rank[j as usize], j))
             })
             .collect();
-        let cmp = |x: &(u8, f32, u32, u32), y: &(u8, f32, u32, u32)| {
-            x.0.cmp(&y.0)
-                .then_with(|| y.1.total_cmp(&x.1))
-                .then_with(|| x.2.cmp(&y.2))
+        let Some(top) = rough
+            .iter()
+            .max_by(|x, y| x.0.total_cmp(&y.0).then_with(|| y.3.cmp(&x.3)))
+            .map(|r| r.4 as usize)
+        else {
+            return Ranking::default();
+        };
+        let best = self.score(a, top).relevance();
+        let floor = self.threshold(best) as f32;
+        let cmp = |x: &(f32, u8, f32, u32, u32), y: &(f32, u8, f32, u32, u32)| {
+            (x.0 < floor)
+                .cmp(&(y.0 < floor))
+                .then_with(|| x.1.cmp(&y.1))
+                .then_with(|| y.2.total_cmp(&x.2))
+                .then_with(|| x.3.cmp(&y.3))
         };
         // Exact scores can reorder the rough ones a little: look at twice as many.
         let keep = (2 * depth + 4).min(rough.len());
@@ -713,36 +755,41 @@ impl<'a> Model<'a> {
             rough.select_nth_unstable_by(keep, cmp);
             rough.truncate(keep);
         }
-        self.scored(a, rough.iter().map(|&(_, _, _, j)| j as usize), depth)
+        let candidates = self.scored(a, rough.iter().map(|r| r.4 as usize));
+        self.ranking(candidates, best, depth)
     }
 
-    /// Scores candidates exactly, drops those with nothing in common, and keeps the best
-    /// `depth` in ranking order.
-    fn scored(
-        &self,
-        a: usize,
-        candidates: impl Iterator<Item = usize>,
-        depth: usize,
-    ) -> Vec<Scored> {
-        let mut out: Vec<Scored> = candidates
+    /// Scores candidates exactly and drops those with nothing in common.
+    fn scored(&self, a: usize, candidates: impl Iterator<Item = usize>) -> Vec<Scored> {
+        candidates
             .map(|j| Scored {
                 article: j,
                 score: self.score(a, j),
             })
             .filter(|s| s.score.tier() < 2)
-            .collect();
-        out.sort_by(|x, y| self.order(x, y));
-        out.truncate(depth);
-        out
+            .collect()
     }
 
-    /// Like [`Model::rank`] without pruning: every article is scored. Quadratic over a whole
-    /// site; for measuring what the pruning loses (the benchmark) and for tests.
-    pub fn rank_exhaustive(&self, a: usize, depth: usize) -> Vec<Scored> {
+    /// Sorts scored candidates into ranking order and keeps the best `depth`.
+    fn ranking(&self, mut candidates: Vec<Scored>, best: f64, depth: usize) -> Ranking {
+        candidates.sort_by(|x, y| self.order(x, y, best));
+        candidates.truncate(depth);
+        Ranking { candidates, best }
+    }
+
+    /// Like [`Model::rank`] without pruning: every article is scored, and the best is the
+    /// most relevant of all. Quadratic over a whole site; for measuring what the pruning loses
+    /// (the benchmark) and for tests.
+    pub fn rank_exhaustive(&self, a: usize, depth: usize) -> Ranking {
         let taken = self.taken_groups(a);
         let candidates = (0..self.site.articles.len())
             .filter(|&j| self.eligible[j] && !taken.contains(&self.group[j]));
-        self.scored(a, candidates, depth)
+        let scored = self.scored(a, candidates);
+        let best = scored
+            .iter()
+            .map(|s| s.score.relevance())
+            .fold(0.0, f64::max);
+        self.ranking(scored, best, depth)
     }
 
     /// The cards [`Model::pick`] would choose with no pruning.
@@ -751,9 +798,14 @@ impl<'a> Model<'a> {
             .wanted(a)
             .saturating_sub(self.site.articles[a].pinned.len());
         let ranked = self.rank_exhaustive(a, room + 3);
-        self.choose(a, &ranked)
+        self.shown(a, &ranked)
+    }
+
+    /// The articles of a ranking that [`Model::choose`] shows, in order.
+    fn shown(&self, a: usize, ranked: &Ranking) -> Vec<usize> {
+        self.choose(a, ranked)
             .iter()
-            .zip(&ranked)
+            .zip(&ranked.candidates)
             .filter(|(p, _)| **p == Pick::Shown)
             .map(|(_, s)| s.article)
             .collect()
@@ -768,20 +820,23 @@ impl<'a> Model<'a> {
             .unwrap_or(self.weights.count)
     }
 
-    /// Picks the computed cards from a ranking: at most one version of an article, up to the
-    /// cards left after the pinned ones. Returns, per ranked candidate, whether it is shown and
-    /// why not.
-    pub fn choose(&self, a: usize, ranked: &[Scored]) -> Vec<Pick> {
+    /// Picks the computed cards from a ranking: none below the threshold, at most one version
+    /// of an article, up to the cards left after the pinned ones. Returns, per ranked
+    /// candidate, whether it is shown and why not.
+    pub fn choose(&self, a: usize, ranked: &Ranking) -> Vec<Pick> {
         let room = self
             .wanted(a)
             .saturating_sub(self.site.articles[a].pinned.len());
         let mut groups: Vec<(u32, usize)> = Vec::new();
         let mut shown = 0;
         ranked
+            .candidates
             .iter()
             .map(|s| {
                 let g = self.group[s.article];
-                if let Some(&(_, other)) = groups.iter().find(|(x, _)| *x == g) {
+                if self.is_weak(&s.score, ranked.best) {
+                    Pick::BelowThreshold
+                } else if let Some(&(_, other)) = groups.iter().find(|(x, _)| *x == g) {
                     Pick::OtherVersion(other)
                 } else if shown < room {
                     shown += 1;
@@ -804,12 +859,7 @@ impl<'a> Model<'a> {
         }
         // Room for other-language versions skipped by `choose`.
         let ranked = self.rank(a, room + 3, acc);
-        self.choose(a, &ranked)
-            .iter()
-            .zip(&ranked)
-            .filter(|(p, _)| **p == Pick::Shown)
-            .map(|(_, s)| s.article)
-            .collect()
+        self.shown(a, &ranked)
     }
 
     /// Display name of a feature and its kind.
@@ -828,6 +878,8 @@ pub enum Pick {
     OtherVersion(usize),
     /// The cards are full.
     NoRoom,
+    /// It shares too little compared with the best candidate (`[related] min_score`).
+    BelowThreshold,
 }
 
 /// Per-thread scratch space of the first pass: a dense score array and the touched indices,
@@ -1110,6 +1162,10 @@ pub struct Explanation {
     pub wanted: usize,
     /// Pinned entries, in order, with the score an article would have had.
     pub pinned: Vec<(Related, Option<Score>)>,
+    /// Relevance of the best candidate.
+    pub best: f64,
+    /// `[related] min_score`: candidates whose relevance is below this share of `best` are cut.
+    pub min_score: f64,
     /// The best computed candidates, ranked, with what became of each.
     pub candidates: Vec<(Scored, Pick)>,
     /// Spelling of the shared terms, by hash.
@@ -1123,7 +1179,10 @@ pub fn explain(site: &Site, i: usize, top: usize) -> Explanation {
     let model = Model::new(site);
     let mut acc = Accumulator::default();
     let shown = model.pick(i, &mut acc);
-    let mut ranked = model.rank(i, top, &mut acc);
+    let Ranking {
+        candidates: mut ranked,
+        best,
+    } = model.rank(i, top, &mut acc);
     // A deeper look may rank a candidate the build did not reach; the marks say what the build
     // shows.
     for &j in &shown {
@@ -1141,6 +1200,8 @@ pub fn explain(site: &Site, i: usize, top: usize) -> Explanation {
             let same = |o: &usize| model.group[*o] == model.group[s.article];
             if shown.contains(&s.article) {
                 Pick::Shown
+            } else if model.is_weak(&s.score, best) {
+                Pick::BelowThreshold
             } else if let Some(&o) = shown.iter().find(|o| same(o)) {
                 Pick::OtherVersion(o)
             } else if let Some(o) = ranked[..k].iter().map(|r| r.article).find(|o| same(o)) {
@@ -1186,6 +1247,8 @@ pub fn explain(site: &Site, i: usize, top: usize) -> Explanation {
         article: i,
         wanted: model.wanted(i),
         pinned,
+        best,
+        min_score: model.weights.min_score,
         candidates: ranked.into_iter().zip(picks).collect(),
         words,
         features,
@@ -1209,24 +1272,30 @@ impl Explanation {
             + self
                 .candidates
                 .iter()
-                .filter(|(_, p)| matches!(p, Pick::Shown))
+                .filter(|(_, p)| *p == Pick::Shown)
                 .count();
-        let cards = if shown == self.wanted {
-            plural(shown, "card", "cards")
-        } else {
-            format!(
-                "{} (room for {})",
-                plural(shown, "card", "cards"),
-                self.wanted
-            )
-        };
         let _ = writeln!(
             out,
-            "{cards}: {} pinned, then the best computed ones. Computed candidates are ordered: \
-             related in {}, then related in other languages; within each, by score.\n",
+            "Cards on the page: {} of {} ({} pinned, then the best computed ones). Computed \
+             candidates are ordered: related in {}, then related in other languages; within \
+             each, by score.",
+            shown,
+            self.wanted,
             self.pinned.len(),
             a.lang(),
         );
+        if self.best > 0.0 {
+            let _ = writeln!(
+                out,
+                "Threshold: a candidate whose relevance (its score without recency) is below {:.2} \
+                 = {} % of the best candidate's {:.2} ([related] min_score = {}) is not shown.",
+                self.min_score * self.best,
+                self.min_score * 100.0,
+                self.best,
+                self.min_score,
+            );
+        }
+        out.push('\n');
         let mut n = 0;
         for (p, score) in &self.pinned {
             n += 1;
@@ -1283,6 +1352,17 @@ impl Explanation {
                 }
                 Pick::NoRoom => {
                     let _ = writeln!(out, "              not shown: the cards are full");
+                }
+                Pick::BelowThreshold => {
+                    let _ = writeln!(
+                        out,
+                        "              not shown: relevance {:.2} is below the threshold {:.2} \
+                         ({} % of the best candidate's {:.2})",
+                        s.score.relevance(),
+                        self.min_score * self.best,
+                        self.min_score * 100.0,
+                        self.best,
+                    );
                 }
                 Pick::Shown => {}
             }

@@ -380,6 +380,8 @@ outlet = 0.5
 text = 4.0
 # Closeness in time: the tie-breaker.
 recency = 0.25
+# Fewer cards rather than weak ones: hide a candidate scoring below this share of the best.
+min_score = 0.15
 
 [markdown]
 # Let raw HTML in Markdown through. Off: a pasted <script> shows as text.

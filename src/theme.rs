@@ -177,6 +177,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Where each template came from, for error messages.
     pub origins: HashMap<String, PathBuf>,
+    /// Each template's text, for error messages (the tag a syntax error is at).
+    sources: HashMap<String, String>,
     /// Static files, theme's first, the site's overriding.
     pub static_files: Vec<ThemeFile>,
     /// UI strings.
@@ -348,12 +350,26 @@ impl Theme {
             .iter()
             .map(|(k, (p, _))| (k.clone(), p.clone()))
             .collect();
+        let sources: HashMap<String, String> = templates
+            .iter()
+            .map(|(k, (_, t))| (k.clone(), t.clone()))
+            .collect();
         tera.add_raw_templates(templates.iter().map(|(k, (_, t))| (k.as_str(), t.as_str())))
-            .map_err(|e| template_error(&e, &origins, None))?;
+            .map_err(|e| {
+                Error::Content(template_diagnostics(
+                    &e,
+                    &Templates {
+                        origins: &origins,
+                        sources: &sources,
+                    },
+                    None,
+                ))
+            })?;
         tera.global_context().insert("site", config);
         Ok(Theme {
             tera,
             origins,
+            sources,
             static_files,
             strings,
             assets,
@@ -363,9 +379,16 @@ impl Theme {
     /// Renders a template, turning Tera's errors into diagnostics naming the template file and
     /// line and the page being rendered.
     pub fn render(&self, name: &str, ctx: &tera::Context, page: &str) -> Result<String> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| template_error(&e, &self.origins, Some(page)))
+        self.tera.render(name, ctx).map_err(|e| {
+            Error::Content(template_diagnostics(
+                &e,
+                &Templates {
+                    origins: &self.origins,
+                    sources: &self.sources,
+                },
+                Some(page),
+            ))
+        })
     }
 }
 
@@ -377,41 +400,433 @@ fn all_embedded(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'s
     out
 }
 
-/// A Tera error as a diagnostic at the template's file and line.
-pub fn template_error(
+/// The filters templates can use: Tera 2's built-in ones and gen's (see `register_filters`), for
+/// "did you mean" hints. A test checks that each is registered.
+const FILTERS: &[&str] = &[
+    "abs",
+    "capitalize",
+    "date_long",
+    "default",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "first",
+    "float",
+    "get",
+    "group_by",
+    "indent",
+    "int",
+    "join",
+    "json",
+    "keys",
+    "language_name",
+    "last",
+    "length",
+    "lower",
+    "newlines_to_br",
+    "nth",
+    "pairs",
+    "plural",
+    "pluralize",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "sort",
+    "split",
+    "str",
+    "t",
+    "title",
+    "trim",
+    "trim_end",
+    "trim_start",
+    "truncate",
+    "unique",
+    "upper",
+    "urlencode",
+    "values",
+    "wordcount",
+];
+/// Tera 2's tests (`{% if x is defined %}`).
+const TESTS: &[&str] = &[
+    "array",
+    "bool",
+    "containing",
+    "defined",
+    "divisible_by",
+    "ending_with",
+    "even",
+    "float",
+    "integer",
+    "iterable",
+    "map",
+    "none",
+    "number",
+    "odd",
+    "starting_with",
+    "string",
+    "undefined",
+];
+/// The functions: Tera 2's and gen's `asset`.
+const FUNCTIONS: &[&str] = &["asset", "range", "throw"];
+/// Tera 2's tags (`{% if %}`); those that only close or continue another come after `raw`.
+const TAGS: &[&str] = &[
+    "block",
+    "break",
+    "component",
+    "continue",
+    "extends",
+    "filter",
+    "for",
+    "if",
+    "include",
+    "raw",
+    "set",
+    "set_global",
+    "elif",
+    "else",
+    "endblock",
+    "endcomponent",
+    "endfilter",
+    "endfor",
+    "endif",
+    "endraw",
+];
+/// The tags that close or continue an opening tag, and that opening tag.
+const INNER_TAGS: &[(&str, &str)] = &[
+    ("elif", "if"),
+    ("else", "if` or `for"),
+    ("endblock", "block"),
+    ("endcomponent", "component"),
+    ("endfilter", "filter"),
+    ("endfor", "for"),
+    ("endif", "if"),
+    ("endraw", "raw"),
+];
+
+/// The theme's templates, to read an error against.
+pub struct Templates<'a> {
+    /// Template name → the file it came from (as shown to the user).
+    pub origins: &'a HashMap<String, PathBuf>,
+    /// Template name → its text.
+    pub sources: &'a HashMap<String, String>,
+}
+
+impl Templates<'_> {
+    /// The file a template came from, or where the site would put it.
+    fn path(&self, name: &str) -> PathBuf {
+        self.origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("templates").join(name))
+    }
+
+    /// Line and column (1-based, in characters) where a template names another: the first
+    /// `"other"` (or `'other'`) in its text.
+    fn find(&self, name: &str, other: &str) -> (usize, usize) {
+        let src = self.sources.get(name).map(String::as_str).unwrap_or("");
+        [
+            format!("\"{other}\""),
+            format!("'{other}'"),
+            other.to_string(),
+        ]
+        .iter()
+        .find_map(|needle| src.find(needle.as_str()))
+        .map_or((1, 1), |i| crate::config::line_col(src, i))
+    }
+
+    /// The nearest template name, or some of them when none is near.
+    fn template_hint(&self, wanted: &str, action: &str) -> String {
+        let mut names: Vec<&str> = self.origins.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        match closest(wanted, &names) {
+            Some(n) => format!(
+                "did you mean `{n}`? ({} is a template)",
+                self.path(n).display()
+            ),
+            None => format!(
+                "{action}; the templates are: {}",
+                names
+                    .iter()
+                    .take(12)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// The known name `wanted` is most likely a typo of: one edit or swap away (`fro` → `for`),
+/// else the most similar by Jaro-Winkler.
+fn closest<'a>(wanted: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .copied()
+        .filter(|k| strsim::osa_distance(wanted, k) == 1)
+        .min()
+        .or_else(|| crate::diagnostics::did_you_mean(wanted, known.iter().copied()))
+}
+
+/// `did you mean `x`?` for a misspelt name, or the list of names.
+fn nearest(wanted: &str, known: &[&str], what: &str) -> String {
+    match closest(wanted, known) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => format!(
+            "no {what} is called `{wanted}`; {what}s: {}",
+            known.join(", ")
+        ),
+    }
+}
+
+/// The name between the first pair of backticks of a message (`Unknown filter `uppr``).
+fn quoted(msg: &str) -> Option<&str> {
+    let (_, rest) = msg.split_once('`')?;
+    rest.split_once('`').map(|(name, _)| name)
+}
+
+/// A Tera error as diagnostics, each at a template's file, line and column, with the page being
+/// rendered (when rendering) and what to do about it.
+pub fn template_diagnostics(
     e: &tera::Error,
-    origins: &HashMap<String, PathBuf>,
+    templates: &Templates<'_>,
     page: Option<&str>,
-) -> Error {
+) -> Vec<Diagnostic> {
     let suffix = page
         .map(|p| format!(" (while rendering {p})"))
         .unwrap_or_default();
-    let d = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let path = origins
-                .get(r.filename())
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from(r.filename()));
-            Diagnostic::error(
-                path,
-                r.span().start_line,
-                r.span().start_col + 1,
-                format!("template error: {}{suffix}", r.message()),
-            )
-            .with_hint("fix the template at this line")
-        }
-        other => {
-            let mut msg = other.to_string();
-            let mut src = std::error::Error::source(e);
-            while let Some(s) = src {
-                msg.push_str(": ");
-                msg.push_str(&s.to_string());
-                src = s.source();
-            }
-            Diagnostic::error("templates", 0, 0, format!("template error: {msg}{suffix}"))
-        }
+    let error = |name: &str, (line, col): (usize, usize), msg: String, hint: String| {
+        Diagnostic::error(
+            templates.path(name),
+            line,
+            col,
+            format!("template error: {msg}{suffix}"),
+        )
+        .with_hint(hint)
     };
-    Error::Content(vec![d])
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let at = (span.start_line, span.start_col + 1);
+            let (msg, hint) = explain_message(r.message(), r.filename(), span, templates);
+            vec![error(r.filename(), at, msg, hint)]
+        }
+        tera::ErrorKind::MissingParent { current, parent } => vec![error(
+            current,
+            templates.find(current, parent),
+            format!("`{current}` extends `{parent}`, which does not exist"),
+            templates.template_hint(parent, &format!("create templates/{parent}")),
+        )],
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            let next = inheritance_chain
+                .get(1)
+                .map_or(tpl.as_str(), String::as_str);
+            vec![error(
+                tpl,
+                templates.find(tpl, next),
+                format!("`{tpl}` extends itself: {}", inheritance_chain.join(" → ")),
+                "a template can extend another only if that one does not lead back to it"
+                    .to_string(),
+            )]
+        }
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => {
+            let next = include_chain.get(1).map_or(tpl.as_str(), String::as_str);
+            vec![error(
+                tpl,
+                templates.find(tpl, next),
+                format!("`{tpl}` includes itself: {}", include_chain.join(" → ")),
+                "break the loop: one of these templates must not include the next".to_string(),
+            )]
+        }
+        tera::ErrorKind::TemplateNotFound(name) => vec![error(
+            name,
+            (0, 0),
+            format!("there is no template `{name}`"),
+            templates.template_hint(
+                name,
+                &format!("gen renders pages with it: create templates/{name}"),
+            ),
+        )],
+        tera::ErrorKind::Msg(msg) => {
+            let reports = parse_reports(msg);
+            if reports.is_empty() {
+                vec![fallback(e, templates, &suffix)]
+            } else {
+                reports
+                    .into_iter()
+                    .map(|(message, name, line, col)| {
+                        let (msg, hint) = explain_reference(&message, templates);
+                        error(&name, (line, col), msg, hint)
+                    })
+                    .collect()
+            }
+        }
+        _ => vec![fallback(e, templates, &suffix)],
+    }
+}
+
+/// An error Tera gives no place for: at the first template, with Tera's whole message.
+fn fallback(e: &tera::Error, templates: &Templates<'_>, suffix: &str) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    // The template the message names, if any (the longest name, so `a/b.html` beats `b.html`).
+    let path = templates
+        .origins
+        .keys()
+        .filter(|n| msg.contains(n.as_str()))
+        .max_by_key(|n| (n.len(), std::cmp::Reverse(n.as_str())))
+        .map_or_else(|| PathBuf::from("templates"), |n| templates.path(n));
+    Diagnostic::error(path, 0, 0, format!("template error: {msg}{suffix}"))
+        .with_hint("Tera does not say where; look for what the message names in the templates")
+}
+
+/// Tera checks every template's filters, tests, functions and includes once all are loaded, and
+/// joins what it finds into one message of reports like
+/// `error: Unknown filter `uppr`\n --> article.html:2:20\n  |…`: (message, template, line,
+/// column) of each.
+fn parse_reports(msg: &str) -> Vec<(String, String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut lines = msg.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(place) = lines
+            .peek()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(col), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        if let (Ok(line), Ok(col)) = (line.parse(), col.parse()) {
+            out.push((message.to_string(), name.to_string(), line, col));
+        }
+    }
+    out
+}
+
+/// Message and hint for an unknown filter, test, function, template or block.
+fn explain_reference(message: &str, templates: &Templates<'_>) -> (String, String) {
+    let name = quoted(message).unwrap_or("");
+    let lower = message.to_lowercase();
+    let hint = if lower.starts_with("unknown filter") {
+        nearest(name, FILTERS, "filter")
+    } else if lower.starts_with("unknown test") {
+        nearest(name, TESTS, "test")
+    } else if lower.starts_with("unknown function") {
+        nearest(name, FUNCTIONS, "function")
+    } else if lower.starts_with("unknown template") {
+        templates.template_hint(name, &format!("create templates/{name}"))
+    } else if lower.starts_with("unknown component") {
+        format!("define it with {{% component {name}(…) %}}…{{% endcomponent {name} %}}")
+    } else if lower.starts_with("block") {
+        "a child template can only fill blocks its parent defines: check the name against the \
+         parent's {% block … %} tags"
+            .to_string()
+    } else {
+        "fix the template at this line".to_string()
+    };
+    (lowercase_first(message), hint)
+}
+
+/// Message and hint for a syntax or rendering error at `span` of template `name`.
+fn explain_message(
+    message: &str,
+    name: &str,
+    span: &tera::Span,
+    templates: &Templates<'_>,
+) -> (String, String) {
+    if message == "Unknown tag" {
+        let tag: String = templates
+            .sources
+            .get(name)
+            .and_then(|src| src.get(span.range.start..))
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect()
+            })
+            .unwrap_or_default();
+        if tag.is_empty() {
+            return (
+                "a tag must start with its name".to_string(),
+                format!("tags are {}", list_tags()),
+            );
+        }
+        let hint = if let Some((_, opener)) = INNER_TAGS.iter().find(|(t, _)| *t == tag) {
+            format!(
+                "`{{% {tag} %}}` has no open `{{% {opener} %}}` to belong to here: check the tags above it"
+            )
+        } else if TAGS.contains(&tag.as_str()) {
+            format!("`{tag}` cannot be used here")
+        } else {
+            match closest(&tag, TAGS) {
+                Some(t) => format!("did you mean `{{% {t} %}}`?"),
+                None => format!("tags are {}", list_tags()),
+            }
+        };
+        return (format!("unknown tag `{tag}`"), hint);
+    }
+    let lower = message.to_lowercase();
+    // Tera lists the fields of the value: "Field `titel` is not defined. Available fields: a, b".
+    let fields: Vec<&str> = message
+        .split_once("Available fields: ")
+        .map(|(_, list)| list.split(", ").map(str::trim).collect())
+        .unwrap_or_default();
+    let hint = if lower.contains("is not defined") || lower.contains("undefined") {
+        match quoted(message) {
+            Some(field) if closest(field, &fields).is_some() => format!(
+                "did you mean `{}`?",
+                closest(field, &fields).unwrap_or_default()
+            ),
+            Some(field) => format!(
+                "`{field}` is not set for this page: test it first ({{% if … %}}) or give a \
+                 default (`| default(value=…)`)"
+            ),
+            None => "a value used here is not set for this page: test it first ({% if … %}) or \
+                     give a default (`| default(value=…)`)"
+                .to_string(),
+        }
+    } else if lower.contains("unexpected end of input") {
+        "something is not closed: {% if %}, {% for %}, {% block %} and the like need their end \
+         tag, `{%` needs `%}` and `{{` needs `}}`"
+            .to_string()
+    } else if lower.starts_with("invalid type") || lower.contains("expected") {
+        "check the value and the arguments used at this line".to_string()
+    } else {
+        "fix the template at this line".to_string()
+    };
+    (lowercase_first(message), hint)
+}
+
+fn list_tags() -> String {
+    TAGS.iter()
+        .take_while(|t| **t != "elif")
+        .map(|t| format!("{{% {t} %}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `Unknown filter` → `unknown filter`, leaving acronyms alone.
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(s[a.len_utf8()..].chars()).collect()
+        }
+        _ => s.to_string(),
+    }
 }
 
 fn fill(template: &str, kwargs: &Kwargs) -> String {
@@ -926,6 +1341,58 @@ mod tests {
         assert_eq!(
             p.bytes.as_deref(),
             Some(&b"body{background:url(/news/img/bg.png)}"[..])
+        );
+    }
+
+    #[test]
+    fn hints_name_only_filters_tests_and_functions_templates_can_use() {
+        let c = config("base_url = \"https://e.org/\"\n");
+        let mut tera = Tera::default();
+        register_filters(&mut tera, &c, Arc::new(Strings::default()));
+        register_asset_function(&mut tera, Arc::new(Assets::default()));
+        let known = |tera: &mut Tera, text: &str| tera.add_raw_template("t.html", text).is_ok();
+        for f in FILTERS {
+            assert!(
+                known(&mut tera, &format!("{{{{ x | {f} }}}}")),
+                "filter {f}"
+            );
+        }
+        for t in TESTS {
+            let text = format!("{{% if x is {t} %}}{{% endif %}}");
+            assert!(known(&mut tera, &text), "test {t}");
+        }
+        for f in FUNCTIONS {
+            assert!(
+                known(&mut tera, &format!("{{{{ {f}() }}}}")),
+                "function {f}"
+            );
+        }
+        assert!(!known(&mut tera, "{{ x | uppr }}"));
+        assert_eq!(closest("uppr", FILTERS), Some("upper"));
+        assert_eq!(closest("fro", TAGS), Some("for"));
+        assert_eq!(closest("endfi", TAGS), Some("endif"));
+        assert_eq!(closest("zzzzzz", TAGS), None);
+    }
+
+    #[test]
+    fn tera_reports_are_read_for_their_places() {
+        let msg = "error: Unknown filter `uppr`\n --> article.html:2:20\n  |\n2 | {{ a | uppr }}\n  |        ^^^^\n\nerror: Unknown template `x.html`\n  --> partials/a.html:10:12\n   |";
+        assert_eq!(
+            parse_reports(msg),
+            [
+                (
+                    "Unknown filter `uppr`".to_string(),
+                    "article.html".to_string(),
+                    2,
+                    20
+                ),
+                (
+                    "Unknown template `x.html`".to_string(),
+                    "partials/a.html".to_string(),
+                    10,
+                    12
+                )
+            ]
         );
     }
 
