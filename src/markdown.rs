@@ -29,8 +29,40 @@ pub struct LinkRef {
     pub dest: String,
     /// 1-based file line.
     pub line: usize,
+    /// 1-based column (in characters) of its `[` or `![`.
+    pub col: usize,
     /// Whether it is an image.
     pub image: bool,
+    /// Whether it named another article (a content link, resolved to its URL).
+    pub content: bool,
+}
+
+/// The title that marks an image as decorative: `![](rule.png "decorative")` is written with
+/// `alt=""` and no title, so screen readers skip it.
+pub const DECORATIVE: &str = "decorative";
+
+/// What is wrong with a link or image of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A content link that names no article, and why.
+    BrokenLink(String),
+    /// An image without alt text and not marked decorative.
+    NoAlt,
+    /// An image marked decorative that has alt text.
+    DecorativeWithAlt,
+}
+
+/// A problem of the body found while rendering it, at its file position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based file line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+    /// The destination as written.
+    pub dest: String,
+    /// What is wrong.
+    pub kind: ProblemKind,
 }
 
 /// A heading of the body, for tables of contents.
@@ -59,8 +91,8 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Every id in the body (headings, footnotes), for `#anchor` checks.
     pub anchors: Vec<String>,
-    /// Content links that named no article: (line, dest, why).
-    pub broken: Vec<(usize, String, String)>,
+    /// Broken content links and images without alt text.
+    pub problems: Vec<Problem>,
     /// Plain text of the whole body (for related reading).
     pub text: String,
 }
@@ -234,8 +266,14 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_of =
-        |offset: usize| opts.first_line + line_starts.partition_point(|&s| s <= offset) - 1;
+    let pos_of = |offset: usize| {
+        let i = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[i];
+        let col = body
+            .get(start..offset.max(start))
+            .map_or(1, |t| t.chars().count() + 1);
+        (opts.first_line + i, col)
+    };
 
     let mut out = Rendered::default();
     let mut quotes = QuoteState::new(opts.lang);
@@ -247,6 +285,8 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut first_para_done = false;
     let mut skip_link_depth: Vec<bool> = Vec::new();
     let mut in_code = false;
+    // Images being read (they nest in alt text): position, destination, decorative, alt.
+    let mut images: Vec<(usize, usize, String, bool, String)> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let event = match event {
@@ -280,6 +320,9 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 event
             }
             Event::Text(t) => {
+                if let Some(img) = images.last_mut() {
+                    img.4.push_str(&t);
+                }
                 count_words(&t, &mut out);
                 let t = if in_code {
                     t
@@ -292,6 +335,9 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 Event::Text(t)
             }
             Event::Code(t) => {
+                if let Some(img) = images.last_mut() {
+                    img.4.push_str(&t);
+                }
                 count_words(&t, &mut out);
                 if in_first_para {
                     out.first_paragraph.push_str(&t);
@@ -312,17 +358,19 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let line = line_of(range.start);
+                let (line, col) = pos_of(range.start);
                 if crate::content::is_dangerous_url(&dest_url) {
                     skip_link_depth.push(true);
                     continue;
                 }
                 skip_link_depth.push(false);
-                let dest = resolve_dest(&dest_url, line, opts, &mut out);
+                let (dest, content) = resolve_dest(&dest_url, (line, col), opts, &mut out);
                 out.links.push(LinkRef {
                     dest: dest.clone(),
                     line,
+                    col,
                     image: false,
+                    content,
                 });
                 let link_type = if link_type == LinkType::Email {
                     link_type
@@ -348,23 +396,48 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let line = line_of(range.start);
-                let dest = if crate::content::is_dangerous_url(&dest_url) {
-                    String::new()
+                let (line, col) = pos_of(range.start);
+                let (dest, content) = if crate::content::is_dangerous_url(&dest_url) {
+                    (String::new(), false)
                 } else {
-                    resolve_dest(&dest_url, line, opts, &mut out)
+                    resolve_dest(&dest_url, (line, col), opts, &mut out)
                 };
                 out.links.push(LinkRef {
                     dest: dest.clone(),
                     line,
+                    col,
                     image: true,
+                    content,
                 });
+                let decorative = title.trim().eq_ignore_ascii_case(DECORATIVE);
+                images.push((line, col, dest_url.to_string(), decorative, String::new()));
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
-                    title,
+                    title: if decorative { CowStr::from("") } else { title },
                     id,
                 })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((line, col, dest, decorative, alt)) = images.pop() {
+                    let kind = match (decorative, alt.trim().is_empty()) {
+                        (false, true) => Some(ProblemKind::NoAlt),
+                        (true, false) => Some(ProblemKind::DecorativeWithAlt),
+                        _ => None,
+                    };
+                    if let Some(kind) = kind {
+                        out.problems.push(Problem {
+                            line,
+                            col,
+                            dest,
+                            kind,
+                        });
+                    }
+                    if let Some(outer) = images.last_mut() {
+                        outer.4.push_str(&alt);
+                    }
+                }
+                event
             }
             Event::FootnoteReference(ref name) => {
                 out.anchors.push(format!("fnref-{name}"));
@@ -419,14 +492,25 @@ fn count_words(t: &str, out: &mut Rendered) {
     out.text.push_str(t);
 }
 
-fn resolve_dest(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -> String {
+/// The URL of a destination, and whether it is a content link (to another article).
+fn resolve_dest(
+    dest: &str,
+    (line, col): (usize, usize),
+    opts: &RenderOptions<'_>,
+    out: &mut Rendered,
+) -> (String, bool) {
     match opts.links.resolve(opts.from, dest) {
-        Some(Ok(url)) => url,
+        Some(Ok(url)) => (url, true),
         Some(Err(why)) => {
-            out.broken.push((line, dest.to_string(), why));
-            dest.to_string()
+            out.problems.push(Problem {
+                line,
+                col,
+                dest: dest.to_string(),
+                kind: ProblemKind::BrokenLink(why),
+            });
+            (dest.to_string(), true)
         }
-        None => dest.to_string(),
+        None => (dest.to_string(), false),
     }
 }
 
