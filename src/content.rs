@@ -1502,6 +1502,132 @@ mod tests {
     }
 
     #[test]
+    fn language_codes_are_iso_639_1_with_subtags() {
+        for yes in [
+            "ru",
+            "de",
+            "pt-br",
+            "pt-BR",
+            "sr-latn",
+            "zh-hant-tw",
+            "es-419",
+            "no",
+        ] {
+            assert!(is_language_code(yes), "{yes}");
+        }
+        for no in [
+            "xx",
+            "news",
+            "world",
+            "eng",
+            "pt-",
+            "ru-x",
+            "en-toolong",
+            "",
+        ] {
+            assert!(!is_language_code(no), "{no}");
+        }
+        assert!(
+            ISO_639_1.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
+    }
+
+    #[test]
+    fn undeclared_language_folder_is_an_error() {
+        let e = parse("de/a.md", "---\ntitle: x\ndate: 2021-01-01\n---\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (1, 1));
+        assert!(e[0].hint.as_deref().unwrap().contains("[languages.de]"));
+        // Only the top-level folder counts; sections are not languages.
+        assert!(parse("news/a.md", "---\ntitle: x\ndate: 2021-01-01\n---\n").is_ok());
+        assert!(parse("en/de/a.md", "---\ntitle: x\ndate: 2021-01-01\n---\n").is_ok());
+    }
+
+    #[test]
+    fn credits_of_translations_and_republications() {
+        let src = |lang: &str| {
+            format!("source:\n  name: O\n  url: https://o.example/x\n  lang: {lang}\n")
+        };
+        let e = parse(
+            "en/a.md",
+            "---\ntitle: x\ndate: 2021-01-01\ntranslation_of: ru/a.md\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].line, 4);
+        assert!(e[0].message.contains("translator"), "{}", e[0]);
+        let e = parse(
+            "en/a.md",
+            &format!("---\ntitle: x\ndate: 2021-01-01\n{}---\n", src("ru")),
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("`ru`"), "{}", e[0]);
+        // Same language: a republication, no translators needed.
+        for lang in ["en", "en-GB"] {
+            let d = parse(
+                "en/a.md",
+                &format!("---\ntitle: x\ndate: 2021-01-01\n{}---\n", src(lang)),
+            )
+            .unwrap();
+            assert!(d.meta.translators.is_empty());
+        }
+    }
+
+    #[test]
+    fn mapping_keys_written_as_strings_say_what_to_write() {
+        let e = parse(
+            "en/a.md",
+            "---\ntitle: x\ndate: 2021-01-01\nimage: court.png\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (4, 8));
+        assert!(
+            e[0].message.starts_with("`image` must be a mapping"),
+            "{}",
+            e[0]
+        );
+        assert_eq!(
+            e[0].hint.as_deref(),
+            Some("write `image: { src: court.png, alt: What the picture shows }`")
+        );
+    }
+
+    #[test]
+    fn file_refs() {
+        assert_eq!(file_ref("map.png"), FileRef::Beside("map.png".into()));
+        assert_eq!(
+            file_ref("./img/../map%20a.png?x#y"),
+            FileRef::Beside("map a.png".into())
+        );
+        assert_eq!(
+            file_ref("/images/x.png"),
+            FileRef::Root("images/x.png".into())
+        );
+        assert_eq!(
+            file_ref("../b/x.png"),
+            FileRef::Climbing("../b/x.png".into())
+        );
+        for not_local in [
+            "https://e.org/x.png",
+            "//cdn/x.png",
+            "mailto:a@b",
+            "#top",
+            "",
+        ] {
+            assert_eq!(file_ref(not_local), FileRef::NotLocal, "{not_local}");
+        }
+    }
+
+    #[test]
+    fn value_columns() {
+        assert_eq!(value_col_in_line("  src: a.jpg", "src"), Some(8));
+        assert_eq!(
+            value_col_in_line("image: { src: a.jpg, alt: b }", "alt"),
+            Some(27)
+        );
+        assert_eq!(value_col_in_line("image: { xsrc: a.jpg }", "src"), None);
+    }
+
+    #[test]
     fn ignored_names() {
         for n in [".#x.md", "x.md~", ".x.md.swp", "4913", ".DS_Store"] {
             assert!(is_ignored_name(n), "{n}");

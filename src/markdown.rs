@@ -727,4 +727,32 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.anchors.iter().any(|a| a == "1"));
     }
+
+    #[test]
+    fn images_need_alt_text_unless_marked_decorative() {
+        let r = md(
+            "en",
+            "Intro.\n\nA ![](a.png) and ![*B*](b.png).\n\n![](rule.png \"decorative\")\n\n![Text](c.png \"Decorative\")\n",
+        );
+        let found: Vec<(usize, usize, &str, &ProblemKind)> = r
+            .problems
+            .iter()
+            .map(|p| (p.line, p.col, p.dest.as_str(), &p.kind))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (7, 3, "a.png", &ProblemKind::NoAlt),
+                (11, 1, "c.png", &ProblemKind::DecorativeWithAlt),
+            ]
+        );
+        assert!(
+            r.html
+                .contains("<img src=\"rule.png\" alt=\"\" loading=\"lazy\">"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("decorative"), "{}", r.html);
+        assert_eq!(r.links[1].col, 18);
+    }
 }
