@@ -1261,7 +1261,7 @@ pub fn missing_local_file(file: &SourceFile, dest: &str) -> Option<(String, Stri
             .iter()
             .map(|a| a.to_string_lossy().replace('\\', "/"))
             .collect();
-        if assets.iter().any(|a| *a == p) {
+        if assets.contains(&p) {
             return None;
         }
         let hint = match crate::diagnostics::did_you_mean(&p, assets.iter().map(String::as_str)) {

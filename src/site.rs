@@ -482,7 +482,7 @@ pub fn site_file_errors(
                 FileRef::Climbing(p) => normalize(&Path::new(rel).join(&p)),
                 _ => continue,
             };
-            let found = target.as_deref().is_some_and(|t| published(t));
+            let found = target.as_deref().is_some_and(&published);
             if !found {
                 let what = if is_lead { " (the lead image)" } else { "" };
                 out.push(
