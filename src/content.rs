@@ -649,10 +649,7 @@ pub fn parse_document(
         &translators,
         raw.translation_of.is_some(),
     );
-    let image = raw
-        .image
-        .as_ref()
-        .and_then(|img| check_image(&mut r, &file, img));
+    let image = raw.image.as_ref().and_then(|img| check_image(&mut r, img));
     let corrections = check_corrections(&mut r, &raw.corrections);
     let slug = check_slug_key(&mut r, &file.rel, raw.slug.as_deref());
     let related = check_related(&mut r, &raw.related);
@@ -1074,8 +1071,9 @@ fn check_credits(
     }
 }
 
-/// `image`: alt text required, a safe URL, and a relative file present in the page bundle.
-fn check_image(r: &mut Reporter<'_>, file: &SourceFile, img: &RawImage) -> Option<Image> {
+/// `image`: alt text required and a safe URL. (Whether the file exists is checked with the
+/// body's images, by [`crate::site::link_errors`].)
+fn check_image(r: &mut Reporter<'_>, img: &RawImage) -> Option<Image> {
     let alt = match img.alt.as_deref().map(str::trim) {
         Some(alt) if !alt.is_empty() => alt.to_string(),
         _ => {
@@ -1097,13 +1095,6 @@ fn check_image(r: &mut Reporter<'_>, file: &SourceFile, img: &RawImage) -> Optio
             1,
             format!("`image.src` `{}` uses a forbidden URL scheme", img.src),
             "use a file name, a /path or an https:// URL",
-        );
-    } else if let Some((why, hint)) = missing_local_file(file, &img.src) {
-        r.at(
-            src_line,
-            src_col,
-            format!("missing image `{}` (the lead image): {why}", img.src),
-            hint,
         );
     }
     Some(Image {

@@ -374,9 +374,9 @@ pub fn body_options<'a>(
     }
 }
 
-/// Errors of one article's body that the article alone shows: content links that name no
-/// article, images without alt text, and images or files named beside the article that its
-/// page bundle does not hold. (`/paths` and `../` paths need the whole site:
+/// Errors of one article's body and lead image that the article alone shows: content links
+/// that name no article, images without alt text, and images or files named beside the article
+/// that its page bundle does not hold. (`/paths` and `../` paths need the whole site:
 /// [`site_file_errors`].)
 pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = r
@@ -409,6 +409,19 @@ pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
             Diagnostic::error(d.display_path(), p.line, p.col, message).with_hint(hint)
         })
         .collect();
+    if let Some(img) = &d.meta.image
+        && let Some((why, hint)) = crate::content::missing_local_file(&d.file, &img.src)
+    {
+        out.push(
+            Diagnostic::error(
+                d.display_path(),
+                img.src_line,
+                img.src_col,
+                format!("missing image `{}` (the lead image): {why}", img.src),
+            )
+            .with_hint(hint),
+        );
+    }
     for l in r.links.iter().filter(|l| !l.content) {
         // Links are checked only when they name a file (`report.pdf`), not a page.
         let file_like = l.image

@@ -57,8 +57,6 @@ A [broken link](../2021/no-such-story/) to nowhere.
 
 A [missing anchor](other/index.md#no-such-heading) in another article.
 
-![A missing image](missing-map.png)
-
 Back to [the first part](#the-first-part), and [a missing one](#the-second-part).
 ";
 
@@ -78,11 +76,12 @@ fn planted() -> Fixture {
         ("content/en/other/index.md", OTHER),
     ]);
     f.write("content/en/other/map.png", "not really a png");
+    f.write("content/en/other/lead-photo.jpg", "not really a jpeg");
     f
 }
 
 #[test]
-fn finds_planted_broken_link_missing_anchor_and_missing_image() {
+fn finds_planted_broken_link_and_missing_anchors() {
     let f = planted();
     let (code, list) = check_json(&f, &[]);
     assert_eq!(code, Some(1), "{list:#?}");
@@ -90,7 +89,6 @@ fn finds_planted_broken_link_missing_anchor_and_missing_image() {
     let cases = [
         ("../2021/no-such-story/", "broken link"),
         ("#no-such-heading", "missing anchor `#no-such-heading`"),
-        ("missing-map.png", "missing image `missing-map.png`"),
         ("#the-second-part", "missing anchor `#the-second-part`"),
     ];
     for (needle, message) in cases {
@@ -111,20 +109,10 @@ fn finds_planted_broken_link_missing_anchor_and_missing_image() {
             assert!(at(&list, file, line, "").is_empty(), "{fine}: {list:#?}");
         }
     }
-    // The lead image named in front matter is missing: reported at its key, once, whether the
-    // article page, a card or share metadata shows it.
-    let lead: Vec<&serde_json::Value> = list
-        .iter()
-        .filter(|d| d["path"] == "content/en/other/index.md")
-        .collect();
-    assert_eq!(lead.len(), 1, "{list:#?}");
-    assert_eq!(lead[0]["line"], line_of(OTHER, "image:"));
     assert!(
-        lead[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("missing image `lead-photo.jpg`"),
-        "{lead:#?}"
+        list.iter()
+            .all(|d| d["path"] != "content/en/other/index.md"),
+        "{list:#?}"
     );
     // A near miss gets a hint.
     let anchor = at(
@@ -146,8 +134,32 @@ fn finds_planted_broken_link_missing_anchor_and_missing_image() {
         let expected = format!("{file}:{}: error: {message}", line_of(PLANTED, needle));
         assert!(err.contains(&expected), "{expected}\nin\n{err}");
     }
-    // `gen build` still builds it: the link checks are `gen check`'s.
+    // `gen build` still builds it: links to pages and anchors are `gen check`'s.
     assert!(f.run(&["build"]).status.success());
+}
+
+#[test]
+fn missing_images_are_errors_of_check_and_build_at_their_lines() {
+    let f = planted();
+    std::fs::remove_file(f.root().join("content/en/other/lead-photo.jpg")).unwrap();
+    f.write(
+        "content/en/other/index.md",
+        &format!("{OTHER}\n![A missing map](missing-map.png)\n"),
+    );
+    let (code, list) = check_json(&f, &[]);
+    assert_eq!(code, Some(1), "{list:#?}");
+    let file = "content/en/other/index.md";
+    // The lead image is reported at its key, once, whatever shows it.
+    for (needle, message) in [
+        ("image:", "missing image `lead-photo.jpg`"),
+        ("missing-map.png", "missing image `missing-map.png`"),
+    ] {
+        let text = std::fs::read_to_string(f.root().join(file)).unwrap();
+        let found = at(&list, file, line_of(&text, needle), message);
+        assert_eq!(found.len(), 1, "{message} in {list:#?}");
+    }
+    let o = f.run(&["build"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
 #[test]
