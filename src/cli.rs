@@ -509,7 +509,19 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
                 Ok(report) => {
                     pages = report.pages;
                     links = report.links;
-                    list.extend(report.diagnostics);
+                    // A missing image the site model reported already (at its column) is one
+                    // problem: the link pass does not report it again.
+                    let subject = |d: &Diagnostic| {
+                        let m = d.message.split(": ").next().unwrap_or(&d.message);
+                        (d.path.clone(), d.line, m.to_string())
+                    };
+                    let known: std::collections::HashSet<_> = list.iter().map(subject).collect();
+                    list.extend(
+                        report
+                            .diagnostics
+                            .into_iter()
+                            .filter(|d| !known.contains(&subject(d))),
+                    );
                 }
                 Err(e) => list.extend(e.diagnostics()),
             }

@@ -41,18 +41,16 @@ pub struct LinkRef {
 /// `alt=""` and no title, so screen readers skip it.
 pub const DECORATIVE: &str = "decorative";
 
-/// What is wrong with a link or image of the body.
+/// What is wrong with an image of the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProblemKind {
-    /// A content link that names no article, and why.
-    BrokenLink(String),
     /// An image without alt text and not marked decorative.
     NoAlt,
     /// An image marked decorative that has alt text.
     DecorativeWithAlt,
 }
 
-/// A problem of the body found while rendering it, at its file position.
+/// A problem of an image of the body found while rendering it, at its file position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// 1-based file line.
@@ -91,7 +89,10 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Every id in the body (headings, footnotes), for `#anchor` checks.
     pub anchors: Vec<String>,
-    /// Broken content links and images without alt text.
+    /// Content links that named no article: (line, dest, why). Their columns are those of
+    /// the matching [`LinkRef`].
+    pub broken: Vec<(usize, String, String)>,
+    /// Images without alt text, or decorative with it.
     pub problems: Vec<Problem>,
     /// Plain text of the whole body (for related reading).
     pub text: String,
@@ -364,7 +365,7 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                     continue;
                 }
                 skip_link_depth.push(false);
-                let (dest, content) = resolve_dest(&dest_url, (line, col), opts, &mut out);
+                let (dest, content) = resolve_dest(&dest_url, line, opts, &mut out);
                 out.links.push(LinkRef {
                     dest: dest.clone(),
                     line,
@@ -400,7 +401,7 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 let (dest, content) = if crate::content::is_dangerous_url(&dest_url) {
                     (String::new(), false)
                 } else {
-                    resolve_dest(&dest_url, (line, col), opts, &mut out)
+                    resolve_dest(&dest_url, line, opts, &mut out)
                 };
                 out.links.push(LinkRef {
                     dest: dest.clone(),
@@ -495,19 +496,14 @@ fn count_words(t: &str, out: &mut Rendered) {
 /// The URL of a destination, and whether it is a content link (to another article).
 fn resolve_dest(
     dest: &str,
-    (line, col): (usize, usize),
+    line: usize,
     opts: &RenderOptions<'_>,
     out: &mut Rendered,
 ) -> (String, bool) {
     match opts.links.resolve(opts.from, dest) {
         Some(Ok(url)) => (url, true),
         Some(Err(why)) => {
-            out.problems.push(Problem {
-                line,
-                col,
-                dest: dest.to_string(),
-                kind: ProblemKind::BrokenLink(why),
-            });
+            out.broken.push((line, dest.to_string(), why));
             (dest.to_string(), true)
         }
         None => (dest.to_string(), false),

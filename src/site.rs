@@ -380,35 +380,45 @@ pub fn body_options<'a>(
 /// [`site_file_errors`].)
 pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = r
-        .problems
+        .broken
         .iter()
-        .map(|p| {
-            let (message, hint) = match &p.kind {
-                markdown::ProblemKind::BrokenLink(why) => (
-                    format!("broken link `{}`: {why}", p.dest),
-                    "link another article by its content path, e.g. ../ru/story.md".to_string(),
-                ),
-                markdown::ProblemKind::NoAlt => (
-                    format!("image `{}` has no alt text", p.dest),
-                    format!(
-                        "describe the image for readers who cannot see it: `![Two men at a table]({})`; if it is only decoration, write `![]({} \"{}\")`",
-                        p.dest,
-                        p.dest,
-                        markdown::DECORATIVE
-                    ),
-                ),
-                markdown::ProblemKind::DecorativeWithAlt => (
-                    format!(
-                        "image `{}` is marked \"{}\" but has alt text",
-                        p.dest,
-                        markdown::DECORATIVE
-                    ),
-                    "a decorative image has no alt text: remove the text, or the \"decorative\" title if the image informs".to_string(),
-                ),
-            };
-            Diagnostic::error(d.display_path(), p.line, p.col, message).with_hint(hint)
+        .map(|(line, dest, why)| {
+            let col = r
+                .links
+                .iter()
+                .find(|l| l.content && l.line == *line && l.dest == *dest)
+                .map_or(1, |l| l.col);
+            Diagnostic::error(
+                d.display_path(),
+                *line,
+                col,
+                format!("broken link `{dest}`: {why}"),
+            )
+            .with_hint("link another article by its content path, e.g. ../ru/story.md")
         })
         .collect();
+    for p in &r.problems {
+        let (message, hint) = match &p.kind {
+            markdown::ProblemKind::NoAlt => (
+                format!("image `{}` has no alt text", p.dest),
+                format!(
+                    "describe the image for readers who cannot see it: `![Two men at a table]({})`; if it is only decoration, write `![]({} \"{}\")`",
+                    p.dest,
+                    p.dest,
+                    markdown::DECORATIVE
+                ),
+            ),
+            markdown::ProblemKind::DecorativeWithAlt => (
+                format!(
+                    "image `{}` is marked \"{}\" but has alt text",
+                    p.dest,
+                    markdown::DECORATIVE
+                ),
+                "a decorative image has no alt text: remove the text, or the \"decorative\" title if the image informs".to_string(),
+            ),
+        };
+        out.push(Diagnostic::error(d.display_path(), p.line, p.col, message).with_hint(hint));
+    }
     if let Some(img) = &d.meta.image
         && let Some((why, hint)) = crate::content::missing_local_file(&d.file, &img.src)
     {
