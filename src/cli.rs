@@ -31,6 +31,7 @@ const BUILD_EXAMPLES: &str = "Examples:
                                     build for a sub-path deploy (every URL under /news/)
   gen build --output /tmp/staging --drafts
   gen build --clean                 rewrite every file, even unchanged ones
+  gen build --deny-warnings         fail on warnings too (for CI)
   gen build -q && rsync -a --delete public/ host:/var/www/site/
 
 Unchanged files keep their modification time, so rsync and bucket syncs upload
@@ -157,7 +158,8 @@ pub struct NewSiteArgs {
 /// Options of `gen new article`.
 #[derive(Debug, clap::Args)]
 pub struct NewArticleArgs {
-    /// Path under content/ (`en/my-story`); ending in `/`, the file is named after --title.
+    /// Path under content/ (`en/my-story`); `en/my-story/` makes a page bundle (index.md);
+    /// a language folder alone (`ru/`) names the file after --title.
     #[arg(value_name = "PATH")]
     pub path: String,
     /// Language code (default: the path's language folder, else the site's default).
@@ -201,6 +203,9 @@ pub struct BuildArgs {
     /// Print time per stage.
     #[arg(long)]
     pub timings: bool,
+    /// Fail on warnings too (for CI): exit 1 and leave the output folder as it was.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Options of `gen serve`.
@@ -356,13 +361,31 @@ fn progress_wanted(cli: &Cli) -> bool {
 
 fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
+    let overrides = Overrides {
+        base_url: args.base_url.clone(),
+        output_dir: args.output.clone(),
+        drafts: args.drafts,
+    };
+    // The build swaps its output in as soon as it succeeds, so with --deny-warnings the site
+    // is loaded (not rendered) once before, to fail on warnings with the output untouched.
+    if args.deny_warnings {
+        match crate::build::load_site(&cli.root, &overrides, &mut Timer::start()) {
+            Ok((_, warnings)) if !warnings.is_empty() => {
+                print_diagnostics(&warnings);
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "build failed: {} and --deny-warnings; the output folder was left as it was",
+                    plural(warnings.len(), "warning", "warnings")
+                );
+                return ExitCode::from(1);
+            }
+            Ok(_) => {}
+            Err(e) => return fail(&e),
+        }
+    }
     let opts = BuildOptions {
         root: cli.root.clone(),
-        overrides: Overrides {
-            base_url: args.base_url.clone(),
-            output_dir: args.output.clone(),
-            drafts: args.drafts,
-        },
+        overrides,
         clean: args.clean,
         force: args.force,
     };
@@ -487,7 +510,19 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
                 Ok(report) => {
                     pages = report.pages;
                     links = report.links;
-                    list.extend(report.diagnostics);
+                    // A missing image the site model reported already (at its column) is one
+                    // problem: the link pass does not report it again.
+                    let subject = |d: &Diagnostic| {
+                        let m = d.message.split(": ").next().unwrap_or(&d.message);
+                        (d.path.clone(), d.line, m.to_string())
+                    };
+                    let known: std::collections::HashSet<_> = list.iter().map(subject).collect();
+                    list.extend(
+                        report
+                            .diagnostics
+                            .into_iter()
+                            .filter(|d| !known.contains(&subject(d))),
+                    );
                 }
                 Err(e) => list.extend(e.diagnostics()),
             }

@@ -38,45 +38,25 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Walks `content/` and lists Markdown files in a stable order. Loops, unreadable entries and
 /// non-UTF-8 names are diagnostics, not panics.
+///
+/// Names that [`is_ignored_name`] matches are skipped before anything looks at them: Emacs'
+/// lock file `.#story.md` is a symbolic link to a target that does not exist, so even a `stat`
+/// of it fails. Symbolic links are therefore followed by hand ([`walk`]), after the name test.
 pub fn discover(content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
     let mut files = Vec::new();
     if !content_dir.is_dir() {
         return files;
     }
-    let walker = WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored_name));
     let site_root = content_dir
         .parent()
         .and_then(|p| std::fs::canonicalize(p).ok());
+    let mut found = Vec::new();
+    let mut chain: Vec<PathBuf> = std::fs::canonicalize(content_dir).into_iter().collect();
+    walk(content_dir, content_dir, &mut chain, &mut found, diags);
     let mut bundle_dirs: Vec<PathBuf> = Vec::new();
     let mut candidates = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| rel_display(content_dir, p))
-                    .unwrap_or_else(|| "content".into());
-                let msg = if err.loop_ancestor().is_some() {
-                    format!("filesystem loop at {}", path.display())
-                } else {
-                    format!("cannot read: {err}")
-                };
-                diags.push(
-                    Diagnostic::error(path, 0, 0, msg)
-                        .with_hint("remove the link or move it out of content/"),
-                );
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
+    for path in found {
+        let path = path.as_path();
         let Ok(rel) = path.strip_prefix(content_dir) else {
             continue;
         };
@@ -147,6 +127,95 @@ pub fn discover(content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> 
         files.push(SourceFile { rel, abs, assets });
     }
     files
+}
+
+/// Lists the files under `dir` (sorted by name, depth first) into `out`, skipping ignored
+/// names without touching them. A symbolic link is followed only after its name passed: to a
+/// file, it is listed; to a folder, that folder is walked under the link's path, unless it
+/// holds the link or a folder being walked (a loop). `chain` holds the real paths of the
+/// folders being walked.
+fn walk(
+    content_dir: &Path,
+    dir: &Path,
+    chain: &mut Vec<PathBuf>,
+    out: &mut Vec<PathBuf>,
+    diags: &mut Diagnostics,
+) {
+    let walker = WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored_name));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| rel_display(content_dir, p))
+                    .unwrap_or_else(|| "content".into());
+                diags.push(
+                    Diagnostic::error(path, 0, 0, format!("cannot read: {err}"))
+                        .with_hint("remove the link or move it out of content/"),
+                );
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_file() {
+            out.push(path.to_path_buf());
+            continue;
+        }
+        if !entry.path_is_symlink() {
+            continue;
+        }
+        let cannot_read = |e: std::io::Error| {
+            Diagnostic::error(
+                rel_display(content_dir, path),
+                0,
+                0,
+                format!("cannot read: {e}"),
+            )
+            .with_hint("remove the link or move it out of content/")
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => out.push(path.to_path_buf()),
+            Ok(m) if m.is_dir() => {
+                let (real, here) = match (
+                    std::fs::canonicalize(path),
+                    path.parent().map(std::fs::canonicalize),
+                ) {
+                    (Ok(r), Some(Ok(h))) => (r, h),
+                    (Err(e), _) | (_, Some(Err(e))) => {
+                        diags.push(cannot_read(e));
+                        continue;
+                    }
+                    (_, None) => continue,
+                };
+                if here.starts_with(&real) || chain.iter().any(|c| c.starts_with(&real)) {
+                    let shown = rel_display(content_dir, path);
+                    diags.push(
+                        Diagnostic::error(
+                            &shown,
+                            0,
+                            0,
+                            format!("filesystem loop at {}", shown.display()),
+                        )
+                        .with_hint("remove the link or move it out of content/"),
+                    );
+                    continue;
+                }
+                chain.push(real);
+                walk(content_dir, path, chain, out, diags);
+                chain.pop();
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(cannot_read(e)),
+        }
+    }
 }
 
 fn rel_display(content_dir: &Path, p: &Path) -> PathBuf {
@@ -298,6 +367,12 @@ pub struct Image {
     pub width: Option<u32>,
     /// Height in pixels, when known.
     pub height: Option<u32>,
+    /// File line of `src`, for errors found later.
+    #[serde(skip)]
+    pub src_line: usize,
+    /// File column of `src`'s value.
+    #[serde(skip)]
+    pub src_col: usize,
 }
 
 /// A published correction.
@@ -527,6 +602,10 @@ fn nested_key_line(yaml: &str, first_line: usize, parent_line: usize, key: &str)
 }
 
 /// Parses one file's text into a checked document, or every problem found in it.
+///
+/// The front matter is split off, parsed into [`RawFrontMatter`] (a [`Reporter`] places every
+/// later problem at its key), then each key is checked by its own function; the problems of
+/// all keys are reported together.
 pub fn parse_document(
     config: &Config,
     file: SourceFile,
@@ -544,349 +623,47 @@ pub fn parse_document(
     let split = split_front_matter(text).map_err(|(line, msg, hint)| {
         vec![Diagnostic::error(&display, line, 1, msg).with_hint(hint)]
     })?;
-    let raw: RawFrontMatter = if split.yaml.trim().is_empty() {
-        RawFrontMatter::default()
-    } else {
-        serde_yaml::from_str(split.yaml).map_err(|e| {
-            let (line, col) = e
-                .location()
-                .map(|l| (l.line() + split.yaml_line - 1, l.column()))
-                .unwrap_or((split.yaml_line, 1));
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            let (message, hint) = explain_serde_message(&msg);
-            let hint = hint.or_else(|| {
-                Some("fix the YAML front matter; quote values that hold `:` or `#`".into())
-            });
-            vec![Diagnostic {
-                hint,
-                ..Diagnostic::error(
-                    &display,
-                    line,
-                    col,
-                    format!("invalid front matter: {message}"),
-                )
-            }]
-        })?
-    };
+    let raw = parse_yaml(&display, &split)?;
     let key_lines = top_level_key_lines(split.yaml, split.yaml_line);
-    let line = |k: &str| key_lines.get(k).copied().unwrap_or(split.yaml_line - 1);
-    let col_of_value = |k: &str| k.chars().count() + 3;
-    let mut errs = Vec::new();
-    let mut err = |key: &str, msg: String, hint: &str| {
-        errs.push(
-            Diagnostic::error(
-                &display,
-                line(key),
-                if key_lines.contains_key(key) {
-                    col_of_value(key)
-                } else {
-                    1
-                },
-                msg,
-            )
-            .with_hint(hint),
-        );
+    let mut r = Reporter {
+        display,
+        split: &split,
+        key_lines: &key_lines,
+        errs: Vec::new(),
     };
 
-    let title = match raw.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
-        _ => {
-            err(
-                "title",
-                "missing `title`".into(),
-                "add `title: Headline of the article` to the front matter",
-            );
-            String::new()
-        }
-    };
-    let parse_date = |key: &str, value: &str, errs: &mut Vec<Diagnostic>| -> Option<DateTime> {
-        match DateTime::parse(value) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                errs.push(
-                    Diagnostic::error(
-                        &display,
-                        line(key),
-                        if key_lines.contains_key(key) {
-                            col_of_value(key)
-                        } else {
-                            1
-                        },
-                        format!("invalid `{key}` `{value}`: {e}"),
-                    )
-                    .with_hint("write dates as 2021-12-08 or 2021-12-08T10:00:00+03:00"),
-                );
-                None
-            }
-        }
-    };
-    let date = match raw.date.as_deref() {
-        Some(v) => parse_date("date", v, &mut errs),
-        None => {
-            errs.push(
-                Diagnostic::error(&display, line("date"), 1, "missing `date`")
-                    .with_hint("add `date: 2021-12-08T10:00:00+03:00` to the front matter"),
-            );
-            None
-        }
-    };
+    let title = check_title(&mut r, raw.title.as_deref());
+    let date = check_date(&mut r, "date", raw.date.as_deref());
     let updated = raw
         .updated
         .as_deref()
-        .and_then(|v| parse_date("updated", v, &mut errs));
-
-    let lang = match raw.lang.clone() {
-        Some(l) => {
-            if config.language(&l).is_none() {
-                let known: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-                errs.push(
-                    Diagnostic::error(
-                        &display,
-                        line("lang"),
-                        col_of_value("lang"),
-                        format!("language `{l}` is not declared in site.toml"),
-                    )
-                    .with_hint(format!(
-                        "add [languages.{l}] to site.toml, or use one of: {}",
-                        known.join(", ")
-                    )),
-                );
-            }
-            l
-        }
-        None => {
-            let first = file.rel.split('/').next().unwrap_or("");
-            if file.rel.contains('/') && config.language(first).is_some() {
-                first.to_string()
-            } else {
-                config.default_language.clone()
-            }
-        }
-    };
-
-    let source = raw.source.as_ref().map(|s| {
-        let src_line = line("source");
-        let sub = |k: &str| nested_key_line(split.yaml, split.yaml_line, src_line, k);
-        let name = s.name.clone().unwrap_or_default();
-        if name.trim().is_empty() {
-            errs.push(
-                Diagnostic::error(&display, sub("name"), 1, "`source` has no `name`").with_hint(
-                    "name the outlet that published the original: `name: Example Outlet`",
-                ),
-            );
-        }
-        let url = s.url.clone().unwrap_or_default();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 12 {
-            errs.push(
-                Diagnostic::error(
-                    &display,
-                    sub("url"),
-                    1,
-                    format!("`source.url` `{url}` is not an absolute http(s) URL"),
-                )
-                .with_hint(
-                    "link the original article, e.g. `url: https://example.net/2021/12/07/story`",
-                ),
-            );
-        }
-        if let Some(l) = &s.lang
-            && !crate::config::is_language_tag(l)
-        {
-            errs.push(
-                Diagnostic::error(
-                    &display,
-                    sub("lang"),
-                    1,
-                    format!("`source.lang` `{l}` is not a language code"),
-                )
-                .with_hint("use a code such as ru, uk, de"),
-            );
-        }
-        let published = s
-            .published
-            .as_deref()
-            .and_then(|v| match DateTime::parse(v) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    errs.push(
-                        Diagnostic::error(
-                            &display,
-                            sub("published"),
-                            1,
-                            format!("invalid `source.published` `{v}`: {e}"),
-                        )
-                        .with_hint("write dates as 2021-12-08 or 2021-12-08T10:00:00+03:00"),
-                    );
-                    None
-                }
-            });
-        Source {
-            name,
-            url,
-            lang: s.lang.clone(),
-            published,
-        }
-    });
-    let clean_names = |v: &[String]| {
-        v.iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-    };
+        .and_then(|v| check_date(&mut r, "updated", Some(v)));
+    let lang = check_lang(&mut r, config, &file.rel, raw.lang.as_deref());
+    let source = raw.source.as_ref().map(|s| check_source(&mut r, s));
     let authors = clean_names(&raw.authors);
     let translators = clean_names(&raw.translators);
-    if source.is_some() && translators.is_empty() {
-        errs.push(
-            Diagnostic::error(
-                &display,
-                line("source"),
-                1,
-                "a translated article (it has `source`) must credit at least one translator",
-            )
-            .with_hint("add `translators: [Translator Name]`"),
-        );
-    }
-    if !translators.is_empty() && source.is_none() {
-        errs.push(
-            Diagnostic::error(
-                &display,
-                line("translators"),
-                1,
-                "a translated article (it has `translators`) must credit its source",
-            )
-            .with_hint(
-                "add `source:` with `name:`, `url:` and `lang:` of the original publication",
-            ),
-        );
-    }
+    check_credits(
+        &mut r,
+        &lang,
+        source.as_ref(),
+        &translators,
+        raw.translation_of.is_some(),
+    );
+    let image = raw.image.as_ref().and_then(|img| check_image(&mut r, img));
+    let corrections = check_corrections(&mut r, &raw.corrections);
+    let slug = check_slug_key(&mut r, &file.rel, raw.slug.as_deref());
+    let related = check_related(&mut r, &raw.related);
 
-    let image = raw.image.as_ref().and_then(|img| {
-        let img_line = line("image");
-        match img.alt.as_deref().map(str::trim) {
-            Some(alt) if !alt.is_empty() => Some(Image {
-                src: img.src.clone(),
-                alt: alt.to_string(),
-                caption: img.caption.clone(),
-                credit: img.credit.clone(),
-                width: img.width,
-                height: img.height,
-            }),
-            _ => {
-                errs.push(
-                    Diagnostic::error(&display, nested_key_line(split.yaml, split.yaml_line, img_line, "alt"), 1, "`image` has no `alt` text")
-                        .with_hint("describe the image for readers who cannot see it: `alt: Two men at a table`"),
-                );
-                None
-            }
-        }
-    });
-    if let Some(img) = &image
-        && is_dangerous_url(&img.src)
-    {
-        errs.push(
-            Diagnostic::error(
-                &display,
-                line("image"),
-                1,
-                format!("`image.src` `{}` uses a forbidden URL scheme", img.src),
-            )
-            .with_hint("use a file name, a /path or an https:// URL"),
-        );
-    }
-
-    let corrections = raw
-        .corrections
-        .iter()
-        .filter_map(|c| match DateTime::parse(&c.date) {
-            Ok(date) => Some(Correction {
-                date,
-                text: c.text.clone(),
-            }),
-            Err(e) => {
-                errs.push(
-                    Diagnostic::error(
-                        &display,
-                        line("corrections"),
-                        1,
-                        format!("invalid correction date `{}`: {e}", c.date),
-                    )
-                    .with_hint("write dates as 2021-12-09"),
-                );
-                None
-            }
-        })
-        .collect();
-
-    let slug = match &raw.slug {
-        Some(s) => match check_slug(s) {
-            Ok(()) => s.clone(),
-            Err(why) => {
-                errs.push(
-                    Diagnostic::error(
-                        &display,
-                        line("slug"),
-                        col_of_value("slug"),
-                        format!("invalid `slug` {s:?}: {why}"),
-                    )
-                    .with_hint("use letters, digits and dashes, e.g. `slug: leaders-video-call`"),
-                );
-                String::new()
-            }
-        },
-        None => default_slug(&file.rel),
+    let (Some(date), true) = (date, r.errs.is_empty()) else {
+        return Err(r.errs);
     };
-
-    let related_lines: Vec<usize> = {
-        let start = line("related");
-        let first = split.yaml_line;
-        split
-            .yaml
-            .lines()
-            .enumerate()
-            .skip(start.saturating_sub(first) + 1)
-            .take_while(|(_, l)| l.starts_with([' ', '\t', '-']))
-            .filter(|(_, l)| l.trim_start().starts_with('-'))
-            .map(|(i, _)| first + i)
-            .collect()
-    };
-    let related = raw
-        .related
-        .iter()
-        .enumerate()
-        .map(|(i, item)| PinnedRelated {
-            item: item.clone(),
-            line: related_lines.get(i).copied().unwrap_or(line("related")),
-        })
-        .collect::<Vec<_>>();
-    for r in &related {
-        if let RawRelated::External { url, .. } = &r.item
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            errs.push(
-                Diagnostic::error(
-                    &display,
-                    r.line,
-                    1,
-                    format!("related link `{url}` is not an absolute http(s) URL"),
-                )
-                .with_hint("outside links need https://…; articles of this site are named by slug"),
-            );
-        }
-    }
-
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    let body_line = split.body_line;
-    let body = split.body.to_string();
     let mut doc = Document {
         file,
         meta: FrontMatter {
             title,
             kicker: raw.kicker.filter(|s| !s.trim().is_empty()),
             description: raw.description.filter(|s| !s.trim().is_empty()),
-            date: date.expect("checked above"),
+            date,
             updated,
             lang,
             authors,
@@ -907,12 +684,641 @@ pub fn parse_document(
             draft: raw.draft,
             extra: raw.extra,
         },
-        body,
-        body_line,
+        body: split.body.to_string(),
+        body_line: split.body_line,
         key_lines,
     };
     crate::markdown::typeset_front_matter(&mut doc.meta);
     Ok(doc)
+}
+
+/// The YAML of the front matter into [`RawFrontMatter`]; a syntax or type error at its file
+/// line and column, said in the words of the front matter rather than of serde.
+fn parse_yaml(display: &Path, split: &Split<'_>) -> Result<RawFrontMatter, Vec<Diagnostic>> {
+    if split.yaml.trim().is_empty() {
+        return Ok(RawFrontMatter::default());
+    }
+    serde_yaml::from_str(split.yaml).map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line() + split.yaml_line - 1, l.column()))
+            .unwrap_or((split.yaml_line, 1));
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        let (message, hint) = match explain_mapping_expected(&msg) {
+            Some((m, h)) => (m, Some(h)),
+            None => {
+                let (m, h) = explain_serde_message(&msg);
+                (format!("invalid front matter: {m}"), h)
+            }
+        };
+        let hint = hint.or_else(|| {
+            Some("fix the YAML front matter; quote values that hold `:` or `#`".into())
+        });
+        vec![Diagnostic {
+            hint,
+            ..Diagnostic::error(display, line, col, message)
+        }]
+    })
+}
+
+/// serde's "invalid type: string "court.png", expected struct RawImage" for a key that takes a
+/// mapping: the message names the key and the hint shows the mapping to write.
+fn explain_mapping_expected(msg: &str) -> Option<(String, String)> {
+    let (key, example) = [
+        (
+            "RawImage",
+            "image",
+            "{ src: VALUE, alt: What the picture shows }",
+        ),
+        (
+            "RawSource",
+            "source",
+            "{ name: Example Outlet, url: https://example.net/story, lang: ru }",
+        ),
+        (
+            "RawCorrection",
+            "corrections",
+            "[ { date: 2021-12-09, text: What was corrected } ]",
+        ),
+    ]
+    .into_iter()
+    .find(|(ty, ..)| msg.contains(&format!("expected struct {ty}")))
+    .map(|(_, key, example)| (key, example))?;
+    let written = msg
+        .split_once("invalid type: ")
+        .map(|(_, rest)| rest.split(", expected").next().unwrap_or(rest))
+        .unwrap_or("this value");
+    let value = written
+        .strip_prefix("string ")
+        .map(|s| s.trim_matches('"').to_string())
+        .unwrap_or_else(|| "photo.jpg".into());
+    let example = example.replace("VALUE", &value);
+    let shape = if key == "corrections" {
+        "a list of mappings with `date:` and `text:`"
+    } else if key == "image" {
+        "a mapping with `src:` and `alt:`"
+    } else {
+        "a mapping with `name:`, `url:` and `lang:`"
+    };
+    Some((
+        format!("`{key}` must be {shape}, not {written}"),
+        format!("write `{key}: {example}`"),
+    ))
+}
+
+/// Places the problems of one file's front matter at file lines and columns: the one place
+/// that turns a key into a position.
+struct Reporter<'a> {
+    display: PathBuf,
+    split: &'a Split<'a>,
+    key_lines: &'a BTreeMap<String, usize>,
+    errs: Vec<Diagnostic>,
+}
+
+impl Reporter<'_> {
+    /// File line of a top-level key; the opening `---` when the key is absent.
+    fn line(&self, key: &str) -> usize {
+        self.key_lines
+            .get(key)
+            .copied()
+            .unwrap_or(self.split.yaml_line - 1)
+    }
+
+    /// Column of a top-level key's value (`title: x` → 8); 1 when the key is absent.
+    fn value_col(&self, key: &str) -> usize {
+        if self.key_lines.contains_key(key) {
+            key.chars().count() + 3
+        } else {
+            1
+        }
+    }
+
+    /// File line of `key` nested under the top-level `parent`, else the parent's line.
+    fn nested_line(&self, parent: &str, key: &str) -> usize {
+        nested_key_line(
+            self.split.yaml,
+            self.split.yaml_line,
+            self.line(parent),
+            key,
+        )
+    }
+
+    /// Line and column of the value of `key` nested under `parent`, in block style on its own
+    /// line or in flow style (`image: { src: x }`) on the parent's line.
+    fn nested_value(&self, parent: &str, key: &str) -> (usize, usize) {
+        let line = self.nested_line(parent, key);
+        let text = self
+            .split
+            .yaml
+            .lines()
+            .nth(line.saturating_sub(self.split.yaml_line))
+            .unwrap_or("");
+        let col = value_col_in_line(text, key).unwrap_or(1);
+        (line, col)
+    }
+
+    /// An error at the value of a top-level key.
+    fn at_key(&mut self, key: &str, message: impl Into<String>, hint: impl Into<String>) {
+        let (line, col) = (self.line(key), self.value_col(key));
+        self.at(line, col, message, hint);
+    }
+
+    /// An error at a file line and column.
+    fn at(&mut self, line: usize, col: usize, message: impl Into<String>, hint: impl Into<String>) {
+        self.errs
+            .push(Diagnostic::error(&self.display, line, col, message).with_hint(hint));
+    }
+}
+
+/// 1-based column (in characters) of the value of `key:` in one YAML line.
+fn value_col_in_line(line: &str, key: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find(key) {
+        let at = from + i;
+        let before_ok = line[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == ' ' || c == '{' || c == ',' || c == '-' || c == '\t');
+        let rest = &line[at + key.len()..];
+        if before_ok && let Some(after) = rest.strip_prefix(':') {
+            let value_at = at + key.len() + 1 + (after.len() - after.trim_start().len());
+            return Some(line[..value_at].chars().count() + 1);
+        }
+        from = at + key.len();
+    }
+    None
+}
+
+fn clean_names(v: &[String]) -> Vec<String> {
+    v.iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `title`: required, not blank.
+fn check_title(r: &mut Reporter<'_>, title: Option<&str>) -> String {
+    match title.map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            r.at_key(
+                "title",
+                "missing `title`",
+                "add `title: Headline of the article` to the front matter",
+            );
+            String::new()
+        }
+    }
+}
+
+/// `date` (required) and `updated`: RFC 3339 or a plain date.
+fn check_date(r: &mut Reporter<'_>, key: &str, value: Option<&str>) -> Option<DateTime> {
+    let Some(value) = value else {
+        let line = r.line(key);
+        r.at(
+            line,
+            1,
+            format!("missing `{key}`"),
+            "add `date: 2021-12-08T10:00:00+03:00` to the front matter",
+        );
+        return None;
+    };
+    match DateTime::parse(value) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            r.at_key(
+                key,
+                format!("invalid `{key}` `{value}`: {e}"),
+                "write dates as 2021-12-08 or 2021-12-08T10:00:00+03:00",
+            );
+            None
+        }
+    }
+}
+
+/// `lang`: declared in site.toml. Without it, the language folder (`content/ru/…`) or the
+/// site's default. A top-level folder named like a language code that site.toml does not
+/// declare is an error: its articles would be published as the default language.
+fn check_lang(r: &mut Reporter<'_>, config: &Config, rel: &str, lang: Option<&str>) -> String {
+    let known = || {
+        config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let folder = rel.split_once('/').map(|(first, _)| first);
+    if let Some(f) = folder
+        && config.language(f).is_none()
+        && is_language_code(f)
+        && lang != Some(f)
+    {
+        let (line, col) = if r.key_lines.contains_key("lang") {
+            (r.line("lang"), r.value_col("lang"))
+        } else {
+            (r.split.yaml_line - 1, 1)
+        };
+        r.at(
+            line,
+            col,
+            format!(
+                "this article is in the folder `{f}/`, named like the language code `{f}`, which is not declared in site.toml"
+            ),
+            format!(
+                "add `[languages.{f}]` to site.toml (with `name = \"…\"`), or move the file out of `{f}/`"
+            ),
+        );
+    }
+    match lang {
+        Some(l) => {
+            if config.language(l).is_none() {
+                r.at_key(
+                    "lang",
+                    format!("language `{l}` is not declared in site.toml"),
+                    format!(
+                        "add `[languages.{l}]` to site.toml, or use one of: {}",
+                        known()
+                    ),
+                );
+            }
+            l.to_string()
+        }
+        None => match folder {
+            Some(f) if config.language(f).is_some() => f.to_string(),
+            _ => config.default_language.clone(),
+        },
+    }
+}
+
+/// `source`: an outlet name, an absolute http(s) URL, a language code, a date.
+fn check_source(r: &mut Reporter<'_>, s: &RawSource) -> Source {
+    let name = s.name.clone().unwrap_or_default();
+    if name.trim().is_empty() {
+        let line = r.nested_line("source", "name");
+        r.at(
+            line,
+            1,
+            "`source` has no `name`",
+            "name the outlet that published the original: `name: Example Outlet`",
+        );
+    }
+    let url = s.url.clone().unwrap_or_default();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 12 {
+        let line = r.nested_line("source", "url");
+        r.at(
+            line,
+            1,
+            format!("`source.url` `{url}` is not an absolute http(s) URL"),
+            "link the original article, e.g. `url: https://example.net/2021/12/07/story`",
+        );
+    }
+    if let Some(l) = &s.lang
+        && !crate::config::is_language_tag(l)
+    {
+        let line = r.nested_line("source", "lang");
+        r.at(
+            line,
+            1,
+            format!("`source.lang` `{l}` is not a language code"),
+            "use a code such as ru, uk, de",
+        );
+    }
+    let published = s
+        .published
+        .as_deref()
+        .and_then(|v| match DateTime::parse(v) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let line = r.nested_line("source", "published");
+                r.at(
+                    line,
+                    1,
+                    format!("invalid `source.published` `{v}`: {e}"),
+                    "write dates as 2021-12-08 or 2021-12-08T10:00:00+03:00",
+                );
+                None
+            }
+        });
+    Source {
+        name,
+        url,
+        lang: s.lang.clone(),
+        published,
+    }
+}
+
+/// Whether two language tags name one language (`pt` and `pt-BR` do).
+pub fn same_language(a: &str, b: &str) -> bool {
+    let primary = |s: &str| s.split(['-', '_']).next().unwrap_or(s).to_ascii_lowercase();
+    primary(a) == primary(b)
+}
+
+/// Credits: a translation (`translation_of`, or a `source` in another language or of unknown
+/// language) credits at least one translator, and translators credit their source. A
+/// republication — a `source` in the article's own language, no translators — is allowed.
+fn check_credits(
+    r: &mut Reporter<'_>,
+    lang: &str,
+    source: Option<&Source>,
+    translators: &[String],
+    translation_of: bool,
+) {
+    if !translators.is_empty() {
+        if source.is_none() {
+            let line = r.line("translators");
+            r.at(
+                line,
+                1,
+                "a translated article (it has `translators`) must credit its source",
+                "add `source:` with `name:`, `url:` and `lang:` of the original publication",
+            );
+        }
+        return;
+    }
+    let add = "add `translators: [Translator Name]`";
+    if translation_of {
+        let line = r.line("translation_of");
+        r.at(
+            line,
+            1,
+            "a translation (it has `translation_of`) must credit at least one translator",
+            add,
+        );
+        return;
+    }
+    let Some(source) = source else {
+        return;
+    };
+    let line = r.line("source");
+    match source.lang.as_deref() {
+        Some(l) if same_language(l, lang) => {}
+        Some(l) => r.at(
+            line,
+            1,
+            format!(
+                "a translated article (its `source` is in `{l}`, the article in `{lang}`) must credit at least one translator"
+            ),
+            add,
+        ),
+        None => r.at(
+            line,
+            1,
+            "a translated article (it has `source`) must credit at least one translator",
+            format!(
+                "{add}; for a republication in the original's language, set `lang: {lang}` under `source:`"
+            ),
+        ),
+    }
+}
+
+/// `image`: alt text required and a safe URL. (Whether the file exists is checked with the
+/// body's images, by [`crate::site::link_errors`].)
+fn check_image(r: &mut Reporter<'_>, img: &RawImage) -> Option<Image> {
+    let alt = match img.alt.as_deref().map(str::trim) {
+        Some(alt) if !alt.is_empty() => alt.to_string(),
+        _ => {
+            let line = r.nested_line("image", "alt");
+            r.at(
+                line,
+                1,
+                "`image` has no `alt` text",
+                "describe the image for readers who cannot see it: `alt: Two men at a table`",
+            );
+            return None;
+        }
+    };
+    let (src_line, src_col) = r.nested_value("image", "src");
+    if is_dangerous_url(&img.src) {
+        let line = r.line("image");
+        r.at(
+            line,
+            1,
+            format!("`image.src` `{}` uses a forbidden URL scheme", img.src),
+            "use a file name, a /path or an https:// URL",
+        );
+    }
+    Some(Image {
+        src: img.src.clone(),
+        alt,
+        caption: img.caption.clone(),
+        credit: img.credit.clone(),
+        width: img.width,
+        height: img.height,
+        src_line,
+        src_col,
+    })
+}
+
+/// `corrections`: each with a valid date.
+fn check_corrections(r: &mut Reporter<'_>, corrections: &[RawCorrection]) -> Vec<Correction> {
+    corrections
+        .iter()
+        .filter_map(|c| match DateTime::parse(&c.date) {
+            Ok(date) => Some(Correction {
+                date,
+                text: c.text.clone(),
+            }),
+            Err(e) => {
+                let line = r.line("corrections");
+                r.at(
+                    line,
+                    1,
+                    format!("invalid correction date `{}`: {e}", c.date),
+                    "write dates as 2021-12-09",
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+/// `slug`: one safe URL segment; by default from the file name.
+fn check_slug_key(r: &mut Reporter<'_>, rel: &str, slug: Option<&str>) -> String {
+    let Some(s) = slug else {
+        return default_slug(rel);
+    };
+    match check_slug(s) {
+        Ok(()) => s.to_string(),
+        Err(why) => {
+            r.at_key(
+                "slug",
+                format!("invalid `slug` {s:?}: {why}"),
+                "use letters, digits and dashes, e.g. `slug: leaders-video-call`",
+            );
+            String::new()
+        }
+    }
+}
+
+/// `related`: each entry with its file line; outside links absolute http(s).
+fn check_related(r: &mut Reporter<'_>, related: &[RawRelated]) -> Vec<PinnedRelated> {
+    let start = r.line("related");
+    let first = r.split.yaml_line;
+    let lines: Vec<usize> = r
+        .split
+        .yaml
+        .lines()
+        .enumerate()
+        .skip(start.saturating_sub(first) + 1)
+        .take_while(|(_, l)| l.starts_with([' ', '\t', '-']))
+        .filter(|(_, l)| l.trim_start().starts_with('-'))
+        .map(|(i, _)| first + i)
+        .collect();
+    let pinned: Vec<PinnedRelated> = related
+        .iter()
+        .enumerate()
+        .map(|(i, item)| PinnedRelated {
+            item: item.clone(),
+            line: lines.get(i).copied().unwrap_or(start),
+        })
+        .collect();
+    for p in &pinned {
+        if let RawRelated::External { url, .. } = &p.item
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            r.at(
+                p.line,
+                1,
+                format!("related link `{url}` is not an absolute http(s) URL"),
+                "outside links need https://…; articles of this site are named by slug",
+            );
+        }
+    }
+    pinned
+}
+
+/// Where a file named in an article (an image, a linked file) is published from.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileRef {
+    /// Not a file of this site: another site, `mailto:`, a fragment.
+    NotLocal,
+    /// Relative, staying inside the article's folder: a file of its page bundle (this path,
+    /// `/`-separated and percent-decoded).
+    Beside(String),
+    /// Root-relative (`/images/x.png`): a static file or another page's file (this site path).
+    Root(String),
+    /// Relative, climbing out of the article's folder with `..` (as written, decoded).
+    Climbing(String),
+}
+
+/// Classifies a link or image destination as written in an article.
+pub fn file_ref(dest: &str) -> FileRef {
+    let dest = dest.trim();
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let has_scheme = path
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/'));
+    if path.is_empty() || has_scheme || path.starts_with("//") {
+        return FileRef::NotLocal;
+    }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned();
+    if let Some(rooted) = decoded.strip_prefix('/') {
+        return FileRef::Root(rooted.to_string());
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return FileRef::Climbing(decoded.clone());
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    FileRef::Beside(parts.join("/"))
+}
+
+/// Why a file named relative to an article (`photo.jpg`, `img/map.png`) would not be
+/// published, with what to do; `None` when it is published, or when it is not a file beside
+/// the article (URLs, `/paths` and `../` paths are checked with the whole site). Only a page
+/// bundle (`slug/index.md`) publishes the files beside it.
+pub fn missing_local_file(file: &SourceFile, dest: &str) -> Option<(String, String)> {
+    let FileRef::Beside(p) = file_ref(dest) else {
+        return None;
+    };
+    if p.is_empty() {
+        return None;
+    }
+    let bundle = file.rel.ends_with("/index.md") || file.rel == "index.md";
+    let folder = Path::new("content").join(&file.rel);
+    let folder = folder.parent().unwrap_or(Path::new("content"));
+    if bundle {
+        let assets: Vec<String> = file
+            .assets
+            .iter()
+            .map(|a| a.to_string_lossy().replace('\\', "/"))
+            .collect();
+        if assets.contains(&p) {
+            return None;
+        }
+        let hint = match crate::diagnostics::did_you_mean(&p, assets.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "put `{p}` in {}/ beside index.md, or fix the name",
+                folder.display()
+            ),
+        };
+        return Some((format!("no file `{p}` in {}/", folder.display()), hint));
+    }
+    let beside = file
+        .abs
+        .parent()
+        .map(|d| d.join(&p))
+        .is_some_and(|f| f.is_file());
+    let stem = Path::new(&file.rel).with_extension("");
+    let bundle_path = Path::new("content").join(&stem).join("index.md");
+    let hint = format!(
+        "make the article a page bundle: move it to {} and `{p}` beside it",
+        bundle_path.display()
+    );
+    let why = if beside {
+        format!(
+            "`{p}` is in {}/, but only a page bundle (a folder with index.md) publishes the files beside it",
+            folder.display()
+        )
+    } else {
+        "no such file beside the article, and only a page bundle (a folder with index.md) publishes files beside it".to_string()
+    };
+    Some((why, hint))
+}
+
+/// ISO 639-1 language codes: a top-level folder of content/ named like one holds that
+/// language's articles, so it must be declared in site.toml.
+const ISO_639_1: &[&str] = &[
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
+    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
+    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
+    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
+    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
+    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
+    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
+    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
+    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
+    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Whether a folder name reads as a language code: an ISO 639-1 code, optionally with script
+/// and region subtags (`pt-br`, `sr-latn`, `zh-hant-tw`, `es-419`), in any case.
+pub fn is_language_code(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let mut parts = lower.split(['-', '_']);
+    let Some(primary) = parts.next() else {
+        return false;
+    };
+    ISO_639_1.binary_search(&primary).is_ok()
+        && parts.all(|p| {
+            (p.len() == 4 && p.bytes().all(|b| b.is_ascii_lowercase()))
+                || (p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
+                || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 /// Why a slug given in front matter cannot be used, if it cannot. A slug becomes one path
@@ -1086,6 +1492,132 @@ mod tests {
         let e = parse("en/a.md", "---\ntitle: x\n").unwrap_err();
         assert_eq!(e[0].line, 1);
         assert!(e[0].message.contains("not closed"));
+    }
+
+    #[test]
+    fn language_codes_are_iso_639_1_with_subtags() {
+        for yes in [
+            "ru",
+            "de",
+            "pt-br",
+            "pt-BR",
+            "sr-latn",
+            "zh-hant-tw",
+            "es-419",
+            "no",
+        ] {
+            assert!(is_language_code(yes), "{yes}");
+        }
+        for no in [
+            "xx",
+            "news",
+            "world",
+            "eng",
+            "pt-",
+            "ru-x",
+            "en-toolong",
+            "",
+        ] {
+            assert!(!is_language_code(no), "{no}");
+        }
+        assert!(
+            ISO_639_1.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
+    }
+
+    #[test]
+    fn undeclared_language_folder_is_an_error() {
+        let e = parse("de/a.md", "---\ntitle: x\ndate: 2021-01-01\n---\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (1, 1));
+        assert!(e[0].hint.as_deref().unwrap().contains("[languages.de]"));
+        // Only the top-level folder counts; sections are not languages.
+        assert!(parse("news/a.md", "---\ntitle: x\ndate: 2021-01-01\n---\n").is_ok());
+        assert!(parse("en/de/a.md", "---\ntitle: x\ndate: 2021-01-01\n---\n").is_ok());
+    }
+
+    #[test]
+    fn credits_of_translations_and_republications() {
+        let src = |lang: &str| {
+            format!("source:\n  name: O\n  url: https://o.example/x\n  lang: {lang}\n")
+        };
+        let e = parse(
+            "en/a.md",
+            "---\ntitle: x\ndate: 2021-01-01\ntranslation_of: ru/a.md\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].line, 4);
+        assert!(e[0].message.contains("translator"), "{}", e[0]);
+        let e = parse(
+            "en/a.md",
+            &format!("---\ntitle: x\ndate: 2021-01-01\n{}---\n", src("ru")),
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("`ru`"), "{}", e[0]);
+        // Same language: a republication, no translators needed.
+        for lang in ["en", "en-GB"] {
+            let d = parse(
+                "en/a.md",
+                &format!("---\ntitle: x\ndate: 2021-01-01\n{}---\n", src(lang)),
+            )
+            .unwrap();
+            assert!(d.meta.translators.is_empty());
+        }
+    }
+
+    #[test]
+    fn mapping_keys_written_as_strings_say_what_to_write() {
+        let e = parse(
+            "en/a.md",
+            "---\ntitle: x\ndate: 2021-01-01\nimage: court.png\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (4, 8));
+        assert!(
+            e[0].message.starts_with("`image` must be a mapping"),
+            "{}",
+            e[0]
+        );
+        assert_eq!(
+            e[0].hint.as_deref(),
+            Some("write `image: { src: court.png, alt: What the picture shows }`")
+        );
+    }
+
+    #[test]
+    fn file_refs() {
+        assert_eq!(file_ref("map.png"), FileRef::Beside("map.png".into()));
+        assert_eq!(
+            file_ref("./img/../map%20a.png?x#y"),
+            FileRef::Beside("map a.png".into())
+        );
+        assert_eq!(
+            file_ref("/images/x.png"),
+            FileRef::Root("images/x.png".into())
+        );
+        assert_eq!(
+            file_ref("../b/x.png"),
+            FileRef::Climbing("../b/x.png".into())
+        );
+        for not_local in [
+            "https://e.org/x.png",
+            "//cdn/x.png",
+            "mailto:a@b",
+            "#top",
+            "",
+        ] {
+            assert_eq!(file_ref(not_local), FileRef::NotLocal, "{not_local}");
+        }
+    }
+
+    #[test]
+    fn value_columns() {
+        assert_eq!(value_col_in_line("  src: a.jpg", "src"), Some(8));
+        assert_eq!(
+            value_col_in_line("image: { src: a.jpg, alt: b }", "alt"),
+            Some(27)
+        );
+        assert_eq!(value_col_in_line("image: { xsrc: a.jpg }", "src"), None);
     }
 
     #[test]

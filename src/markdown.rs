@@ -29,8 +29,38 @@ pub struct LinkRef {
     pub dest: String,
     /// 1-based file line.
     pub line: usize,
+    /// 1-based column (in characters) of its `[` or `![`.
+    pub col: usize,
     /// Whether it is an image.
     pub image: bool,
+    /// Whether it named another article (a content link, resolved to its URL).
+    pub content: bool,
+}
+
+/// The title that marks an image as decorative: `![](rule.png "decorative")` is written with
+/// `alt=""` and no title, so screen readers skip it.
+pub const DECORATIVE: &str = "decorative";
+
+/// What is wrong with an image of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// An image without alt text and not marked decorative.
+    NoAlt,
+    /// An image marked decorative that has alt text.
+    DecorativeWithAlt,
+}
+
+/// A problem of an image of the body found while rendering it, at its file position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based file line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+    /// The destination as written.
+    pub dest: String,
+    /// What is wrong.
+    pub kind: ProblemKind,
 }
 
 /// A heading of the body, for tables of contents.
@@ -59,8 +89,11 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Every id in the body (headings, footnotes), for `#anchor` checks.
     pub anchors: Vec<String>,
-    /// Content links that named no article: (line, dest, why).
+    /// Content links that named no article: (line, dest, why). Their columns are those of
+    /// the matching [`LinkRef`].
     pub broken: Vec<(usize, String, String)>,
+    /// Images without alt text, or decorative with it.
+    pub problems: Vec<Problem>,
     /// Plain text of the whole body (for related reading).
     pub text: String,
     /// Where the body first nests deeper than [`MAX_NESTING`], when it does: the body HTML is
@@ -408,8 +441,6 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_of =
-        |offset: usize| opts.first_line + line_starts.partition_point(|&s| s <= offset) - 1;
     let pos_of = |offset: usize| {
         let offset = offset.min(body.len());
         let idx = line_starts.partition_point(|&s| s <= offset) - 1;
@@ -431,6 +462,8 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut first_para_done = false;
     let mut skip_link_depth: Vec<bool> = Vec::new();
     let mut in_code = false;
+    // Images being read (they nest in alt text): position, destination, decorative, alt.
+    let mut images: Vec<(usize, usize, String, bool, String)> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let too_deep = match &event {
@@ -496,6 +529,9 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 event
             }
             Event::Text(t) => {
+                if let Some(img) = images.last_mut() {
+                    img.4.push_str(&t);
+                }
                 count_words(&t, &mut out);
                 let t = if in_code {
                     t
@@ -508,6 +544,9 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 Event::Text(t)
             }
             Event::Code(t) => {
+                if let Some(img) = images.last_mut() {
+                    img.4.push_str(&t);
+                }
                 count_words(&t, &mut out);
                 if in_first_para {
                     out.first_paragraph.push_str(&t);
@@ -528,17 +567,19 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let line = line_of(range.start);
+                let (line, col) = pos_of(range.start);
                 if crate::content::is_dangerous_url(&dest_url) {
                     skip_link_depth.push(true);
                     continue;
                 }
                 skip_link_depth.push(false);
-                let dest = resolve_dest(&dest_url, line, opts, &mut out);
+                let (dest, content) = resolve_dest(&dest_url, line, opts, &mut out);
                 out.links.push(LinkRef {
                     dest: dest.clone(),
                     line,
+                    col,
                     image: false,
+                    content,
                 });
                 let link_type = if link_type == LinkType::Email {
                     link_type
@@ -564,23 +605,48 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let line = line_of(range.start);
-                let dest = if crate::content::is_dangerous_url(&dest_url) {
-                    String::new()
+                let (line, col) = pos_of(range.start);
+                let (dest, content) = if crate::content::is_dangerous_url(&dest_url) {
+                    (String::new(), false)
                 } else {
                     resolve_dest(&dest_url, line, opts, &mut out)
                 };
                 out.links.push(LinkRef {
                     dest: dest.clone(),
                     line,
+                    col,
                     image: true,
+                    content,
                 });
+                let decorative = title.trim().eq_ignore_ascii_case(DECORATIVE);
+                images.push((line, col, dest_url.to_string(), decorative, String::new()));
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
-                    title,
+                    title: if decorative { CowStr::from("") } else { title },
                     id,
                 })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((line, col, dest, decorative, alt)) = images.pop() {
+                    let kind = match (decorative, alt.trim().is_empty()) {
+                        (false, true) => Some(ProblemKind::NoAlt),
+                        (true, false) => Some(ProblemKind::DecorativeWithAlt),
+                        _ => None,
+                    };
+                    if let Some(kind) = kind {
+                        out.problems.push(Problem {
+                            line,
+                            col,
+                            dest,
+                            kind,
+                        });
+                    }
+                    if let Some(outer) = images.last_mut() {
+                        outer.4.push_str(&alt);
+                    }
+                }
+                event
             }
             Event::FootnoteReference(ref name) => {
                 out.anchors.push(format!("fnref-{name}"));
@@ -637,14 +703,20 @@ fn count_words(t: &str, out: &mut Rendered) {
     out.text.push_str(t);
 }
 
-fn resolve_dest(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -> String {
+/// The URL of a destination, and whether it is a content link (to another article).
+fn resolve_dest(
+    dest: &str,
+    line: usize,
+    opts: &RenderOptions<'_>,
+    out: &mut Rendered,
+) -> (String, bool) {
     match opts.links.resolve(opts.from, dest) {
-        Some(Ok(url)) => url,
+        Some(Ok(url)) => (url, true),
         Some(Err(why)) => {
             out.broken.push((line, dest.to_string(), why));
-            dest.to_string()
+            (dest.to_string(), true)
         }
-        None => dest.to_string(),
+        None => (dest.to_string(), false),
     }
 }
 
@@ -860,5 +932,33 @@ mod tests {
         assert_eq!(r.links[0].line, 7);
         assert!(r.html.contains("<table>"));
         assert!(r.anchors.iter().any(|a| a == "1"));
+    }
+
+    #[test]
+    fn images_need_alt_text_unless_marked_decorative() {
+        let r = md(
+            "en",
+            "Intro.\n\nA ![](a.png) and ![*B*](b.png).\n\n![](rule.png \"decorative\")\n\n![Text](c.png \"Decorative\")\n",
+        );
+        let found: Vec<(usize, usize, &str, &ProblemKind)> = r
+            .problems
+            .iter()
+            .map(|p| (p.line, p.col, p.dest.as_str(), &p.kind))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (7, 3, "a.png", &ProblemKind::NoAlt),
+                (11, 1, "c.png", &ProblemKind::DecorativeWithAlt),
+            ]
+        );
+        assert!(
+            r.html
+                .contains("<img src=\"rule.png\" alt=\"\" loading=\"lazy\">"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("decorative"), "{}", r.html);
+        assert_eq!(r.links[1].col, 18);
     }
 }

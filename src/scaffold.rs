@@ -18,8 +18,9 @@ use crate::theme::DEFAULT_THEME;
 /// Options of `gen new article`.
 #[derive(Debug, Clone, Default)]
 pub struct NewArticle {
-    /// Path under `content/`, with or without `.md` (`en/story`, `ru/story/index.md`); a path
-    /// ending in `/` is a folder, and the file is named after the title.
+    /// Path under `content/`, with or without `.md` (`en/story`, `ru/story/index.md`). A path
+    /// ending in `/` is a page bundle (`en/story/` → `en/story/index.md`), except a language
+    /// folder alone (`ru/`), where the file is named after the title.
     pub path: String,
     /// Language code; by default the language folder of the path, else the site's default.
     pub lang: Option<String>,
@@ -182,7 +183,14 @@ pub fn new_article(root: &Path, opts: &NewArticle) -> Result<PathBuf> {
         .map(str::trim)
         .filter(|t| !t.is_empty());
     let slug = title.map(crate::slug::slugify_ascii);
-    let rel = if rel.is_empty() || rel.ends_with('/') {
+    let folder = rel.trim_end_matches('/');
+    let language_folder = folder.is_empty()
+        || (!folder.contains('/')
+            && (config.language(folder).is_some() || crate::content::is_language_code(folder)));
+    let rel = if rel.ends_with('/') && !language_folder {
+        // A page bundle: the article and its images in one folder.
+        format!("{folder}/index.md")
+    } else if rel.is_empty() || rel.ends_with('/') {
         let Some(slug) = &slug else {
             return Err(Error::Usage(format!(
                 "`{}` is a folder: give the file a name (`{}my-story`) or a --title to name it after",
@@ -203,6 +211,25 @@ pub fn new_article(root: &Path, opts: &NewArticle) -> Result<PathBuf> {
         )));
     };
     let known: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    if let Some((first, _)) = rel.split_once('/')
+        && !known.contains(&first)
+        && crate::content::is_language_code(first)
+    {
+        return Err(Error::Content(vec![
+            crate::diagnostics::Diagnostic::error(
+                Path::new("content").join(&rel),
+                0,
+                0,
+                format!(
+                    "the folder `{first}/` is named like the language code `{first}`, which is not declared in site.toml (it has: {})",
+                    known.join(", ")
+                ),
+            )
+            .with_hint(format!(
+                "add `[languages.{first}]` with `name = \"…\"` to site.toml, then run this again"
+            )),
+        ]));
+    }
     let folder_lang = rel
         .split_once('/')
         .map(|(first, _)| first)

@@ -247,6 +247,12 @@ impl Lookup {
 
     fn find(&self, from: &str, reference: &str, lang: &str) -> Result<usize, String> {
         let r = reference.trim().trim_start_matches("@/");
+        // `/en/story.md` names a file from content/.
+        let r = if r.ends_with(".md") {
+            r.trim_start_matches('/')
+        } else {
+            r
+        };
         // A content path, relative to content/ or to the referring file's folder.
         if r.ends_with(".md") || r.contains('/') {
             let base = Path::new(from).parent().unwrap_or(Path::new(""));
@@ -305,18 +311,16 @@ fn normalize(p: &Path) -> Option<String> {
 
 impl LinkResolver for Lookup {
     fn resolve(&self, from: &str, dest: &str) -> Option<Result<String, String>> {
-        if dest.contains("://")
-            || dest.starts_with('#')
-            || dest.starts_with("mailto:")
-            || dest.starts_with('/') && !dest.starts_with("/@")
-        {
+        if dest.contains("://") || dest.starts_with('#') || dest.starts_with("mailto:") {
             return None;
         }
         let (path, frag) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),
         };
-        let is_content = path.ends_with(".md") || path.starts_with("@/");
+        // `story.md?utm=x` still names story.md, and `Story.MD` is a Markdown file too.
+        let path = path.split('?').next().unwrap_or(path);
+        let is_content = path.to_ascii_lowercase().ends_with(".md") || path.starts_with("@/");
         if !is_content {
             return None;
         }
@@ -364,22 +368,169 @@ pub fn body_options<'a>(
     }
 }
 
-/// Errors for the content links of a body that named no article, and for a body nested too
-/// deep to publish.
+/// Errors of one article's body and lead image that the article alone shows: content links
+/// that name no article, images without alt text, and images or files named beside the article
+/// that its page bundle does not hold, and a body nested too deep to publish. (`/paths` and
+/// `../` paths need the whole site: [`site_file_errors`].)
 pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
-    r.broken
+    let mut out: Vec<Diagnostic> = r
+        .broken
         .iter()
         .map(|(line, dest, why)| {
+            let col = r
+                .links
+                .iter()
+                .find(|l| l.content && l.line == *line && l.dest == *dest)
+                .map_or(1, |l| l.col);
             Diagnostic::error(
                 d.display_path(),
                 *line,
-                1,
+                col,
                 format!("broken link `{dest}`: {why}"),
             )
             .with_hint("link another article by its content path, e.g. ../ru/story.md")
         })
-        .chain(crate::markdown::nesting_error(&d.display_path(), r))
-        .collect()
+        .collect();
+    out.extend(crate::markdown::nesting_error(&d.display_path(), r));
+    for p in &r.problems {
+        let (message, hint) = match &p.kind {
+            markdown::ProblemKind::NoAlt => (
+                format!("image `{}` has no alt text", p.dest),
+                format!(
+                    "describe the image for readers who cannot see it: `![Two men at a table]({})`; if it is only decoration, write `![]({} \"{}\")`",
+                    p.dest,
+                    p.dest,
+                    markdown::DECORATIVE
+                ),
+            ),
+            markdown::ProblemKind::DecorativeWithAlt => (
+                format!(
+                    "image `{}` is marked \"{}\" but has alt text",
+                    p.dest,
+                    markdown::DECORATIVE
+                ),
+                "a decorative image has no alt text: remove the text, or the \"decorative\" title if the image informs".to_string(),
+            ),
+        };
+        out.push(Diagnostic::error(d.display_path(), p.line, p.col, message).with_hint(hint));
+    }
+    if let Some(img) = &d.meta.image
+        && let Some((why, hint)) = crate::content::missing_local_file(&d.file, &img.src)
+    {
+        out.push(
+            Diagnostic::error(
+                d.display_path(),
+                img.src_line,
+                img.src_col,
+                format!("missing image `{}` (the lead image): {why}", img.src),
+            )
+            .with_hint(hint),
+        );
+    }
+    for l in r.links.iter().filter(|l| !l.content) {
+        // Links are checked only when they name a file (`report.pdf`), not a page.
+        let file_like = l.image
+            || Path::new(l.dest.split(['#', '?']).next().unwrap_or(""))
+                .extension()
+                .is_some_and(|e| e != "html" && e != "htm");
+        if !file_like {
+            continue;
+        }
+        if let Some((why, hint)) = crate::content::missing_local_file(&d.file, &l.dest) {
+            let what = if l.image {
+                "missing image"
+            } else {
+                "broken link"
+            };
+            out.push(
+                Diagnostic::error(
+                    d.display_path(),
+                    l.line,
+                    l.col,
+                    format!("{what} `{}`: {why}", l.dest),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    out
+}
+
+/// Errors for images named by a `/path` or a `../` path (lead images and body images) that
+/// nothing of the site publishes: neither a static file of the site or its theme, nor a file
+/// of an article's page bundle. `rels[i]` is `docs[i]`'s folder.
+pub fn site_file_errors(
+    config: &Config,
+    docs: &[Document],
+    rels: &[String],
+    rendered: &[Rendered],
+) -> Vec<Diagnostic> {
+    use crate::content::{FileRef, file_ref};
+    let bundle_files: std::collections::HashSet<String> = docs
+        .iter()
+        .zip(rels)
+        .flat_map(|(d, rel)| {
+            d.file
+                .assets
+                .iter()
+                .map(move |a| format!("{rel}{}", a.to_string_lossy().replace('\\', "/")))
+        })
+        .collect();
+    let published = |p: &str| bundle_files.contains(p) || static_file_exists(config, p);
+    let mut out = Vec::new();
+    for ((d, rel), r) in docs.iter().zip(rels).zip(rendered) {
+        let lead = d
+            .meta
+            .image
+            .iter()
+            .map(|i| (i.src.as_str(), i.src_line, i.src_col, true));
+        let body = r
+            .links
+            .iter()
+            .filter(|l| l.image && !l.content)
+            .map(|l| (l.dest.as_str(), l.line, l.col, false));
+        for (src, line, col, is_lead) in lead.chain(body) {
+            let target = match file_ref(src) {
+                FileRef::Root(p) => Some(
+                    p.strip_prefix(config.base_path.trim_start_matches('/'))
+                        .filter(|_| config.base_path != "/")
+                        .unwrap_or(&p)
+                        .to_string(),
+                ),
+                FileRef::Climbing(p) => normalize(&Path::new(rel).join(&p)),
+                _ => continue,
+            };
+            let found = target.as_deref().is_some_and(&published);
+            if !found {
+                let what = if is_lead { " (the lead image)" } else { "" };
+                out.push(
+                    Diagnostic::error(
+                        d.display_path(),
+                        line,
+                        col,
+                        format!(
+                            "missing image `{src}`{what}: nothing of the site is published at {}",
+                            config.url(target.as_deref().unwrap_or(src))
+                        ),
+                    )
+                    .with_hint("put the file in static/ (a `/path` is a file of static/), or beside the article in its page bundle"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Whether a site path is a static file of the site (`static/`) or of its theme.
+fn static_file_exists(config: &Config, rel: &str) -> bool {
+    let on_disk = |dir: &Path| crate::output::safe_join(dir, rel).is_some_and(|p| p.is_file());
+    let theme_dir = config.root.join("themes").join(&config.theme);
+    on_disk(&config.root.join("static"))
+        || on_disk(&theme_dir.join("static"))
+        || (!theme_dir.is_dir()
+            && crate::theme::DEFAULT_THEME
+                .get_file(format!("static/{rel}"))
+                .is_some())
 }
 
 /// Builds the site model: permalinks, Markdown, translations, taxonomies, pinned related.
@@ -421,6 +572,7 @@ pub fn build_with(
     for (d, r) in docs.iter().zip(&rendered) {
         diags.extend(link_errors(d, r));
     }
+    diags.extend(site_file_errors(&config, &docs, &rels, &rendered));
 
     let Groups {
         mut translations,

@@ -138,16 +138,24 @@ fn finds_planted_broken_link_missing_anchor_and_missing_image() {
         Some("did you mean `#the-first-part`?")
     );
 
-    // The same as text, for people: `file:line: …` and exit 1.
+    // The same as text, for people: `file:line[:col]: …` and exit 1.
     let o = f.run(&["check"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     for (needle, message) in cases {
-        let expected = format!("{file}:{}: error: {message}", line_of(PLANTED, needle));
-        assert!(err.contains(&expected), "{expected}\nin\n{err}");
+        let at_line = format!("{file}:{}:", line_of(PLANTED, needle));
+        let expected = format!(" error: {message}");
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&at_line) && l.contains(&expected)),
+            "{at_line}…{expected}\nin\n{err}"
+        );
     }
-    // `gen build` still builds it: the link checks are `gen check`'s.
-    assert!(f.run(&["build"]).status.success());
+    // `gen build` refuses the missing images (they would be published broken); links to
+    // pages and anchors are `gen check`'s.
+    let o = f.run(&["build"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("missing anchor"), "{}", stderr(&o));
 }
 
 #[test]

@@ -639,3 +639,119 @@ fn sub_path_build_with_fingerprinted_assets() {
         ["https://e.org/news/2021/12/08/a/"]
     );
 }
+
+#[test]
+fn new_article_with_a_trailing_slash_is_a_page_bundle() {
+    let (_tmp, site) = scaffolded();
+    let o = run_in(&site, &["new", "article", "en/bundle-test/"]);
+    assert_ok(&o);
+    let index = site.join("content/en/bundle-test/index.md");
+    assert!(index.is_file(), "{}", stdout(&o));
+    assert!(!site.join("content/en/bundle-test/bundle-test.md").exists());
+    assert_eq!(front_matter(&index)["title"].as_str(), Some("Bundle test"));
+    // An image beside it is published with it.
+    std::fs::write(site.join("content/en/bundle-test/photo.jpg"), "jpeg").unwrap();
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, format!("{text}![A photo](photo.jpg)\n")).unwrap();
+    assert_ok(&run_in(&site, &["build"]));
+    find_file(&site.join("public"), "bundle-test/photo.jpg");
+    // A language folder alone still names the file after the title.
+    let o = run_in(&site, &["new", "article", "en/", "--title", "Budget vote"]);
+    assert_ok(&o);
+    assert!(site.join("content/en/budget-vote.md").is_file());
+}
+
+#[test]
+fn new_article_in_an_undeclared_language_folder_is_refused() {
+    let (_tmp, site) = scaffolded();
+    let o = run_in(
+        &site,
+        &[
+            "new",
+            "article",
+            "ru/sud",
+            "--title",
+            "Суд отложил заседание",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("content/ru/sud.md"), "{e}");
+    assert!(e.contains("help: add `[languages.ru]`"), "{e}");
+    assert!(!site.join("content/ru").exists(), "nothing written");
+    // A file put there by hand fails the build, whatever its `lang:` says.
+    std::fs::create_dir_all(site.join("content/ru")).unwrap();
+    std::fs::write(
+        site.join("content/ru/sud.md"),
+        "---\ntitle: Суд отложил заседание\ndate: 2021-12-08\nlang: en\n---\nТекст.\n",
+    )
+    .unwrap();
+    let o = run_in(&site, &["build"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("content/ru/sud.md:4:7"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A site whose translation is older than its original's update: one warning.
+fn site_with_a_warning() -> Fixture {
+    Fixture::new(&[
+        (
+            "content/ru/orig.md",
+            "---\ntitle: O\ndate: 2021-12-07\nupdated: 2021-12-10\n---\nТекст.\n",
+        ),
+        (
+            "content/en/tr.md",
+            "---\ntitle: T\ndate: 2021-12-08\ntranslation_of: ru/orig.md\ntranslators: [Sam Taylor]\nsource: { name: O, url: 'https://o.example/a', lang: ru }\n---\nText.\n",
+        ),
+    ])
+}
+
+#[test]
+fn build_prints_warnings_with_their_count_and_deny_warnings_fails() {
+    let f = site_with_a_warning();
+    let o = f.run(&["build"]);
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains("content/en/tr.md:4:1: warning:"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains(", 1 warning\n"), "{}", stdout(&o));
+    let before = snapshot(&f.public());
+
+    // The original is updated again: the next build would change files, but warnings fail it.
+    f.write(
+        "content/ru/orig.md",
+        "---\ntitle: O2\ndate: 2021-12-07\nupdated: 2021-12-11\n---\nТекст.\n",
+    );
+    let o = f.run(&["build", "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("content/en/tr.md:4:1: warning:"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("1 warning and --deny-warnings"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot(&f.public()), before, "output untouched");
+
+    // Two warnings are counted in the plural; without warnings the flag changes nothing.
+    f.write(
+        "content/ar/tr2.md",
+        "---\ntitle: T2\ndate: 2021-12-09\ntranslation_of: ru/orig.md\ntranslators: [Sam Taylor]\nsource: { name: O, url: 'https://o.example/b', lang: ru }\n---\nText.\n",
+    );
+    let o = f.run(&["build"]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains(", 2 warnings\n"), "{}", stdout(&o));
+    f.write(
+        "content/ru/orig.md",
+        "---\ntitle: O\ndate: 2021-12-07\n---\nТекст.\n",
+    );
+    assert_ok(&f.run(&["build", "--deny-warnings"]));
+}

@@ -412,3 +412,248 @@ fn links_to_files_outside_the_site_are_refused() {
         assert_eq!(snapshot(&f.public()), before);
     }
 }
+
+// ---- Issue 13: what gen publishes is right ----
+
+#[cfg(unix)]
+#[test]
+fn emacs_lock_file_a_dangling_link_is_skipped() {
+    // Emacs keeps `.#name.md` beside a file being edited: a link to `user@host.pid:time`, which
+    // does not exist. A link to a missing target under any other name is still an error.
+    let f = Fixture::new(&[("content/en/good.md", GOOD)]);
+    std::os::unix::fs::symlink(
+        "editor@host.4242:1700000000",
+        f.root().join("content/en/.#good.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("nowhere", f.root().join("content/#scratch.md#")).unwrap();
+    f.build_ok();
+    assert!(f.public().join("2021/12/08/good/index.html").is_file());
+
+    std::os::unix::fs::symlink("nowhere", f.root().join("content/en/dangling.md")).unwrap();
+    let o = f.run(&["build"]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("content/en/dangling.md"), "{e}");
+}
+
+#[test]
+fn undeclared_language_folder_is_an_error_with_the_fix() {
+    // The fixture declares en, ru and ar; `de` and `pt-br` read as language codes.
+    let e = fails_with(
+        "content/de/urteil.md",
+        "---\ntitle: Das Gericht hat entschieden\ndate: 2021-12-08\n---\nText.\n".as_bytes(),
+        "content/de/urteil.md:1:1",
+        "not declared in site.toml",
+    );
+    assert!(e.contains("help: add `[languages.de]` to site.toml"), "{e}");
+    // `lang: en` written in the file (as `gen new article` did) does not make it English.
+    fails_with(
+        "content/pt-br/noticia.md",
+        b"---\ntitle: Tribunal decide\ndate: 2021-12-08\nlang: en\n---\nTexto.\n",
+        "content/pt-br/noticia.md:4:7",
+        "[languages.pt-br]",
+    );
+    // Section folders that are not language codes, and declared languages, are fine.
+    let f = Fixture::new(&[
+        ("content/world/a.md", GOOD),
+        ("content/ru/b.md", GOOD),
+        ("content/c.md", GOOD),
+    ]);
+    f.build_ok();
+}
+
+#[test]
+fn missing_lead_image_is_a_build_error_at_its_src() {
+    fails_with(
+        "content/en/story/index.md",
+        b"---\ntitle: x\ndate: 2021-12-08\nimage:\n  src: talks.jpg\n  alt: Two men at a table\n---\nText.\n",
+        "content/en/story/index.md:5:8",
+        "missing image `talks.jpg`",
+    );
+    // In flow style, at the value on the `image:` line; a file that is not a bundle's says how
+    // to make one.
+    let e = fails_with(
+        "content/en/flat.md",
+        b"---\ntitle: x\ndate: 2021-12-08\nimage: { src: talks.jpg, alt: Two men }\n---\n",
+        "content/en/flat.md:4:15",
+        "missing image `talks.jpg`",
+    );
+    assert!(e.contains("content/en/flat/index.md"), "{e}");
+    // A /path names a file of static/.
+    fails_with(
+        "content/en/rooted.md",
+        b"---\ntitle: x\ndate: 2021-12-08\nimage:\n  src: /images/none.jpg\n  alt: Nothing\n---\n",
+        "content/en/rooted.md:5:8",
+        "missing image `/images/none.jpg`",
+    );
+}
+
+#[test]
+fn missing_body_image_and_broken_article_link_are_build_errors() {
+    fails_with(
+        "content/en/story/index.md",
+        b"---\ntitle: x\ndate: 2021-12-08\n---\nIntro.\n\nSee the map: ![Map of the river](map.png)\n",
+        "content/en/story/index.md:7:14",
+        "missing image `map.png`",
+    );
+    // A root-relative link to a Markdown file that does not exist.
+    fails_with(
+        "content/en/linker.md",
+        b"---\ntitle: x\ndate: 2021-12-08\n---\nRead [the first part](/en/part-one.md) too.\n",
+        "content/en/linker.md:5:6",
+        "broken link `/en/part-one.md`",
+    );
+    fails_with(
+        "content/en/linker.md",
+        b"---\ntitle: x\ndate: 2021-12-08\n---\n\nAlso [this](../ru/missing.md#part).\n",
+        "content/en/linker.md:6:6",
+        "broken link `../ru/missing.md#part`",
+    );
+}
+
+#[test]
+fn present_images_and_root_relative_article_links_build() {
+    let f = Fixture::new(&[
+        ("content/en/good.md", GOOD),
+        (
+            "content/en/story/index.md",
+            "---\ntitle: Story\ndate: 2021-12-09\nimage: { src: lead.jpg, alt: A river }\n---\nSee ![A map](img/map.png) and [the good one](/en/good.md).\n",
+        ),
+        ("content/en/story/lead.jpg", "jpeg"),
+        ("content/en/story/img/map.png", "png"),
+        (
+            "content/en/static-pic.md",
+            "---\ntitle: Logo\ndate: 2021-12-07\nimage: { src: /images/logo.png, alt: The logo }\n---\n![The logo](/images/logo.png)\n",
+        ),
+        ("static/images/logo.png", "png"),
+    ]);
+    f.build_ok();
+    let doc = f.html("2021/12/09/story/index.html");
+    assert!(attrs(&doc, ".body a", "href").contains(&"/2021/12/08/good/".to_string()));
+}
+
+#[test]
+fn body_image_without_alt_text_is_an_error() {
+    let f = Fixture::new(&[("content/en/good.md", GOOD)]);
+    f.build_ok();
+    f.write("content/en/story/court.png", "png");
+    let e = fails_with(
+        "content/en/story/index.md",
+        b"---\ntitle: x\ndate: 2021-12-08\n---\nThe court.\n\n![](court.png)\n",
+        "content/en/story/index.md:7:1",
+        "image `court.png` has no alt text",
+    );
+    assert!(
+        e.contains("\"decorative\""),
+        "the hint shows the decorative marker: {e}"
+    );
+}
+
+#[test]
+fn decorative_image_gets_empty_alt_and_no_title() {
+    let f = Fixture::new(&[
+        (
+            "content/en/story/index.md",
+            "---\ntitle: Story\ndate: 2021-12-08\n---\nText.\n\n![](rule.png \"decorative\")\n\nMore ![](dot.png \"Decorative\") text.\n",
+        ),
+        ("content/en/story/rule.png", "png"),
+        ("content/en/story/dot.png", "png"),
+    ]);
+    f.build_ok();
+    let doc = f.html("2021/12/08/story/index.html");
+    let s = scraper::Selector::parse(".body img").unwrap();
+    let imgs: Vec<_> = doc.select(&s).collect();
+    assert_eq!(imgs.len(), 2);
+    for img in imgs {
+        assert_eq!(img.value().attr("alt"), Some(""), "{:?}", img.value());
+        assert_eq!(img.value().attr("title"), None, "{:?}", img.value());
+    }
+    assert_eq!(text_of(&doc, ".body figcaption"), None, "no caption");
+    // Decorative with alt text is a contradiction.
+    f.write(
+        "content/en/story/index.md",
+        "---\ntitle: Story\ndate: 2021-12-08\n---\n![A rule](rule.png \"decorative\")\n",
+    );
+    let o = f.run(&["build"]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("content/en/story/index.md:5:1"), "{e}");
+}
+
+#[test]
+fn translation_without_translators_is_an_error() {
+    let f = Fixture::new(&[("content/ru/orig.md", GOOD)]);
+    f.build_ok();
+    let before = snapshot(&f.public());
+    f.write(
+        "content/en/tr.md",
+        "---\ntitle: x\ndate: 2021-12-09\ntranslation_of: ru/orig.md\n---\n",
+    );
+    let o = f.run(&["build"]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("content/en/tr.md:4:1"), "{e}");
+    assert!(
+        e.contains("translator") && e.contains("help: add `translators:"),
+        "{e}"
+    );
+    assert_eq!(snapshot(&f.public()), before);
+    // A source in another language needs translators too.
+    fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\nsource:\n  name: Outlet\n  url: https://outlet.example/a\n  lang: de\n---\n",
+        "content/en/bad.md:4:1",
+        "its `source` is in `de`",
+    );
+}
+
+#[test]
+fn republication_in_the_original_language_credits_the_outlet() {
+    let f = Fixture::new(&[
+        (
+            "content/en/republished.md",
+            "---\ntitle: Republished\ndate: 2021-12-08\nauthors: [Jane Doe]\nsource:\n  name: Example Outlet\n  url: https://outlet.example/story\n  lang: en\n---\nText.\n",
+        ),
+        (
+            "content/ru/perepechatka.md",
+            "---\ntitle: Перепечатка\ndate: 2021-12-08\nsource: { name: Издание, url: 'https://outlet.example/ru', lang: ru }\n---\nТекст.\n",
+        ),
+    ]);
+    f.build_ok();
+    let doc = f.html("2021/12/08/republished/index.html");
+    assert_eq!(
+        text_of(&doc, ".credits .republished-by").as_deref(),
+        Some("Originally published by Example Outlet")
+    );
+    assert_eq!(
+        attrs(&doc, ".credits .republished-by a", "href"),
+        vec!["https://outlet.example/story".to_string()]
+    );
+    assert_eq!(
+        text_of(&doc, ".translation-by"),
+        None,
+        "no translation credit"
+    );
+    assert_eq!(text_of(&doc, ".article-header .source"), None);
+    let ru = f.html("ru/2021/12/08/perepechatka/index.html");
+    assert_eq!(
+        text_of(&ru, ".credits .republished-by").as_deref(),
+        Some("Впервые опубликовано изданием Издание")
+    );
+}
+
+#[test]
+fn image_written_as_a_string_says_what_to_write() {
+    let e = fails_with(
+        "content/en/bad.md",
+        b"---\ntitle: x\ndate: 2021-01-01\nimage: court.png\n---\n",
+        "content/en/bad.md:4:8",
+        "`image` must be a mapping with `src:` and `alt:`",
+    );
+    assert!(
+        e.contains("help: write `image: { src: court.png, alt:"),
+        "{e}"
+    );
+    assert!(!e.contains("RawImage"), "{e}");
+}

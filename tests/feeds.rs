@@ -283,8 +283,17 @@ fn limit_keeps_the_newest_and_full_text_has_absolute_urls() {
             "site.toml",
             "title = \"F\"\nbase_url = \"https://f.example/\"\nminify = false\n[feeds]\nlimit = 2\nfull_text = true\n",
         ),
-        ("content/a.md", &dated("Oldest", "2024-01-01T10:00:00Z", "")),
-        ("content/b.md", &dated("Middle", "2024-02-01T10:00:00Z", "")),
+        // Page bundles: the body's image is a file beside each article.
+        (
+            "content/a/index.md",
+            &dated("Oldest", "2024-01-01T10:00:00Z", ""),
+        ),
+        ("content/a/map.png", "not really a png"),
+        (
+            "content/b/index.md",
+            &dated("Middle", "2024-02-01T10:00:00Z", ""),
+        ),
+        ("content/b/map.png", "not really a png"),
         (
             "content/c/index.md",
             &dated(
