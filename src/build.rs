@@ -22,6 +22,8 @@ pub struct BuildOptions {
     pub clean: bool,
     /// Replace a non-empty output folder that gen did not write.
     pub force: bool,
+    /// Fail on warnings (for CI), before anything is written.
+    pub deny_warnings: bool,
 }
 
 /// What a build did.
@@ -158,6 +160,9 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let mut timer = Timer::start();
     progress.stage("loading");
     let (site, warnings) = load_site(&opts.root, &opts.overrides, &mut timer)?;
+    if opts.deny_warnings && !warnings.is_empty() {
+        return Err(crate::Error::DeniedWarnings(warnings));
+    }
     let theme = Theme::load(&site.config)?;
     timer.lap("theme");
     check_output_dir(&site.config.root, &site.config.output_dir, opts.force)?;

@@ -283,6 +283,13 @@ fn print_diagnostics(list: &[Diagnostic]) {
 
 fn fail(e: &Error) -> ExitCode {
     print_diagnostics(&e.diagnostics());
+    if let Error::DeniedWarnings(list) = e {
+        let _ = writeln!(
+            std::io::stderr(),
+            "build failed: {} and --deny-warnings; the output folder was left as it was",
+            plural(list.len(), "warning", "warnings")
+        );
+    }
     if let Error::Content(list) = e {
         let n = list
             .iter()
@@ -366,28 +373,12 @@ fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
         output_dir: args.output.clone(),
         drafts: args.drafts,
     };
-    // The build swaps its output in as soon as it succeeds, so with --deny-warnings the site
-    // is loaded (not rendered) once before, to fail on warnings with the output untouched.
-    if args.deny_warnings {
-        match crate::build::load_site(&cli.root, &overrides, &mut Timer::start()) {
-            Ok((_, warnings)) if !warnings.is_empty() => {
-                print_diagnostics(&warnings);
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "build failed: {} and --deny-warnings; the output folder was left as it was",
-                    plural(warnings.len(), "warning", "warnings")
-                );
-                return ExitCode::from(1);
-            }
-            Ok(_) => {}
-            Err(e) => return fail(&e),
-        }
-    }
     let opts = BuildOptions {
         root: cli.root.clone(),
         overrides,
         clean: args.clean,
         force: args.force,
+        deny_warnings: args.deny_warnings,
     };
     // The bar stays hidden for the first second: most builds end before it would flicker.
     let bar = indicatif::ProgressBar::hidden();

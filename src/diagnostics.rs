@@ -113,6 +113,9 @@ pub enum Error {
     /// A refused request, such as a dangerous output folder or a port in use (exit code 2).
     #[error("{0}")]
     Usage(String),
+    /// Warnings, refused by `--deny-warnings`.
+    #[error("{}", display_list(.0))]
+    DeniedWarnings(Vec<Diagnostic>),
     /// Two outputs would be written to one path.
     #[error("two outputs would be written to /{0}; rename one of the sources")]
     Collision(String),
@@ -140,7 +143,7 @@ impl Error {
     /// Diagnostics carried by this error (one synthesized for I/O and usage errors).
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            Error::Content(list) => list.clone(),
+            Error::Content(list) | Error::DeniedWarnings(list) => list.clone(),
             Error::Io { path, source } => vec![Diagnostic::error(path, 0, 0, source.to_string())],
             Error::Usage(msg) => vec![Diagnostic::error("gen", 0, 0, msg.clone())],
             Error::Collision(rel) => vec![

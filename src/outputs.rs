@@ -337,6 +337,10 @@ fn merge_errors(errors: Vec<Error>) -> Error {
     Error::Content(list)
 }
 
+/// Deepest element nesting a page may have to be minified (real pages nest a few dozen levels;
+/// bodies are refused past [`crate::markdown::MAX_NESTING`]).
+const MINIFY_MAX_DEPTH: usize = 1000;
+
 fn minify_config() -> minify_html::Cfg {
     minify_html::Cfg {
         keep_closing_tags: true,
@@ -498,9 +502,17 @@ impl Product<'_> {
         match self {
             Product::Page(job) => {
                 let html = crate::render::render_page(site, plan.theme, job)?;
+                // minify-html recurses once per open element: a page nested deeper than any
+                // real page (a theme's runaway macro) is published as rendered rather than risk
+                // the stack.
                 one(match &p.minify {
-                    Some(cfg) => minify_html::minify(html.as_bytes(), cfg),
-                    None => html.into_bytes(),
+                    Some(cfg)
+                        if crate::markdown::html_too_deep(&html, &mut 0, MINIFY_MAX_DEPTH)
+                            .is_none() =>
+                    {
+                        minify_html::minify(html.as_bytes(), cfg)
+                    }
+                    _ => html.into_bytes(),
                 })
             }
             Product::Asset { rel, src, .. } => Ok(vec![(rel.clone(), Made::File(src.clone()))]),

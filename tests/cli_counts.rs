@@ -134,7 +134,10 @@ fn related_counts() {
     let out = stdout(&o);
     assert!(o.status.success(), "{}", stderr(&o));
     // Three cards wanted (the default), two related articles to show.
-    assert!(out.contains("\nCards on the page: 2 of 3 (0 pinned"), "{out}");
+    assert!(
+        out.contains("\nCards on the page: 2 of 3 (0 pinned"),
+        "{out}"
+    );
     assert!(out.contains("(1 day later)"), "{out}");
     assert!(out.contains("(2 days later)"), "{out}");
     let o = f.run(&["related", "content/en/c.md"]);
@@ -144,10 +147,16 @@ fn related_counts() {
 
     let f = related_site(Some(1));
     let out = stdout(&f.run(&["related", "content/en/a.md"]));
-    assert!(out.contains("\nCards on the page: 1 of 1 (0 pinned"), "{out}");
+    assert!(
+        out.contains("\nCards on the page: 1 of 1 (0 pinned"),
+        "{out}"
+    );
     let f = related_site(Some(2));
     let out = stdout(&f.run(&["related", "content/en/a.md"]));
-    assert!(out.contains("\nCards on the page: 2 of 2 (0 pinned"), "{out}");
+    assert!(
+        out.contains("\nCards on the page: 2 of 2 (0 pinned"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -146,6 +146,7 @@ impl Fixture {
             },
             clean: true,
             force: true,
+            deny_warnings: false,
         })
         .unwrap();
         let served = tree(&self.dir.path().join("served"));
