@@ -433,7 +433,12 @@ pub fn news_article(site: &Site, i: usize) -> Value {
             work.insert("datePublished".into(), p.rfc3339().into());
         }
         work.insert("publisher".into(), outlet.clone());
-        o.insert("translationOfWork".into(), Value::Object(work));
+        // A republication in the original language is based on the original, not a
+        // translation of it.
+        let republished = a.translators.is_empty() && s.lang.as_deref() == Some(a.lang());
+        if !republished {
+            o.insert("translationOfWork".into(), Value::Object(work));
+        }
         o.insert("isBasedOn".into(), s.url.as_str().into());
         o.insert("sourceOrganization".into(), outlet);
     } else if let Some(orig) = a.original {

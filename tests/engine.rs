@@ -399,3 +399,35 @@ fn adding_and_removing_an_article_in_each_language() {
         f.assert_equals_clean_build();
     }
 }
+
+#[test]
+fn a_body_edit_naming_a_missing_site_file_is_an_error_not_a_fast_publish() {
+    let mut f = Fixture::new();
+    let p = f.replace(
+        "content/en/dams.md",
+        "Second paragraph, deeper in the body.",
+        "Second paragraph.\n\n![A map of the river](/maps/river.png)",
+    );
+    let err = f
+        .engine
+        .prepare(&Changes {
+            content: BTreeSet::from([p]),
+            ..Changes::default()
+        })
+        .err()
+        .expect("a missing /path image is an error");
+    assert!(
+        err.iter()
+            .any(|d| d.message.contains("missing image `/maps/river.png`")),
+        "{err:#?}"
+    );
+    // Once the file exists, the edit is published and equals a clean build.
+    let png = f.write("static/maps/river.png", "not really a png");
+    let stats = f.apply(Changes {
+        statics: true,
+        files: BTreeSet::from([png]),
+        ..Changes::default()
+    });
+    assert!(!stats.fast);
+    f.assert_equals_clean_build();
+}

@@ -636,6 +636,19 @@ fn republication_in_the_original_language_credits_the_outlet() {
         "no translation credit"
     );
     assert_eq!(text_of(&doc, ".article-header .source"), None);
+    // Structured data: based on the original and its outlet, not a translation of it.
+    let sel = scraper::Selector::parse("script[type=\"application/ld+json\"]").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(
+        &doc.select(&sel)
+            .next()
+            .expect("JSON-LD")
+            .text()
+            .collect::<String>(),
+    )
+    .unwrap();
+    assert_eq!(ld["isBasedOn"], "https://outlet.example/story");
+    assert_eq!(ld["sourceOrganization"]["name"], "Example Outlet");
+    assert!(ld.get("translationOfWork").is_none(), "{ld:#}");
     let ru = f.html("ru/2021/12/08/perepechatka/index.html");
     assert_eq!(
         text_of(&ru, ".credits .republished-by").as_deref(),

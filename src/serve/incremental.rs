@@ -783,6 +783,16 @@ impl Engine {
             errors.extend(crate::site::link_errors(doc, &r));
             results.push((rel.clone(), *i, r, memo));
         }
+        // Images named by `/path` or `../` are checked against every file the site publishes
+        // (`site::site_file_errors`): the model rebuild does that.
+        if results.iter().any(|(_, _, r, _)| names_site_files(r))
+            || pending.iter().any(|(rel, _)| {
+                matches!(self.sources.get(rel).map(|e| &e.slot), Some(Slot::Held(doc))
+                    if doc.meta.image.as_ref().is_some_and(|i| is_site_file(&i.src)))
+            })
+        {
+            return Ok(None);
+        }
         if !errors.is_empty() {
             crate::diagnostics::sort(&mut errors);
             return Err(errors);
@@ -1248,6 +1258,20 @@ struct Derived {
     deps: Vec<Vec<u32>>,
     /// Number of outputs.
     products: usize,
+}
+
+/// Whether a reference names a file elsewhere in the site (`/path`, `../x`), not in the page
+/// bundle.
+fn is_site_file(dest: &str) -> bool {
+    use crate::content::{FileRef, file_ref};
+    matches!(file_ref(dest), FileRef::Root(_) | FileRef::Climbing(_))
+}
+
+/// Whether a body shows images named elsewhere in the site.
+fn names_site_files(r: &Rendered) -> bool {
+    r.links
+        .iter()
+        .any(|l| l.image && !l.content && is_site_file(&l.dest))
 }
 
 /// What each facet of an article shows, hashed (see [`Facet`]).
