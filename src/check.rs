@@ -371,27 +371,7 @@ fn check_links(
             .cloned()
             .unwrap_or_else(|| PathBuf::from("templates").join(name))
     };
-    // Lead images come from front matter, and show on the article, in cards and in share
-    // metadata: a missing one is reported at the `image:` key of its article.
-    let mut image_owner: HashMap<String, (PathBuf, usize, String)> = HashMap::new();
-    for (i, a) in site.articles.iter().enumerate() {
-        let (Some(img), Some(written)) = (
-            crate::render::article_view(site, i).image,
-            a.doc.meta.image.as_ref(),
-        ) else {
-            continue;
-        };
-        let dir = format!("{base_path}{}", a.rel);
-        if let Target::Site { path, .. } = resolve(&img.src, &dir, &config.base_url, base_path) {
-            image_owner.entry(path).or_insert_with(|| {
-                (
-                    a.doc.display_path(),
-                    a.doc.line_of("image"),
-                    written.src.clone(),
-                )
-            });
-        }
-    }
+    let image_owner = lead_image_owners(site);
     let mut links = 0;
     for (rel, facts) in &pages {
         let dir = match &facts.base {
@@ -423,6 +403,8 @@ fn check_links(
                 Target::Site { path, .. } if r.image => image_owner.get(path),
                 _ => None,
             };
+            // Blame: the Markdown line of a body link, the `image:` key of a lead image, else
+            // the template on this page.
             let origin = match (article, body.get_mut(&key).and_then(VecDeque::pop_front)) {
                 (Some(a), Some(line)) => Origin {
                     path: a.doc.display_path(),
@@ -442,144 +424,179 @@ fn check_links(
                     },
                 },
             };
-            let on_page = |msg: String| match &origin.page {
-                Some(p) => format!("{msg} ({} on {p})", r.what),
-                None => msg,
-            };
             if !matches!(target, Target::Outside) {
                 links += 1;
             }
-            match target {
-                Target::Outside => {}
-                Target::OutsideBasePath(p) => diags.push(
-                    Diagnostic::warning(
-                        &origin.path,
-                        origin.line,
-                        0,
-                        on_page(format!(
-                            "`{}` leaves the site, which lives under {base_path}",
-                            r.url
-                        )),
-                    )
-                    .with_hint(format!(
-                        "link pages of this site relatively or by content path (`story.md`); {p} is not checked"
-                    )),
-                ),
-                Target::AboveRoot => diags.push(
-                    Diagnostic::error(
-                        &origin.path,
-                        origin.line,
-                        0,
-                        on_page(format!("`{}` climbs above the site's root", r.url)),
-                    )
-                    .with_hint("remove a `../`"),
-                ),
-                Target::Site { path, fragment } => {
-                    if rel.as_str() == "404.html"
-                        && !r.url.starts_with(['/', '#'])
-                        && !r.url.contains("://")
-                        && !r.url.is_empty()
-                    {
-                        diags.push(
-                            Diagnostic::error(
-                                &origin.path,
-                                origin.line,
-                                0,
-                                on_page(format!(
-                                    "relative `{}` in 404.html, which servers show at any URL",
-                                    r.url
-                                )),
-                            )
-                            .with_hint("use a root-relative URL, e.g. {{ site.base_path }}…"),
-                        );
-                        continue;
-                    }
-                    let Some(file) = served_file(&path, files) else {
-                        if let Some((_, _, src)) = owner {
-                            diags.push(
-                                Diagnostic::error(
-                                    &origin.path,
-                                    origin.line,
-                                    0,
-                                    format!(
-                                        "missing image `{src}` (the lead image): nothing is built at {base_path}{path}"
-                                    ),
-                                )
-                                .with_hint(
-                                    "put the file beside index.md in the article's folder, or give a /path under static/",
-                                ),
-                            );
-                            continue;
-                        }
-                        let (what, hint) = match (r.image, origin.page.is_some()) {
-                            (true, false) => (
-                                "missing image",
-                                "put the file beside the article (a folder with index.md) or in static/",
-                            ),
-                            (false, false) => (
-                                "broken link",
-                                "link an existing page: a content path such as `../en/story.md` is resolved for you",
-                            ),
-                            (true, true) => (
-                                "missing file",
-                                "the template links a file the build does not write: fix the template, or add the file to static/",
-                            ),
-                            (false, true) => (
-                                "broken link",
-                                "the template links a page the build does not write: fix the template or the data it shows",
-                            ),
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                &origin.path,
-                                origin.line,
-                                0,
-                                on_page(format!(
-                                    "{what} `{}`: nothing is built at {base_path}{path}",
-                                    r.url
-                                )),
-                            )
-                            .with_hint(hint),
-                        );
-                        continue;
-                    };
-                    if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") {
-                        continue;
-                    }
-                    let Some(target_ids) = ids.get(file.as_str()) else {
-                        continue;
-                    };
-                    if !target_ids.contains(&fragment) {
-                        let mut d = Diagnostic::error(
-                            &origin.path,
-                            origin.line,
-                            0,
-                            on_page(if r.url.starts_with('#') {
-                                format!(
-                                    "missing anchor `{}`: this page has no element with that id",
-                                    r.url
-                                )
-                            } else {
-                                format!(
-                                    "missing anchor `#{fragment}` in `{}`: {} has no element with that id",
-                                    r.url,
-                                    page_url(&file, base_path)
-                                )
-                            }),
-                        );
-                        d = match did_you_mean(&fragment, target_ids.iter().map(String::as_str)) {
-                            Some(n) => d.with_hint(format!("did you mean `#{n}`?")),
-                            None => d.with_hint(
-                                "headings get ids from their text; write `## Title {#id}` to choose one",
-                            ),
-                        };
-                        diags.push(d);
-                    }
-                }
-            }
+            let here = Here {
+                rel,
+                files,
+                ids: &ids,
+                base_path,
+            };
+            diags.extend(problem(
+                &here,
+                r,
+                target,
+                &origin,
+                owner.map(|(_, _, src)| src.as_str()),
+            ));
         }
     }
     (pages.len(), links)
+}
+
+/// Lead images come from front matter and show on the article, in cards and in share
+/// metadata: a missing one is reported at the `image:` key of its article. Site path of the
+/// image → (file, line, `src` as written).
+fn lead_image_owners(site: &Site) -> HashMap<String, (PathBuf, usize, String)> {
+    let config = &site.config;
+    let base_path = config.base_path.as_str();
+    let mut owners: HashMap<String, (PathBuf, usize, String)> = HashMap::new();
+    for a in &site.articles {
+        let Some(written) = a.doc.meta.image.as_ref() else {
+            continue;
+        };
+        let src = urls::image(config, &a.rel, &written.src);
+        let dir = format!("{base_path}{}", a.rel);
+        if let Target::Site { path, .. } = resolve(&src, &dir, &config.base_url, base_path) {
+            owners.entry(path).or_insert_with(|| {
+                (
+                    a.doc.display_path(),
+                    a.doc.line_of("image"),
+                    written.src.clone(),
+                )
+            });
+        }
+    }
+    owners
+}
+
+/// The page being checked and what it can link to.
+struct Here<'a> {
+    /// Its output path.
+    rel: &'a str,
+    /// Every file of the site.
+    files: &'a BTreeMap<String, Vec<u8>>,
+    /// Ids of every page.
+    ids: &'a HashMap<&'a str, &'a BTreeSet<String>>,
+    base_path: &'a str,
+}
+
+/// What is wrong with reference `r` to `target`, said at `origin`; `lead` is the `src` of the
+/// lead image it shows, if it is one.
+fn problem(
+    here: &Here<'_>,
+    r: &Ref,
+    target: Target,
+    origin: &Origin,
+    lead: Option<&str>,
+) -> Option<Diagnostic> {
+    let base_path = here.base_path;
+    let on_page = |msg: String| match &origin.page {
+        Some(p) => format!("{msg} ({} on {p})", r.what),
+        None => msg,
+    };
+    let error = |msg: String| Diagnostic::error(&origin.path, origin.line, 0, msg);
+    match target {
+        Target::Outside => None,
+        Target::OutsideBasePath(p) => Some(
+            Diagnostic::warning(
+                &origin.path,
+                origin.line,
+                0,
+                on_page(format!(
+                    "`{}` leaves the site, which lives under {base_path}",
+                    r.url
+                )),
+            )
+            .with_hint(format!(
+                "link pages of this site relatively or by content path (`story.md`); {p} is not checked"
+            )),
+        ),
+        Target::AboveRoot => Some(
+            error(on_page(format!("`{}` climbs above the site's root", r.url)))
+                .with_hint("remove a `../`"),
+        ),
+        Target::Site { path, fragment } => {
+            if here.rel == urls::NOT_FOUND
+                && !r.url.starts_with(['/', '#'])
+                && !r.url.contains("://")
+                && !r.url.is_empty()
+            {
+                return Some(
+                    error(on_page(format!(
+                        "relative `{}` in 404.html, which servers show at any URL",
+                        r.url
+                    )))
+                    .with_hint("use a root-relative URL, e.g. {{ site.base_path }}…"),
+                );
+            }
+            let Some(file) = served_file(&path, here.files) else {
+                if let Some(src) = lead {
+                    return Some(
+                        error(format!(
+                            "missing image `{src}` (the lead image): nothing is built at {base_path}{path}"
+                        ))
+                        .with_hint(
+                            "put the file beside index.md in the article's folder, or give a /path under static/",
+                        ),
+                    );
+                }
+                let (what, hint) = match (r.image, origin.page.is_some()) {
+                    (true, false) => (
+                        "missing image",
+                        "put the file beside the article (a folder with index.md) or in static/",
+                    ),
+                    (false, false) => (
+                        "broken link",
+                        "link an existing page: a content path such as `../en/story.md` is resolved for you",
+                    ),
+                    (true, true) => (
+                        "missing file",
+                        "the template links a file the build does not write: fix the template, or add the file to static/",
+                    ),
+                    (false, true) => (
+                        "broken link",
+                        "the template links a page the build does not write: fix the template or the data it shows",
+                    ),
+                };
+                return Some(
+                    error(on_page(format!(
+                        "{what} `{}`: nothing is built at {base_path}{path}",
+                        r.url
+                    )))
+                    .with_hint(hint),
+                );
+            };
+            if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") {
+                return None;
+            }
+            let target_ids = here.ids.get(file.as_str())?;
+            if target_ids.contains(&fragment) {
+                return None;
+            }
+            let d = error(on_page(if r.url.starts_with('#') {
+                format!(
+                    "missing anchor `{}`: this page has no element with that id",
+                    r.url
+                )
+            } else {
+                format!(
+                    "missing anchor `#{fragment}` in `{}`: {} has no element with that id",
+                    r.url,
+                    page_url(&file, base_path)
+                )
+            }));
+            Some(
+                match did_you_mean(&fragment, target_ids.iter().map(String::as_str)) {
+                    Some(n) => d.with_hint(format!("did you mean `#{n}`?")),
+                    None => d.with_hint(
+                        "headings get ids from their text; write `## Title {#id}` to choose one",
+                    ),
+                },
+            )
+        }
+    }
 }
 
 /// Most problems a template causes repeat on every page it renders; a few examples each say

@@ -314,7 +314,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let classifier = Classifier::new(&root, vec![config.output_dir.clone(), tmp.0.clone()]);
     let watcher =
-        Watcher::start(&root, classifier, opts.debounce, tx.clone()).map_err(Error::Usage)?;
+        Watcher::start(&root, classifier, opts.debounce, tx.clone()).map_err(Error::Internal)?;
     let engine = Engine::new(&root, overrides, Some(origin.clone()), &served);
     let builder = {
         let shared = shared.clone();
@@ -364,7 +364,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         drop(tmp);
     }
     runtime.shutdown_timeout(Duration::from_millis(200));
-    served_result.map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+    served_result.map_err(|e| Error::Internal(format!("the server stopped: {e}")))
 }
 
 async fn wait_for_signal() {
