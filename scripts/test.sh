@@ -36,4 +36,9 @@ trap 'rm -rf "$out"' EXIT
 ./target/debug/gen build --quiet --output "$out/site"
 if [ -x scripts/vnu.sh ]; then scripts/vnu.sh "$out/site"; fi
 
+# The dev server against random edit sequences, compared with clean builds after every edit:
+# five seeds of 100 edits here (the plain run below does one seed of 40). More seeds:
+# GEN_RANDOM_EDITS_SEEDS=20 cargo test --test serve_random
+GEN_RANDOM_EDITS_SEEDS=5 GEN_RANDOM_EDITS=100 cargo test --features external --test serve_random
+
 cargo test --features external
