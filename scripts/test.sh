@@ -41,4 +41,8 @@ if [ -x scripts/vnu.sh ]; then scripts/vnu.sh "$out/site"; fi
 # GEN_RANDOM_EDITS_SEEDS=20 cargo test --test serve_random
 GEN_RANDOM_EDITS_SEEDS=5 GEN_RANDOM_EDITS=100 cargo test --features external --test serve_random
 
+# Four builds of a generated 1,000-article archive compared byte for byte (ignored by a plain
+# `cargo test`: a few minutes in a debug build).
+cargo test --features external --test determinism -- --ignored
+
 cargo test --features external

@@ -27,7 +27,7 @@ pub fn encode_component(s: &str) -> String {
 }
 
 /// A person credited, as templates see them.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct PersonRef<'a> {
     /// Name in the page's language.
     pub name: &'a str,
@@ -36,7 +36,7 @@ pub struct PersonRef<'a> {
 }
 
 /// A named link (tag, story, outlet).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct TermRef<'a> {
     /// Name.
     pub name: &'a str,
@@ -45,7 +45,7 @@ pub struct TermRef<'a> {
 }
 
 /// The image of an article or card.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct ImageView<'a> {
     /// Root-relative or absolute URL.
     pub src: String,
@@ -64,7 +64,7 @@ pub struct ImageView<'a> {
 }
 
 /// An article in a list or a related-reading card.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct Card<'a> {
     /// URL.
     pub url: String,

@@ -1332,10 +1332,7 @@ fn article_keys(
     people().hash(&mut h);
     let page = h.finish();
 
-    let card = hash_of(&(
-        serde_json::to_string(&crate::render::card(site, i, a.lang())).unwrap_or_default(),
-        people(),
-    ));
+    let card = hash_of(&(crate::render::card(site, i, a.lang()), people()));
 
     let m = &a.doc.meta;
     let version = hash_of(&(&a.rel, a.lang(), &m.title));
