@@ -308,6 +308,38 @@ impl Drop for Output {
     }
 }
 
+/// Changes a folder in place: writes `writes`, removes `removes` and the folders they leave
+/// empty. For the dev server's private folder, which it changes under its write lock so that a
+/// request sees the old files or the new ones; a build for publishing goes through [`Output`].
+pub fn update_in_place(dir: &Path, writes: &[(String, Vec<u8>)], removes: &[String]) -> Result<()> {
+    for (rel, bytes) in writes {
+        let path = safe_join(dir, rel).ok_or_else(|| {
+            Error::Internal(format!(
+                "refusing to write outside the output folder: {rel}"
+            ))
+        })?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    for rel in removes {
+        let Some(path) = safe_join(dir, rel) else {
+            continue;
+        };
+        let _ = fs::remove_file(&path);
+        // Remove folders left empty, up to `dir`.
+        let mut parent = path.parent();
+        while let Some(d) = parent {
+            if d == dir || fs::remove_dir(d).is_err() {
+                break;
+            }
+            parent = d.parent();
+        }
+    }
+    Ok(())
+}
+
 /// Files kept in memory, for tests and the dev server.
 #[derive(Default)]
 pub struct MemorySink {

@@ -35,7 +35,7 @@ use crate::config::{Config, Overrides};
 use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
 use crate::markdown::{LinkResolver, RenderOptions, Rendered};
-use crate::output::{MemorySink, safe_join};
+use crate::output::MemorySink;
 use crate::outputs::{Env, Facet, Maker, Plan, Product};
 use crate::people::People;
 use crate::site::{BodyRenderer, Lookup, Related, Site};
@@ -1195,36 +1195,14 @@ impl Engine {
 
     /// Applies an update to the served folder (call it while no request reads the folder).
     pub fn commit(&mut self, update: Update) -> Result<(Applied, Stats), Failure> {
-        let mut applied = Applied::default();
-        for (rel, bytes) in update.writes {
-            let path = safe_join(&self.out, &rel).ok_or_else(|| {
-                vec![Diagnostic::error(
-                    rel.clone(),
-                    0,
-                    0,
-                    "refusing to write outside the output folder",
-                )]
-            })?;
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| errors_of(Error::io(parent, e)))?;
-            }
-            std::fs::write(&path, &bytes).map_err(|e| errors_of(Error::io(&path, e)))?;
-            applied.written.push(rel);
-        }
-        for rel in update.removes {
-            if let Some(path) = safe_join(&self.out, &rel) {
-                let _ = std::fs::remove_file(&path);
-                // Remove folders left empty, up to the served folder.
-                let mut dir = path.parent();
-                while let Some(d) = dir {
-                    if d == self.out || std::fs::remove_dir(d).is_err() {
-                        break;
-                    }
-                    dir = d.parent();
-                }
-            }
-            self.files.remove(&rel);
-            applied.removed.push(rel);
+        crate::output::update_in_place(&self.out, &update.writes, &update.removes)
+            .map_err(errors_of)?;
+        let applied = Applied {
+            written: update.writes.into_iter().map(|(rel, _)| rel).collect(),
+            removed: update.removes,
+        };
+        for rel in &applied.removed {
+            self.files.remove(rel);
         }
         for (rel, rec) in update.records {
             self.files.insert(rel, rec);
