@@ -391,13 +391,14 @@ fn check_links(
             }
         }
         let template = templates.get(rel.as_str()).copied().unwrap_or("home.html");
+        let here = Here {
+            rel,
+            files,
+            ids: &ids,
+            base_path,
+        };
         for r in &facts.refs {
             let key = decoded(&r.url);
-            // Content links that named no article were reported by the site model already.
-            if article.is_some_and(|a| a.rendered.broken.iter().any(|(_, d, _)| decoded(d) == key))
-            {
-                continue;
-            }
             let target = resolve(&r.url, &dir, &config.base_url, base_path);
             let owner = match &target {
                 Target::Site { path, .. } if r.image => image_owner.get(path),
@@ -427,12 +428,6 @@ fn check_links(
             if !matches!(target, Target::Outside) {
                 links += 1;
             }
-            let here = Here {
-                rel,
-                files,
-                ids: &ids,
-                base_path,
-            };
             diags.extend(problem(
                 &here,
                 r,

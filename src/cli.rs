@@ -501,8 +501,9 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
                 Ok(report) => {
                     pages = report.pages;
                     links = report.links;
-                    // A missing image the site model reported already (at its column) is one
-                    // problem: the link pass does not report it again.
+                    // A problem the site model reported already (a broken content link, a
+                    // missing image, at its column) is one problem: the link pass that sees it
+                    // again in the rendered page does not report it twice.
                     let subject = |d: &Diagnostic| {
                         let m = d.message.split(": ").next().unwrap_or(&d.message);
                         (d.path.clone(), d.line, m.to_string())

@@ -282,14 +282,16 @@ impl<'a> Plan<'a> {
     }
 
     /// Produces the products `which` (all when `None`) into `sink`, stage by stage, each stage in
-    /// parallel, timing the stages in `timer`. Every error of a stage is reported.
+    /// parallel, timing the stages in `timer`. Every error of a stage is reported. Returns the
+    /// files each product wrote besides its own path (the parts of a split sitemap), by product
+    /// index, for products that wrote any.
     pub fn produce(
         &self,
         which: Option<&[usize]>,
         sink: &dyn Sink,
         env: Env,
         timer: &mut Timer,
-    ) -> Result<()> {
+    ) -> Result<Vec<(usize, Vec<String>)>> {
         let all: Vec<usize>;
         let which = match which {
             Some(w) => w,
@@ -299,26 +301,41 @@ impl<'a> Plan<'a> {
             }
         };
         let producer = self.producer(env);
+        let mut extra = Vec::new();
         for stage in [Stage::Render, Stage::Feeds, Stage::Static] {
-            let errors: Vec<Error> = which
+            let results: Vec<Result<(usize, Vec<String>)>> = which
                 .par_iter()
                 .filter(|&&i| self.products[i].stage() == stage)
-                .filter_map(|&i| {
-                    let made = self.products[i].produce(&producer).and_then(|files| {
-                        files.into_iter().try_for_each(|(rel, m)| match m {
-                            Made::Bytes(b) => sink.write(&rel, &b),
-                            Made::File(p) => sink.copy(&rel, &p),
-                        })
-                    });
-                    made.err()
+                .map(|&i| {
+                    let files = self.products[i].produce(&producer)?;
+                    let mut others = Vec::new();
+                    let own = (files.len() > 1).then(|| self.products[i].path(self));
+                    for (rel, m) in files {
+                        match m {
+                            Made::Bytes(b) => sink.write(&rel, &b)?,
+                            Made::File(p) => sink.copy(&rel, &p)?,
+                        }
+                        if own.as_ref().is_some_and(|own| *own != rel) {
+                            others.push(rel);
+                        }
+                    }
+                    Ok((i, others))
                 })
+                .filter(|r| r.as_ref().map_or(true, |(_, others)| !others.is_empty()))
                 .collect();
+            let mut errors = Vec::new();
+            for r in results {
+                match r {
+                    Ok(e) => extra.push(e),
+                    Err(e) => errors.push(e),
+                }
+            }
             if !errors.is_empty() {
                 return Err(merge_errors(errors));
             }
             timer.lap(stage.name());
         }
-        Ok(())
+        Ok(extra)
     }
 }
 
@@ -438,8 +455,8 @@ impl Product<'_> {
         article: &dyn Fn(usize, Facet) -> u64,
     ) -> u64 {
         let site = plan.site;
+        // The path is not hashed: signatures are compared per path.
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.path(plan).hash(&mut h);
         match self {
             Product::Page(job) => page_signature(site, job, article, &mut h),
             Product::Asset { src, .. } => (0u8, src, stamp(src)).hash(&mut h),

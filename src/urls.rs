@@ -41,7 +41,7 @@ pub fn article(config: &Config, doc: &Document) -> String {
     for seg in config.permalink.split('/').filter(|s| !s.is_empty()) {
         let v = match seg {
             ":lang" => {
-                if lang_prefix(config, &doc.meta.lang).is_empty() {
+                if home(config, &doc.meta.lang).is_empty() {
                     continue;
                 }
                 doc.meta.lang.clone()
@@ -74,15 +74,10 @@ pub fn article(config: &Config, doc: &Document) -> String {
     rel
 }
 
-/// Prefix of a language's URLs: `""` for the default language (unless the site prefixes it),
-/// else `ru/`.
-pub fn lang_prefix(config: &Config, lang: &str) -> String {
-    config.lang_prefix(lang)
-}
-
-/// Folder of a language's home page.
+/// Folder of a language's home page, the prefix of its URLs: `""` for the default language
+/// (unless the site prefixes it), else `ru/`.
 pub fn home(config: &Config, lang: &str) -> String {
-    lang_prefix(config, lang)
+    config.lang_prefix(lang)
 }
 
 /// Folder of page `n` (1-based) of a paginated list whose first page is `base`.

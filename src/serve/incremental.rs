@@ -1060,7 +1060,13 @@ impl Engine {
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
         // Every file that some product makes stays; the rest are removed.
         let mut expected: BTreeSet<&str> = sigs.keys().map(String::as_str).collect();
-        for (path, extra) in update.extra_files.iter().chain(&self.extra_files) {
+        // Those of products made again are in the update (a sitemap no longer split has none).
+        let remade: BTreeSet<&str> = update.produced.iter().map(String::as_str).collect();
+        let earlier = self
+            .extra_files
+            .iter()
+            .filter(|(path, _)| !remade.contains(path.as_str()));
+        for (path, extra) in update.extra_files.iter().chain(earlier) {
             if sigs.contains_key(path) {
                 expected.extend(extra.iter().map(String::as_str));
             }
@@ -1141,32 +1147,28 @@ impl Engine {
         timer: &mut Timer,
     ) -> Result<Update, Failure> {
         let sink = MemorySink::default();
-        plan.produce(Some(selected), &sink, *env, timer)
+        let extra = plan
+            .produce(Some(selected), &sink, *env, timer)
             .map_err(errors_of)?;
         let files = sink.files.into_inner().unwrap_or_default();
-        let mut update = Update::default();
-        // Files beyond a product's own path belong to it (the parts of a split sitemap).
-        for &k in selected {
-            let path = plan.products[k].path(plan);
-            if matches!(plan.products[k], Product::Sitemap) {
-                let extra: Vec<String> = files
-                    .keys()
-                    .filter(|f| f.starts_with("sitemap-"))
-                    .cloned()
-                    .collect();
-                update.extra_files.insert(path.clone(), extra);
-            }
-            update.produced.push(path);
+        // The files a product writes besides its own path have its signature.
+        let mut owner: HashMap<&str, u64> = HashMap::new();
+        let mut extra_files = BTreeMap::new();
+        for (k, others) in &extra {
+            let path = plan.products[*k].path(plan);
+            let sig = sigs.get(&path).copied().unwrap_or(0);
+            owner.extend(others.iter().map(|f| (f.as_str(), sig)));
+            extra_files.insert(path, others.clone());
         }
-        let owner_sig = |rel: &str| {
-            sigs.get(rel).copied().or_else(|| {
-                update
-                    .extra_files
-                    .iter()
-                    .find(|(_, list)| list.iter().any(|f| f == rel))
-                    .and_then(|(p, _)| sigs.get(p).copied())
-            })
+        let mut update = Update {
+            produced: selected
+                .iter()
+                .map(|&k| plan.products[k].path(plan))
+                .collect(),
+            extra_files,
+            ..Update::default()
         };
+        let owner_sig = |rel: &str| sigs.get(rel).or_else(|| owner.get(rel)).copied();
         let mut records = Vec::with_capacity(files.len());
         let mut writes = Vec::new();
         for (rel, bytes) in files {
@@ -1207,9 +1209,10 @@ impl Engine {
         for (rel, rec) in update.records {
             self.files.insert(rel, rec);
         }
-        for (path, extra) in update.extra_files {
-            self.extra_files.insert(path, extra);
+        for path in &update.produced {
+            self.extra_files.remove(path);
         }
+        self.extra_files.extend(update.extra_files);
         let mut stats = update.stats;
         stats.produced = update.produced;
         self.outputs = match update.tracked {
@@ -1286,7 +1289,7 @@ fn article_keys(
 ) -> Keys {
     let a = &site.articles[i];
     let rel = &a.doc.file.rel;
-    let people = || {
+    let people = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for &p in a
             .authors
@@ -1307,10 +1310,10 @@ fn article_keys(
         .map(|o| &site.articles[o].doc.file.rel)
         .hash(&mut h);
     a.doc.file.assets.hash(&mut h);
-    people().hash(&mut h);
+    people.hash(&mut h);
     let page = h.finish();
 
-    let card = hash_of(&(crate::render::card(site, i, a.lang()), people()));
+    let card = hash_of(&(crate::render::card(site, i, a.lang()), people));
 
     let m = &a.doc.meta;
     let version = hash_of(&(&a.rel, a.lang(), &m.title));
