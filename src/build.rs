@@ -45,6 +45,8 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     /// Missing UI strings per language (for `-v`).
     pub missing_strings: Vec<(String, Vec<String>)>,
+    /// Articles held back until their date, soonest first.
+    pub held: Vec<crate::publishing::Held>,
 }
 
 /// Loads config and content into the frozen site model with related reading; no output.
@@ -159,9 +161,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let mut timer = Timer::start();
     progress.stage("loading");
-    let (site, warnings) = load_site(&opts.root, &opts.overrides, &mut timer)?;
+    let (mut site, warnings) = load_site(&opts.root, &opts.overrides, &mut timer)?;
     if opts.deny_warnings && !warnings.is_empty() {
         return Err(crate::Error::DeniedWarnings(warnings));
+    }
+    // What the last build of this folder published: permalinks that changed since redirect.
+    if let Some(previous) = crate::publishing::Manifest::read(&site.config.output_dir) {
+        crate::publishing::apply(&mut site, &previous);
     }
     let theme = Theme::load(&site.config)?;
     timer.lap("theme");
@@ -178,7 +184,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         &mut timer,
     )?;
     progress.stage("writing");
-    let stats = output.commit()?;
+    let stats = output.commit(&crate::publishing::Manifest::of(&site).to_bytes())?;
     timer.lap("write");
     let missing_strings = site
         .config
@@ -196,12 +202,14 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         timings: timer.timings,
         output_dir: site.config.output_dir.clone(),
         missing_strings,
+        held: site.held.clone(),
     })
 }
 
-/// Warnings only `gen check` gives: people unknown to people.yaml.
+/// Warnings only `gen check` gives: people unknown to people.yaml, and dates that cannot be
+/// right (an update before publication, a translation published before its original).
 pub fn check_warnings(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = date_warnings(site);
     for (idx, p) in site.people.list.iter().enumerate() {
         if p.known {
             continue;
@@ -224,6 +232,58 @@ pub fn check_warnings(site: &Site) -> Vec<Diagnostic> {
                     format!("`{}` is not in content/people.yaml", p.name),
                 )
                 .with_hint("add an entry with their name in each language, a short bio and links"),
+            );
+        }
+    }
+    out
+}
+
+fn date_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for a in &site.articles {
+        let m = &a.doc.meta;
+        if let Some(u) = m.updated
+            && u < m.date
+        {
+            out.push(
+                Diagnostic::warning(
+                    a.doc.display_path(),
+                    a.doc.line_of("updated"),
+                    1,
+                    format!(
+                        "`updated` ({}) is before `date` ({})",
+                        u.rfc3339(),
+                        m.date.rfc3339()
+                    ),
+                )
+                .with_hint("an update comes after publication: fix one of the two dates"),
+            );
+        }
+        let original = a
+            .original
+            .map(|o| {
+                let d = &site.articles[o].doc;
+                (d.meta.date, d.display_path().display().to_string())
+            })
+            .or_else(|| {
+                let s = m.source.as_ref()?;
+                Some((s.published?, format!("the original at {}", s.url)))
+            });
+        if let Some((published, what)) = original
+            && m.date < published
+        {
+            out.push(
+                Diagnostic::warning(
+                    a.doc.display_path(),
+                    a.doc.line_of("date"),
+                    1,
+                    format!(
+                        "this translation is dated {}, before {what} was published ({})",
+                        m.date.rfc3339(),
+                        published.rfc3339()
+                    ),
+                )
+                .with_hint("a translation appears after its original: check both dates and their UTC offsets"),
             );
         }
     }

@@ -32,6 +32,9 @@ const BUILD_EXAMPLES: &str = "Examples:
   gen build --output /tmp/staging --drafts
   gen build --clean                 rewrite every file, even unchanged ones
   gen build --deny-warnings         fail on warnings too (for CI)
+  gen build --future                publish articles dated in the future now
+  gen build --format json | jq -r .next_publish
+                                    when to build again to publish the next scheduled article
   gen build -q && rsync -a --delete public/ host:/var/www/site/
 
 Unchanged files keep their modification time, so rsync and bucket syncs upload
@@ -188,6 +191,14 @@ pub struct BuildArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Publish articles whose date is still to come (held back otherwise until a build after
+    /// their time; "now" is SOURCE_DATE_EPOCH when set).
+    #[arg(long)]
+    pub future: bool,
+    /// Summary format: `json` prints what was built, the held-back articles and
+    /// `next_publish` (when to build again) on stdout, for CI schedulers.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
     /// Override base_url of site.toml (e.g. for a staging host).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -237,6 +248,9 @@ pub struct CheckArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles whose date is still to come.
+    #[arg(long)]
+    pub future: bool,
     /// Check links as they will be with this base_url (e.g. a sub-path deploy).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -372,6 +386,8 @@ fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
         base_url: args.base_url.clone(),
         output_dir: args.output.clone(),
         drafts: args.drafts,
+        future: args.future,
+        ..Overrides::default()
     };
     let opts = BuildOptions {
         root: cli.root.clone(),
@@ -407,11 +423,68 @@ fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
     bar.finish_and_clear();
     match result {
         Ok(report) => {
-            summary(cli, &report, started, args.timings);
+            match args.format {
+                Format::Text => summary(cli, &report, started, args.timings),
+                Format::Json => {
+                    if !report.warnings.is_empty() && !cli.quiet {
+                        print_diagnostics(&report.warnings);
+                    }
+                    out(&format!("{}\n", build_json(&report)));
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
     }
+}
+
+/// `gen build --format json`: what was built, and what waits for its time.
+fn build_json(r: &BuildReport) -> String {
+    let held: Vec<serde_json::Value> = r
+        .held
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "path": h.path.to_string_lossy().replace('\\', "/"),
+                "title": h.title,
+                "date": h.date.rfc3339(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "output": r.output_dir,
+        "articles": r.articles,
+        "pages": r.pages,
+        "written": r.written,
+        "unchanged": r.unchanged,
+        "warnings": r.warnings.len(),
+        "scheduled": held,
+        "next_publish": crate::publishing::next_publish(&r.held)
+            .map(|d| d.ts.to_string()),
+    })
+    .to_string()
+}
+
+/// Lines about held-back articles: which, and when to build again.
+fn held_lines(r: &BuildReport) -> String {
+    let Some(next) = crate::publishing::next_publish(&r.held) else {
+        return String::new();
+    };
+    let mut s = format!(
+        "Held back {} dated in the future (publish now with --future):\n",
+        plural(r.held.len(), "scheduled article", "scheduled articles")
+    );
+    for h in r.held.iter().take(10) {
+        s.push_str(&format!("  {}  {}\n", h.date.rfc3339(), h.path.display()));
+    }
+    if r.held.len() > 10 {
+        s.push_str(&format!("  … and {} more\n", r.held.len() - 10));
+    }
+    s.push_str(&format!(
+        "Build again at {} to publish the next one.\n",
+        next.ts
+    ));
+    s
 }
 
 /// `public` rather than `/home/me/site/public` when it is below the current folder.
@@ -480,12 +553,14 @@ fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
             plural(r.written, "file", "files"),
             r.unchanged,
         ));
+        out(&held_lines(r));
     }
 }
 
 fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
     let overrides = Overrides {
         drafts: args.drafts,
+        future: args.future,
         base_url: args.base_url.clone(),
         ..Overrides::default()
     };

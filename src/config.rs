@@ -299,6 +299,14 @@ pub struct Config {
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Include drafts (from the command line).
     pub drafts: bool,
+    /// Publish articles dated in the future (`--future`).
+    pub future: bool,
+    /// Mark articles dated in the future as scheduled previews (the dev server).
+    pub preview_scheduled: bool,
+    /// "Now" for publishing decisions: `SOURCE_DATE_EPOCH` when set, else the clock when the
+    /// configuration was loaded.
+    #[serde(skip)]
+    pub now: jiff::Timestamp,
 }
 
 /// Command-line settings that override `site.toml`.
@@ -310,6 +318,10 @@ pub struct Overrides {
     pub output_dir: Option<PathBuf>,
     /// `--drafts`.
     pub drafts: bool,
+    /// `--future`.
+    pub future: bool,
+    /// The dev server: include future articles, marked as scheduled previews.
+    pub preview_scheduled: bool,
 }
 
 impl Config {
@@ -494,6 +506,9 @@ impl Config {
             markdown: raw.markdown,
             extra: raw.extra,
             drafts: overrides.drafts,
+            future: overrides.future || overrides.preview_scheduled,
+            preview_scheduled: overrides.preview_scheduled,
+            now: crate::publishing::now(),
         })
     }
 

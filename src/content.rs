@@ -335,8 +335,24 @@ struct RawFrontMatter {
     slug: Option<String>,
     #[serde(default)]
     draft: bool,
+    #[serde(default, deserialize_with = "one_or_many")]
+    aliases: Vec<String>,
+    unpublished: Option<RawUnpublished>,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// `unpublished:` as written: the takedown, or `false` for a translation that stays up when
+/// its original is taken down.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawUnpublished {
+    Flag(bool),
+    Takedown {
+        date: Option<String>,
+        reason: Option<String>,
+        note: Option<String>,
+    },
 }
 
 /// The original publication, checked.
@@ -373,6 +389,54 @@ pub struct Image {
     /// File column of `src`'s value.
     #[serde(skip)]
     pub src_col: usize,
+}
+
+/// Why an article was taken down; the theme says each differently (a retraction is the
+/// newsroom withdrawing its own story, not a correction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TakedownReason {
+    /// A court order or another legal demand.
+    Legal,
+    /// The newsroom retracted the story.
+    Retracted,
+    /// Anything else.
+    Other,
+}
+
+impl TakedownReason {
+    /// Name in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            TakedownReason::Legal => "legal",
+            TakedownReason::Retracted => "retracted",
+            TakedownReason::Other => "other",
+        }
+    }
+}
+
+/// A takedown: the article leaves every list, feed and sitemap, and a tombstone page stays at
+/// its URL.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Takedown {
+    /// When it was taken down.
+    pub date: DateTime,
+    /// Why.
+    pub reason: TakedownReason,
+    /// A note for readers.
+    pub note: Option<String>,
+}
+
+/// What `unpublished:` says.
+#[derive(Debug, Clone, Default)]
+pub enum Unpublished {
+    /// Nothing: published, unless the original it translates is taken down.
+    #[default]
+    Unset,
+    /// `unpublished: false`: stays published even when its original is taken down.
+    Kept,
+    /// Taken down.
+    Removed(Takedown),
 }
 
 /// A published correction.
@@ -434,6 +498,10 @@ pub struct FrontMatter {
     pub slug: String,
     /// Draft (left out unless `--drafts`).
     pub draft: bool,
+    /// Earlier site-relative paths of the article (`2024/01/02/old-slug/`), redirected to it.
+    pub aliases: Vec<String>,
+    /// Takedown.
+    pub unpublished: Unpublished,
     /// Theme data.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -653,6 +721,8 @@ pub fn parse_document(
     let corrections = check_corrections(&mut r, &raw.corrections);
     let slug = check_slug_key(&mut r, &file.rel, raw.slug.as_deref());
     let related = check_related(&mut r, &raw.related);
+    let aliases = check_aliases(&mut r, &raw.aliases);
+    let unpublished = check_unpublished(&mut r, raw.unpublished.as_ref());
 
     let (Some(date), true) = (date, r.errs.is_empty()) else {
         return Err(r.errs);
@@ -682,6 +752,8 @@ pub fn parse_document(
             corrections,
             slug,
             draft: raw.draft,
+            aliases,
+            unpublished,
             extra: raw.extra,
         },
         body: split.body.to_string(),
@@ -1132,6 +1204,120 @@ fn check_corrections(r: &mut Reporter<'_>, corrections: &[RawCorrection]) -> Vec
             }
         })
         .collect()
+}
+
+/// `aliases`: earlier paths of the article, site-relative (`2024/01/02/old-slug/` or
+/// `old.html`), each turned into a folder or `.html` file path.
+fn check_aliases(r: &mut Reporter<'_>, aliases: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in aliases {
+        match alias_path(a) {
+            Ok(p) => {
+                if !out.contains(&p) {
+                    out.push(p)
+                }
+            }
+            Err(why) => r.at_key(
+                "aliases",
+                format!("invalid alias `{a}`: {why}"),
+                "write the old path of the article on this site, e.g. `aliases: [2024/01/02/old-slug/]`",
+            ),
+        }
+    }
+    out
+}
+
+/// An alias as a site-relative folder (`a/b/`) or `.html` file path.
+pub fn alias_path(a: &str) -> Result<String, &'static str> {
+    let t = a.trim();
+    if t.contains("://") || t.starts_with("//") {
+        return Err("it is a full URL; aliases are paths on this site");
+    }
+    if t.contains(['?', '#', '\\', '"', '<', '>', ' ']) {
+        return Err("a path cannot hold `?`, `#`, spaces, quotes or backslashes");
+    }
+    let segs: Vec<&str> = t.split('/').filter(|s| !s.is_empty()).collect();
+    if segs.is_empty() {
+        return Err("it names the home page");
+    }
+    if segs.iter().any(|s| *s == "." || *s == "..") {
+        return Err("`.` and `..` are not allowed");
+    }
+    let joined = segs.join("/");
+    Ok(if joined.ends_with(".html") {
+        joined
+    } else {
+        format!("{joined}/")
+    })
+}
+
+/// `unpublished`: `false`, or `{ date, reason: legal | retracted | other, note }`.
+fn check_unpublished(r: &mut Reporter<'_>, raw: Option<&RawUnpublished>) -> Unpublished {
+    const EXAMPLE: &str =
+        "write `unpublished: { date: 2026-05-01, reason: legal, note: Removed by court order }`";
+    match raw {
+        None => Unpublished::Unset,
+        Some(RawUnpublished::Flag(false)) => Unpublished::Kept,
+        Some(RawUnpublished::Flag(true)) => {
+            r.at_key(
+                "unpublished",
+                "`unpublished` needs the date and the reason of the takedown",
+                EXAMPLE,
+            );
+            Unpublished::Unset
+        }
+        Some(RawUnpublished::Takedown { date, reason, note }) => {
+            let date = match date.as_deref().map(DateTime::parse) {
+                Some(Ok(d)) => Some(d),
+                Some(Err(e)) => {
+                    let (line, col) = r.nested_value("unpublished", "date");
+                    r.at(
+                        line,
+                        col,
+                        format!("invalid `unpublished.date`: {e}"),
+                        "write dates as 2026-05-01 or 2026-05-01T10:00:00+03:00",
+                    );
+                    None
+                }
+                None => {
+                    let line = r.line("unpublished");
+                    r.at(line, 1, "`unpublished` has no `date`", EXAMPLE);
+                    None
+                }
+            };
+            let reason = match reason.as_deref().map(str::trim) {
+                Some("legal") => Some(TakedownReason::Legal),
+                Some("retracted") => Some(TakedownReason::Retracted),
+                Some("other") => Some(TakedownReason::Other),
+                Some(other) => {
+                    let (line, col) = r.nested_value("unpublished", "reason");
+                    r.at(
+                        line,
+                        col,
+                        format!("unknown `unpublished.reason` `{other}`"),
+                        "use legal, retracted or other",
+                    );
+                    None
+                }
+                None => {
+                    let line = r.line("unpublished");
+                    r.at(line, 1, "`unpublished` has no `reason`", EXAMPLE);
+                    None
+                }
+            };
+            match (date, reason) {
+                (Some(date), Some(reason)) => Unpublished::Removed(Takedown {
+                    date,
+                    reason,
+                    note: note
+                        .as_ref()
+                        .map(|n| n.trim().to_string())
+                        .filter(|n| !n.is_empty()),
+                }),
+                _ => Unpublished::Unset,
+            }
+        }
+    }
 }
 
 /// `slug`: one safe URL segment; by default from the file name.

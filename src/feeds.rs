@@ -111,6 +111,9 @@ struct Credit {
 #[derive(Debug)]
 struct Item<'a> {
     url: String,
+    /// The identity readers' feed apps know the item by: the URL it was first published at,
+    /// kept when its slug changes (a new id would show the article twice).
+    id: String,
     title: &'a str,
     kicker: Option<&'a str>,
     summary: &'a str,
@@ -166,6 +169,10 @@ fn item(site: &Site, i: usize) -> Item<'_> {
             .feeds
             .full_text
             .then(|| absolutize_html(&a.rendered.html, &url, &crate::meta::origin(site))),
+        id: a
+            .first_rel
+            .as_ref()
+            .map_or_else(|| url.clone(), |r| site.config.abs_url(r)),
         url,
         title: &m.title,
         kicker: m.kicker.as_deref(),
@@ -265,9 +272,10 @@ fn rss(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> io::Result<Vec<u8>>
                     w.create_element("item").write_inner_content(|w| {
                         text_el(w, "title", it.title)?;
                         text_el(w, "link", &it.url)?;
+                        // The first URL redirects to the article, so it stays a permalink.
                         w.create_element("guid")
                             .with_attribute(("isPermaLink", "true"))
-                            .write_text_content(BytesText::new(&xml_text(&it.url)))?;
+                            .write_text_content(BytesText::new(&xml_text(&it.id)))?;
                         text_el(w, "pubDate", &it.published.rfc2822())?;
                         if it.modified != it.published {
                             text_el(w, "atom:updated", &it.modified.rfc3339())?;
@@ -373,7 +381,7 @@ fn atom(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> io::Result<Vec<u8>
                     w.create_element("title")
                         .with_attribute(("type", "text"))
                         .write_text_content(BytesText::new(&xml_text(it.title)))?;
-                    text_el(w, "id", &it.url)?;
+                    text_el(w, "id", &it.id)?;
                     w.create_element("link")
                         .with_attributes([
                             ("rel", "alternate"),
@@ -517,7 +525,7 @@ fn json_feed(site: &Site, spec: &FeedSpec, items: &[&Item<'_>]) -> Vec<u8> {
         items: items
             .iter()
             .map(|it| jf::Item {
-                id: &it.url,
+                id: &it.id,
                 url: &it.url,
                 title: it.title,
                 content_html: it.html.as_deref(),

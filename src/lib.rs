@@ -6,6 +6,7 @@
 //! pages by [`render`] with [`theme`] and [`meta`], [`feeds`], [`sitemap`], static files) →
 //! [`output`]. [`urls`] names every URL. [`build`] runs them in order. See ARCHITECTURE.md.
 
+pub mod archives;
 pub mod build;
 pub mod check;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod meta;
 pub mod output;
 pub mod outputs;
 pub mod people;
+pub mod publishing;
 pub mod related;
 pub mod render;
 pub mod scaffold;

@@ -201,19 +201,20 @@ impl Output {
         Ok(path)
     }
 
-    /// Swaps the new output into place and removes the old one.
-    pub fn commit(mut self) -> Result<WriteStats> {
-        const MARKER_TEXT: &[u8] = b"written by gen; this folder is replaced on every build\n";
+    /// Writes the marker (gen's record of what it published, see
+    /// [`crate::publishing::Manifest`]), swaps the new output into place and removes the old
+    /// one.
+    pub fn commit(mut self, marker_text: &[u8]) -> Result<WriteStats> {
         // The marker is kept like any unchanged file, so a build that changed nothing leaves
         // every file of the output as it was.
         let marker = self.tmp_dir.join(MARKER);
         let kept = self
-            .previous_same(MARKER, MARKER_TEXT.len() as u64, || {
-                Some(MARKER_TEXT.to_vec())
+            .previous_same(MARKER, marker_text.len() as u64, || {
+                Some(marker_text.to_vec())
             })
             .is_some_and(|prev| fs::hard_link(prev, &marker).is_ok());
         if !kept {
-            fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io(&self.tmp_dir, e))?;
+            fs::write(&marker, marker_text).map_err(|e| Error::io(&self.tmp_dir, e))?;
         }
         let parent = self
             .tmp_dir
@@ -398,7 +399,7 @@ mod tests {
         let out = dir.path().join("public");
         let o = Output::begin(&out, true).unwrap();
         o.write("a/index.html", b"one").unwrap();
-        o.commit().unwrap();
+        o.commit(b"test marker\n").unwrap();
         let o = Output::begin(&out, true).unwrap();
         o.write("a/index.html", b"two").unwrap();
         drop(o);
@@ -416,7 +417,7 @@ mod tests {
         let out = dir.path().join("public");
         let o = Output::begin(&out, true).unwrap();
         o.write("x.html", b"same").unwrap();
-        o.commit().unwrap();
+        o.commit(b"test marker\n").unwrap();
         let before = fs::metadata(out.join("x.html"))
             .unwrap()
             .modified()
@@ -424,7 +425,7 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         let o = Output::begin(&out, true).unwrap();
         o.write("x.html", b"same").unwrap();
-        let stats = o.commit().unwrap();
+        let stats = o.commit(b"test marker\n").unwrap();
         assert_eq!(stats.unchanged, 1);
         assert_eq!(
             fs::metadata(out.join("x.html"))

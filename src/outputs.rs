@@ -77,6 +77,12 @@ pub enum Product<'a> {
     NewsSitemap,
     /// robots.txt.
     Robots,
+    /// A redirect page at an old URL of an article (`Site::redirects[i]`).
+    Redirect(usize),
+    /// `_redirects`: every redirect, for Netlify and Cloudflare Pages.
+    RedirectsFile,
+    /// Every redirect as nginx `map` entries.
+    NginxMap,
     /// A static file of the theme or the site.
     Static {
         /// Output path (fingerprinted when the theme asks).
@@ -170,8 +176,12 @@ pub struct Plan<'a> {
     pub theme: &'a Theme,
     /// Every feed (products refer to them by index).
     pub feeds: Vec<FeedSpec>,
-    /// Every product, in a stable order: pages, assets, feeds, sitemaps, robots.txt, static.
+    /// Every product, in a stable order: pages, assets, feeds, sitemaps, robots.txt,
+    /// redirects, static.
     pub products: Vec<Product<'a>>,
+    /// The redirects made (indices into `Site::redirects`): all but automatic ones whose old
+    /// URL another page now has.
+    pub redirects: Vec<usize>,
 }
 
 /// State shared while producing: feed items computed once, the minifier.
@@ -211,12 +221,55 @@ impl<'a> Plan<'a> {
                 .into_iter()
                 .map(|(rel, src)| Product::Static { rel, src }),
         );
-        Plan {
+        let mut plan = Plan {
             site,
             theme,
             feeds,
             products,
+            redirects: Vec::new(),
+        };
+        plan.redirects = plan.made_redirects();
+        if !plan.redirects.is_empty() {
+            let at = plan.products.len()
+                - plan
+                    .products
+                    .iter()
+                    .rev()
+                    .take_while(|p| matches!(p, Product::Static { .. }))
+                    .count();
+            let list: Vec<Product<'a>> = plan
+                .redirects
+                .iter()
+                .map(|&r| Product::Redirect(r))
+                .chain([Product::RedirectsFile, Product::NginxMap])
+                .collect();
+            plan.products.splice(at..at, list);
         }
+        plan
+    }
+
+    /// The redirects to make: an automatic one (a permalink that changed since the last build)
+    /// gives way to any page that now has its URL; one from `aliases:` is made, and reported
+    /// by [`Plan::collisions`] when it meets another output.
+    fn made_redirects(&self) -> Vec<usize> {
+        let site = self.site;
+        if site.redirects.is_empty() {
+            return Vec::new();
+        }
+        let taken: std::collections::HashSet<String> = if site.redirects.iter().any(|r| r.automatic)
+        {
+            self.products.iter().map(|p| p.path(self)).collect()
+        } else {
+            Default::default()
+        };
+        let mut seen = std::collections::HashSet::new();
+        (0..site.redirects.len())
+            .filter(|&i| {
+                let r = &site.redirects[i];
+                !r.automatic
+                    || (!taken.contains(&urls::page_file(&r.from)) && seen.insert(r.from.clone()))
+            })
+            .collect()
     }
 
     /// Paths two products would write, each reported once with what makes it.
@@ -231,12 +284,19 @@ impl<'a> Plan<'a> {
                 .iter()
                 .map(|&i| self.products[i].describe(self))
                 .collect();
+            // An alias is what to change when it meets a page: it comes first.
+            let mut list = list;
+            list.sort_by_key(|&i| !matches!(self.products[i], Product::Redirect(_)));
             let (file, line) = list
                 .iter()
                 .find_map(|&i| match &self.products[i] {
                     Product::Page(Job::Article(a)) | Product::Asset { article: a, .. } => {
                         let d = &self.site.articles[*a].doc;
                         Some((d.display_path(), d.line_of("slug")))
+                    }
+                    Product::Redirect(r) => {
+                        let d = &self.site.articles[self.site.redirects[*r].to].doc;
+                        Some((d.display_path(), d.line_of("aliases")))
                     }
                     _ => None,
                 })
@@ -256,9 +316,16 @@ impl<'a> Plan<'a> {
                     who.join(" and ")
                 )
             };
-            out.push(Diagnostic::error(file, line, 0, message).with_hint(
-                "give one of them another `slug:`, or rename the tag, story, person or file",
-            ));
+            let redirect = list
+                .iter()
+                .any(|&i| matches!(self.products[i], Product::Redirect(_)));
+            out.push(
+                Diagnostic::error(file, line, 0, message).with_hint(if redirect {
+                    "an alias names the URL of another page: remove it from `aliases:`"
+                } else {
+                    "give one of them another `slug:`, or rename the tag, story, person or file"
+                }),
+            );
         }
         out
     }
@@ -377,6 +444,9 @@ impl Product<'_> {
             Product::Sitemap => urls::SITEMAP.to_string(),
             Product::NewsSitemap => urls::NEWS_SITEMAP.to_string(),
             Product::Robots => urls::ROBOTS.to_string(),
+            Product::Redirect(r) => urls::page_file(&plan.site.redirects[*r].from),
+            Product::RedirectsFile => urls::REDIRECTS.to_string(),
+            Product::NginxMap => urls::NGINX_REDIRECTS.to_string(),
         }
     }
 
@@ -397,6 +467,9 @@ impl Product<'_> {
             Product::Sitemap => Maker::Writer("sitemap"),
             Product::NewsSitemap => Maker::Writer("news-sitemap"),
             Product::Robots => Maker::Writer("robots"),
+            Product::Redirect(_) => Maker::Writer("redirect"),
+            Product::RedirectsFile => Maker::Writer("redirects"),
+            Product::NginxMap => Maker::Writer("nginx-map"),
         }
     }
 
@@ -404,9 +477,13 @@ impl Product<'_> {
     pub fn stage(&self) -> Stage {
         match self {
             Product::Page(_) | Product::Asset { .. } => Stage::Render,
-            Product::Feed { .. } | Product::Sitemap | Product::NewsSitemap | Product::Robots => {
-                Stage::Feeds
-            }
+            Product::Feed { .. }
+            | Product::Sitemap
+            | Product::NewsSitemap
+            | Product::Robots
+            | Product::Redirect(_)
+            | Product::RedirectsFile
+            | Product::NginxMap => Stage::Feeds,
             Product::Static { .. } => Stage::Static,
         }
     }
@@ -440,6 +517,16 @@ impl Product<'_> {
             Product::Sitemap => "the sitemap".into(),
             Product::NewsSitemap => "the news sitemap".into(),
             Product::Robots => "robots.txt".into(),
+            Product::Redirect(r) => {
+                let r = &site.redirects[*r];
+                format!(
+                    "the redirect from /{} to {}",
+                    r.from,
+                    site.articles[r.to].doc.display_path().display()
+                )
+            }
+            Product::RedirectsFile => "the _redirects file".into(),
+            Product::NginxMap => "the nginx redirect map".into(),
         }
     }
 
@@ -507,6 +594,16 @@ impl Product<'_> {
                 }
             }
             Product::Robots => crate::sitemap::robots_txt(site).hash(&mut h),
+            Product::Redirect(r) => {
+                let r = &site.redirects[*r];
+                article(r.to, Facet::Version).hash(&mut h);
+            }
+            Product::RedirectsFile | Product::NginxMap => {
+                for &r in &plan.redirects {
+                    let r = &site.redirects[r];
+                    (&r.from, article(r.to, Facet::Version)).hash(&mut h);
+                }
+            }
         }
         h.finish()
     }
@@ -552,6 +649,17 @@ impl Product<'_> {
                 .collect()),
             Product::NewsSitemap => one(crate::sitemap::news_sitemap(site, p.env.now)?),
             Product::Robots => one(crate::sitemap::robots_txt(site).into_bytes()),
+            Product::Redirect(r) => one(crate::publishing::redirect_page(
+                site,
+                plan.theme,
+                &site.redirects[*r],
+            )),
+            Product::RedirectsFile => {
+                one(crate::publishing::redirects_file(site, &plan.redirects).into_bytes())
+            }
+            Product::NginxMap => {
+                one(crate::publishing::nginx_map(site, &plan.redirects).into_bytes())
+            }
         }
     }
 }
@@ -621,6 +729,43 @@ fn page_signature(
             }
         }
         Job::NotFound => 4u8.hash(h),
+        Job::Archive {
+            archive,
+            page,
+            items,
+            total,
+        } => {
+            let a = &site.archives[*archive];
+            (5u8, &a.lang, a.period, page, total).hash(h);
+            let links = crate::archives::links(&site.archives, *archive);
+            for j in links
+                .parents
+                .iter()
+                .chain(&links.within)
+                .chain(links.prev.iter())
+                .chain(links.next.iter())
+            {
+                let b = &site.archives[*j];
+                (b.period, &b.rel, b.articles.len()).hash(h);
+            }
+            (links.prev.is_some(), links.next.is_some()).hash(h);
+            for &i in *items {
+                card(i).hash(h);
+            }
+        }
+        Job::ArchiveIndex(lang) => {
+            (6u8, lang).hash(h);
+            for a in site.archives.iter().filter(|a| a.lang == *lang) {
+                if a.period.level() == "year" {
+                    (a.period, a.articles.len()).hash(h);
+                }
+            }
+        }
+        Job::Tombstone(i) => {
+            let t = &site.tombstones[*i];
+            (7u8, &t.doc.meta.lang, t.takedown.reason).hash(h);
+            (t.takedown.date.rfc3339(), &t.takedown.note).hash(h);
+        }
     }
 }
 

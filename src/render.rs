@@ -88,6 +88,8 @@ pub struct Card<'a> {
     pub translators: Vec<PersonRef<'a>>,
     /// An outside link.
     pub external: bool,
+    /// Dated in the future: a scheduled preview (the dev server only).
+    pub scheduled: bool,
 }
 
 /// Another language version of an article.
@@ -131,6 +133,12 @@ pub struct ArticleView<'a> {
     pub date: String,
     /// Updated (RFC 3339).
     pub updated: Option<String>,
+    /// `updated` names a time of day, not only a day.
+    pub updated_time: bool,
+    /// The archive of its day (`2026/05/20/`).
+    pub day_url: String,
+    /// Dated in the future: a scheduled preview (the dev server only).
+    pub scheduled: bool,
     /// Language code.
     pub lang: &'a str,
     /// Body HTML.
@@ -252,6 +260,12 @@ pub enum PageKind {
     /// The not-found page (`404.html`).
     #[serde(rename = "404")]
     NotFound,
+    /// A date archive, or a language's index of them (`archive.html`).
+    #[serde(rename = "archive")]
+    Archive,
+    /// What stays at the URL of a taken-down article (`tombstone.html`).
+    #[serde(rename = "tombstone")]
+    Tombstone,
 }
 
 impl PageKind {
@@ -263,6 +277,8 @@ impl PageKind {
             PageKind::Taxonomy => "taxonomy.html",
             PageKind::Term => "term.html",
             PageKind::NotFound => "404.html",
+            PageKind::Archive => "archive.html",
+            PageKind::Tombstone => "tombstone.html",
         }
     }
 
@@ -274,6 +290,8 @@ impl PageKind {
             PageKind::Taxonomy => "taxonomy",
             PageKind::Term => "term",
             PageKind::NotFound => "404",
+            PageKind::Archive => "archive",
+            PageKind::Tombstone => "tombstone",
         }
     }
 }
@@ -301,6 +319,10 @@ pub struct PageView<'a> {
     pub feeds: Vec<FeedLink>,
     /// Languages for the switcher: code, name, home URL.
     pub languages: Vec<LanguageLink<'a>>,
+    /// The page's language's archive of every year and month.
+    pub archive_url: String,
+    /// `<meta name="robots">` (`noindex` on tombstones).
+    pub robots: Option<&'static str>,
     /// Share metadata (Open Graph, Twitter card, JSON-LD) for `partials/meta.html`.
     pub meta: crate::meta::Meta,
 }
@@ -397,6 +419,7 @@ pub fn card<'a>(site: &'a Site, i: usize, lang: &str) -> Card<'a> {
         authors: person_refs(site, &a.authors, TaxonomyKind::Authors, lang),
         translators: person_refs(site, &a.translators, TaxonomyKind::Translators, lang),
         external: false,
+        scheduled: a.scheduled,
     }
 }
 
@@ -420,6 +443,7 @@ fn related_card<'a>(site: &'a Site, r: &'a Related, lang: &str) -> Card<'a> {
             authors: Vec::new(),
             translators: Vec::new(),
             external: true,
+            scheduled: false,
         },
     }
 }
@@ -498,6 +522,13 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
             .unwrap_or(&a.rendered.first_paragraph),
         date: m.date.rfc3339(),
         updated: m.updated.map(|d| d.rfc3339()),
+        updated_time: m.updated.is_some_and(|d| !d.date_only),
+        day_url: site.url(&urls::archive(
+            &site.config,
+            lang,
+            &crate::archives::Period::of(m.date.civil_date())[2],
+        )),
+        scheduled: a.scheduled,
         lang,
         body: &a.rendered.html,
         word_count: a.rendered.word_count,
@@ -595,6 +626,8 @@ fn page_view<'a>(
         alternates: Vec::new(),
         feeds: Vec::new(),
         languages: languages(site),
+        archive_url: site.url(&urls::archive_index(&site.config, lang)),
+        robots: None,
         meta,
     }
 }
@@ -650,6 +683,21 @@ pub enum Job<'a> {
     },
     /// The 404 page.
     NotFound,
+    /// Page `page` of the date archive `Site::archives[archive]`.
+    Archive {
+        /// Index into [`Site::archives`].
+        archive: usize,
+        /// 1-based page number.
+        page: usize,
+        /// Articles on this page.
+        items: &'a [usize],
+        /// Number of pages.
+        total: usize,
+    },
+    /// A language's index of its date archives.
+    ArchiveIndex(&'a str),
+    /// The tombstone of `Site::tombstones[i]`.
+    Tombstone(usize),
 }
 
 /// Every page of the site, in a stable order.
@@ -682,6 +730,22 @@ pub fn jobs(site: &Site) -> Vec<Job<'_>> {
             }
         }
     }
+    for lang in site.by_lang.keys() {
+        jobs.push(Job::ArchiveIndex(lang));
+    }
+    for (k, a) in site.archives.iter().enumerate() {
+        let chunks = paginate(&a.articles, site.config.paginate);
+        let total = chunks.len();
+        for (n, items) in chunks.into_iter().enumerate() {
+            jobs.push(Job::Archive {
+                archive: k,
+                page: n + 1,
+                items,
+                total,
+            });
+        }
+    }
+    jobs.extend((0..site.tombstones.len()).map(Job::Tombstone));
     jobs.push(Job::NotFound);
     jobs
 }
@@ -695,6 +759,8 @@ impl Job<'_> {
             Job::Taxonomy(_) => PageKind::Taxonomy,
             Job::Term { .. } => PageKind::Term,
             Job::NotFound => PageKind::NotFound,
+            Job::Archive { .. } | Job::ArchiveIndex(_) => PageKind::Archive,
+            Job::Tombstone(_) => PageKind::Tombstone,
         }
     }
 
@@ -706,6 +772,11 @@ impl Job<'_> {
             Job::Taxonomy(kind) => urls::taxonomy(*kind),
             Job::Term { term, page, .. } => urls::list_page(&term.rel, *page),
             Job::NotFound => urls::NOT_FOUND.to_string(),
+            Job::Archive { archive, page, .. } => {
+                urls::list_page(&site.archives[*archive].rel, *page)
+            }
+            Job::ArchiveIndex(lang) => urls::archive_index(&site.config, lang),
+            Job::Tombstone(i) => site.tombstones[*i].rel.clone(),
         }
     }
 
@@ -783,6 +854,62 @@ pub struct TermContext<'a> {
     pub cards: Vec<Card<'a>>,
     /// Page numbers.
     pub pagination: Pagination,
+}
+
+/// A period of the date archive, linked.
+#[derive(Debug, Serialize)]
+pub struct PeriodLink {
+    /// `year`, `month` or `day`.
+    pub level: &'static str,
+    /// `2026`, `2026-05` or `2026-05-20` (for `<time datetime>` and the `period_label`
+    /// filter).
+    pub iso: String,
+    /// The period's name in the page's language ("May 2026").
+    pub label: String,
+    /// URL of its first page.
+    pub url: String,
+    /// Number of articles.
+    pub count: usize,
+}
+
+/// What `archive.html` receives: one page of a period's articles, or (with no `period`) the
+/// language's index of every year and month.
+#[derive(Debug, Serialize)]
+pub struct ArchiveContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code.
+    pub lang: &'a str,
+    /// The period; none on the index.
+    pub period: Option<PeriodLink>,
+    /// The periods around it: the year of a month, the year and month of a day.
+    pub parents: Vec<PeriodLink>,
+    /// The periods within it (the months of a year, the days of a month); on the index, every
+    /// year, newest first.
+    pub within: Vec<PeriodLink>,
+    /// The previous period of the same kind with articles (older).
+    pub prev: Option<PeriodLink>,
+    /// The next period of the same kind with articles (newer).
+    pub next: Option<PeriodLink>,
+    /// The articles of this page, newest first (none on the index).
+    pub cards: Vec<Card<'a>>,
+    /// Page numbers (one page on the index).
+    pub pagination: Pagination,
+}
+
+/// What `tombstone.html` receives: the notice at the URL of a taken-down article.
+#[derive(Debug, Serialize)]
+pub struct TombstoneContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code (the article's).
+    pub lang: &'a str,
+    /// `legal`, `retracted` or `other`.
+    pub reason: crate::content::TakedownReason,
+    /// When it was taken down (RFC 3339).
+    pub date: String,
+    /// The note for readers.
+    pub note: Option<&'a str>,
 }
 
 /// What `404.html` receives.
@@ -934,6 +1061,116 @@ fn not_found_context(site: &Site) -> NotFoundContext<'_> {
     }
 }
 
+fn period_link(site: &Site, theme: &Theme, lang: &str, k: usize) -> PeriodLink {
+    let a = &site.archives[k];
+    let iso = a.period.iso();
+    PeriodLink {
+        level: a.period.level(),
+        label: theme
+            .locales
+            .period_label(lang, &iso)
+            .unwrap_or(iso.clone()),
+        iso,
+        url: site.url(&a.rel),
+        count: a.articles.len(),
+    }
+}
+
+fn archive_context<'a>(
+    site: &'a Site,
+    theme: &Theme,
+    k: usize,
+    n: usize,
+    items: &[usize],
+    total: usize,
+) -> ArchiveContext<'a> {
+    let a = &site.archives[k];
+    let lang = site
+        .by_lang
+        .keys()
+        .find(|l| **l == a.lang)
+        .map(String::as_str)
+        .unwrap_or(site.config.default_language.as_str());
+    let period = period_link(site, theme, lang, k);
+    let rel = urls::list_page(&a.rel, n);
+    let title = period.label.clone();
+    let page = page_view(site, PageKind::Archive, lang, &rel, title, None);
+    let links = crate::archives::links(&site.archives, k);
+    let linked = |list: &[usize]| -> Vec<PeriodLink> {
+        list.iter()
+            .map(|&j| period_link(site, theme, lang, j))
+            .collect()
+    };
+    ArchiveContext {
+        page,
+        lang,
+        period: Some(period),
+        parents: linked(&links.parents),
+        within: linked(&links.within),
+        prev: links.prev.map(|j| period_link(site, theme, lang, j)),
+        next: links.next.map(|j| period_link(site, theme, lang, j)),
+        cards: items.iter().map(|&i| card(site, i, lang)).collect(),
+        pagination: pagination(site, &a.rel, n, total),
+    }
+}
+
+fn archive_index_context<'a>(site: &'a Site, theme: &Theme, lang: &'a str) -> ArchiveContext<'a> {
+    let rel = urls::archive_index(&site.config, lang);
+    let title = ui(theme, lang, "archive");
+    let page = page_view(site, PageKind::Archive, lang, &rel, title, None);
+    let mut within: Vec<PeriodLink> = site
+        .archives
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.lang == lang && a.period.level() == "year")
+        .map(|(j, _)| period_link(site, theme, lang, j))
+        .collect();
+    within.reverse();
+    ArchiveContext {
+        page,
+        lang,
+        period: None,
+        parents: Vec::new(),
+        within,
+        prev: None,
+        next: None,
+        cards: Vec::new(),
+        pagination: pagination(site, &rel, 1, 1),
+    }
+}
+
+/// A plain UI string of the theme (the key itself when missing: `gen build -v` lists those).
+fn ui(theme: &Theme, lang: &str, key: &str) -> String {
+    match theme.strings.get(lang, key) {
+        Some(crate::theme::Entry::Text(t)) => t.clone(),
+        _ => key.to_string(),
+    }
+}
+
+fn tombstone_context<'a>(site: &'a Site, theme: &Theme, i: usize) -> TombstoneContext<'a> {
+    let t = &site.tombstones[i];
+    let lang = t.doc.meta.lang.as_str();
+    let key = format!("takedown.{}", t.takedown.reason.name());
+    let mut page = page_view(
+        site,
+        PageKind::Tombstone,
+        lang,
+        &t.rel,
+        ui(theme, lang, &key),
+        None,
+    );
+    // Nothing of the article is shared or indexed.
+    page.meta = crate::meta::Meta::default();
+    page.robots = Some("noindex");
+    TombstoneContext {
+        page,
+        lang,
+        reason: t.takedown.reason,
+        date: t.takedown.date.rfc3339(),
+        note: t.takedown.note.as_deref(),
+    }
+}
+
 /// Renders one page with its template; the HTML as the template wrote it (not minified).
 pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<String> {
     let ctx = match job {
@@ -952,6 +1189,16 @@ pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<String> 
             total,
         } => context(&term_context(site, term, *page, items, *total))?,
         Job::NotFound => context(&not_found_context(site))?,
+        Job::Archive {
+            archive,
+            page,
+            items,
+            total,
+        } => context(&archive_context(
+            site, theme, *archive, *page, items, *total,
+        ))?,
+        Job::ArchiveIndex(lang) => context(&archive_index_context(site, theme, lang))?,
+        Job::Tombstone(i) => context(&tombstone_context(site, theme, *i))?,
     };
     theme.render(job.kind().template(), &ctx, &site.url(&job.rel(site)))
 }

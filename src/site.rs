@@ -8,11 +8,13 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::archives::Archive;
 use crate::config::Config;
 use crate::content::{Document, RawRelated};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
 use crate::people::People;
+use crate::publishing::{Held, Redirect, Tombstone};
 use crate::urls;
 
 pub use crate::taxonomy::TaxonomyKind;
@@ -73,6 +75,11 @@ pub struct Article {
     pub translators: Vec<usize>,
     /// Pinned related entries, resolved.
     pub pinned: Vec<Related>,
+    /// Dated after the build's "now" and shown as a scheduled preview (the dev server).
+    pub scheduled: bool,
+    /// The folder it was first published at, from the output folder's manifest when it moved
+    /// since (its feed items keep that identity).
+    pub first_rel: Option<String>,
 }
 
 impl Article {
@@ -97,6 +104,14 @@ pub struct Site {
     pub people: People,
     /// Related reading per article (pinned first, then computed).
     pub related: Vec<Vec<Related>>,
+    /// Articles held back until their date (without `--future`), soonest first.
+    pub held: Vec<Held>,
+    /// Taken-down articles: a tombstone page each.
+    pub tombstones: Vec<Tombstone>,
+    /// Old URLs of articles.
+    pub redirects: Vec<Redirect>,
+    /// Date archives per language.
+    pub archives: Vec<Archive>,
 }
 
 /// An hreflang alternate of a page.
@@ -211,24 +226,47 @@ pub struct Lookup {
     by_slug: HashMap<String, Vec<usize>>,
     urls: Vec<String>,
     langs: Vec<String>,
+    /// Indices from here on are taken-down articles: links to them still resolve (to the
+    /// tombstone), references that need an article do not.
+    published: usize,
 }
 
 impl Lookup {
     /// The lookup of sorted documents and their permalinks (`rels[i]` belongs to `docs[i]`).
-    fn new(config: &Config, docs: &[Document], rels: &[String]) -> Lookup {
-        Self::from_docs(docs.iter(), rels.iter().map(|r| config.url(r)).collect())
+    fn new(config: &Config, docs: &[Document], rels: &[String], gone: &[Tombstone]) -> Lookup {
+        Self::from_docs(
+            docs.iter().chain(gone.iter().map(|t| &t.doc)),
+            rels.iter()
+                .chain(gone.iter().map(|t| &t.rel))
+                .map(|r| config.url(r))
+                .collect(),
+            docs.len(),
+        )
     }
 
     /// The same lookup [`build`] used for `site`: for rendering one body again without
     /// rebuilding the site (the dev server's fast path).
     pub fn of(site: &Site) -> Lookup {
         Self::from_docs(
-            site.articles.iter().map(|a| &a.doc),
-            site.articles.iter().map(|a| site.url(&a.rel)).collect(),
+            site.articles
+                .iter()
+                .map(|a| &a.doc)
+                .chain(site.tombstones.iter().map(|t| &t.doc)),
+            site.articles
+                .iter()
+                .map(|a| &a.rel)
+                .chain(site.tombstones.iter().map(|t| &t.rel))
+                .map(|r| site.url(r))
+                .collect(),
+            site.articles.len(),
         )
     }
 
-    fn from_docs<'a>(docs: impl Iterator<Item = &'a Document>, urls: Vec<String>) -> Lookup {
+    fn from_docs<'a>(
+        docs: impl Iterator<Item = &'a Document>,
+        urls: Vec<String>,
+        published: usize,
+    ) -> Lookup {
         let mut by_path = HashMap::new();
         let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
         let mut langs = Vec::new();
@@ -242,7 +280,20 @@ impl Lookup {
             by_slug,
             urls,
             langs,
+            published,
         }
+    }
+
+    /// [`Lookup::find`] for references that need a published article (`translation_of`,
+    /// pinned related): `Ok(None)` for a taken-down one.
+    fn find_published(
+        &self,
+        from: &str,
+        reference: &str,
+        lang: &str,
+    ) -> Result<Option<usize>, String> {
+        self.find(from, reference, lang)
+            .map(|i| (i < self.published).then_some(i))
     }
 
     fn find(&self, from: &str, reference: &str, lang: &str) -> Result<usize, String> {
@@ -549,20 +600,38 @@ pub fn build_with(
     diags: &mut Diagnostics,
     bodies: &dyn BodyRenderer,
 ) -> Site {
-    let mut docs: Vec<Document> = docs
-        .into_iter()
-        .filter(|d| config.drafts || !d.meta.draft)
-        .collect();
+    let split = crate::publishing::split(&config, docs, &|docs| {
+        let rels = vec![String::new(); docs.len()];
+        let lookup = Lookup::new(&config, docs, &rels, &[]);
+        docs.iter()
+            .map(|d| {
+                let t = d.meta.translation_of.as_deref()?;
+                lookup.find(&d.file.rel, t, &d.meta.lang).ok()
+            })
+            .collect()
+    });
+    let mut docs = split.published;
     docs.sort_by(|a, b| {
         b.meta
             .date
             .cmp(&a.meta.date)
             .then_with(|| a.file.rel.cmp(&b.file.rel))
     });
+    let mut tombstones: Vec<Tombstone> = split
+        .gone
+        .into_iter()
+        .map(|(doc, takedown, follows)| Tombstone {
+            rel: urls::article(&config, &doc),
+            doc,
+            takedown,
+            follows,
+        })
+        .collect();
+    tombstones.sort_by(|a, b| a.doc.file.rel.cmp(&b.doc.file.rel));
 
     let rels: Vec<String> = docs.iter().map(|d| urls::article(&config, d)).collect();
     check_collisions(&docs, &rels, diags);
-    let lookup = Lookup::new(&config, &docs, &rels);
+    let lookup = Lookup::new(&config, &docs, &rels, &tombstones);
 
     // Markdown, in parallel.
     let rendered: Vec<Rendered> = docs
@@ -610,6 +679,7 @@ pub fn build_with(
             .map(|a| people.resolve(a, lang))
             .collect();
         articles.push(Article {
+            scheduled: doc.meta.date.ts > config.now && config.preview_scheduled,
             doc,
             rendered,
             rel,
@@ -619,6 +689,7 @@ pub fn build_with(
             authors,
             translators,
             pinned,
+            first_rel: None,
         });
     }
     mark_stale(&mut articles, diags);
@@ -632,16 +703,23 @@ pub fn build_with(
         by_lang.entry(a.lang().to_string()).or_default().push(i);
     }
     let taxonomies = taxonomies(&articles, &people);
+    let archives = crate::archives::archives(&config, &articles);
 
     let related = articles.iter().map(|a| a.pinned.clone()).collect();
-    Site {
+    let mut site = Site {
         config,
         articles,
         by_lang,
         taxonomies,
         people,
         related,
-    }
+        held: split.held,
+        tombstones,
+        redirects: Vec::new(),
+        archives,
+    };
+    site.redirects = crate::publishing::aliases(&site);
+    site
 }
 
 /// Reports articles that would be written to one folder (case-insensitively: hosts on macOS
@@ -702,8 +780,10 @@ fn translation_groups(
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         if let Some(target) = &d.meta.translation_of {
-            match lookup.find(&d.file.rel, target, &d.meta.lang) {
-                Ok(j) if j == i => diags.push(
+            match lookup.find_published(&d.file.rel, target, &d.meta.lang) {
+                // The original is taken down and this version stays up.
+                Ok(None) => {}
+                Ok(Some(j)) if j == i => diags.push(
                     Diagnostic::error(
                         d.display_path(),
                         d.line_of("translation_of"),
@@ -712,7 +792,7 @@ fn translation_groups(
                     )
                     .with_hint("name the original's content path"),
                 ),
-                Ok(j) => {
+                Ok(Some(j)) => {
                     original_of[i] = Some(j);
                     let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                     parent[a] = b;
@@ -799,35 +879,39 @@ fn pinned_related(
                 .related
                 .iter()
                 .filter_map(|p| match &p.item {
-                    RawRelated::Internal(r) => match lookup.find(&d.file.rel, r, &d.meta.lang) {
-                        Ok(j) if j == i => {
-                            diags.push(
-                                Diagnostic::error(
-                                    d.display_path(),
-                                    p.line,
-                                    1,
-                                    "an article cannot be related to itself",
-                                )
-                                .with_hint("remove this entry"),
-                            );
-                            None
+                    RawRelated::Internal(r) => {
+                        match lookup.find_published(&d.file.rel, r, &d.meta.lang) {
+                            // Taken down: no longer suggested.
+                            Ok(None) => None,
+                            Ok(Some(j)) if j == i => {
+                                diags.push(
+                                    Diagnostic::error(
+                                        d.display_path(),
+                                        p.line,
+                                        1,
+                                        "an article cannot be related to itself",
+                                    )
+                                    .with_hint("remove this entry"),
+                                );
+                                None
+                            }
+                            Ok(Some(j)) => Some(Related::Article(j)),
+                            Err(why) => {
+                                diags.push(
+                                    Diagnostic::error(
+                                        d.display_path(),
+                                        p.line,
+                                        1,
+                                        format!("related: {why}"),
+                                    )
+                                    .with_hint(
+                                        "name an article by its slug or its path under content/",
+                                    ),
+                                );
+                                None
+                            }
                         }
-                        Ok(j) => Some(Related::Article(j)),
-                        Err(why) => {
-                            diags.push(
-                                Diagnostic::error(
-                                    d.display_path(),
-                                    p.line,
-                                    1,
-                                    format!("related: {why}"),
-                                )
-                                .with_hint(
-                                    "name an article by its slug or its path under content/",
-                                ),
-                            );
-                            None
-                        }
-                    },
+                    }
                     RawRelated::External {
                         title,
                         url,

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use icu_calendar::{Date, Gregorian};
-use icu_datetime::FixedCalendarDateTimeFormatter;
-use icu_datetime::fieldsets::YMD;
+use icu_datetime::fieldsets::zone::LocalizedOffsetShort;
+use icu_datetime::fieldsets::{T, YM, YMD};
+use icu_datetime::{FixedCalendarDateTimeFormatter, NoCalendarFormatter};
 use icu_locale::Locale;
 use icu_plurals::{PluralCategory, PluralRules};
 use include_dir::{Dir, include_dir};
@@ -123,27 +124,91 @@ fn flatten(table: &toml::Table, prefix: &str, out: &mut HashMap<String, Entry>) 
 }
 
 /// Per-language formatters, made once per build.
-struct Locales {
+pub struct Locales {
     plurals: HashMap<String, PluralRules>,
     dates: HashMap<String, FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    months: HashMap<String, FixedCalendarDateTimeFormatter<Gregorian, YM>>,
+    times: HashMap<String, NoCalendarFormatter<T>>,
+    offsets: HashMap<String, NoCalendarFormatter<LocalizedOffsetShort>>,
 }
 
 impl Locales {
     fn new(codes: &[String]) -> Locales {
-        let mut plurals = HashMap::new();
-        let mut dates = HashMap::new();
+        let mut l = Locales {
+            plurals: HashMap::new(),
+            dates: HashMap::new(),
+            months: HashMap::new(),
+            times: HashMap::new(),
+            offsets: HashMap::new(),
+        };
         for code in codes.iter().map(String::as_str).chain(["en"]) {
             let Ok(locale) = Locale::try_from_str(code) else {
                 continue;
             };
+            let code = code.to_string();
             if let Ok(p) = PluralRules::try_new_cardinal(locale.clone().into()) {
-                plurals.insert(code.to_string(), p);
+                l.plurals.insert(code.clone(), p);
             }
-            if let Ok(f) = FixedCalendarDateTimeFormatter::try_new(locale.into(), YMD::long()) {
-                dates.insert(code.to_string(), f);
+            if let Ok(f) =
+                FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), YMD::long())
+            {
+                l.dates.insert(code.clone(), f);
+            }
+            if let Ok(f) =
+                FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), YM::long())
+            {
+                l.months.insert(code.clone(), f);
+            }
+            if let Ok(f) = NoCalendarFormatter::try_new(locale.clone().into(), T::hm()) {
+                l.times.insert(code.clone(), f);
+            }
+            if let Ok(f) = NoCalendarFormatter::try_new(locale.into(), LocalizedOffsetShort) {
+                l.offsets.insert(code, f);
             }
         }
-        Locales { plurals, dates }
+        l
+    }
+
+    fn pick<'a, F>(map: &'a HashMap<String, F>, lang: &str) -> Result<&'a F, String> {
+        map.get(lang)
+            .or_else(|| map.get("en"))
+            .ok_or_else(|| "no formatter".to_string())
+    }
+
+    /// "7 December 2021, 14:30 GMT+3" in the written offset, for times that matter to
+    /// readers (an update).
+    fn long_date_time(&self, lang: &str, s: &str) -> std::result::Result<String, String> {
+        let dt = crate::dates::DateTime::parse(s)?;
+        let day = self.long_date(lang, s)?;
+        let civil = dt.offset.to_datetime(dt.ts);
+        let time = icu_time::Time::try_new(civil.hour() as u8, civil.minute() as u8, 0, 0)
+            .map_err(|e| e.to_string())?;
+        let time = Self::pick(&self.times, lang)?.format(&time).to_string();
+        let offset = icu_time::zone::UtcOffset::try_from_seconds(dt.offset.seconds())
+            .map_err(|e| e.to_string())?;
+        let offset = Self::pick(&self.offsets, lang)?.format(&offset).to_string();
+        Ok(format!("{day}, {time} {offset}"))
+    }
+
+    /// A period of the date archive, from `2026`, `2026-05` or `2026-05-20`: "2026",
+    /// "May 2026", "20 May 2026" in the reader's language.
+    pub fn period_label(&self, lang: &str, iso: &str) -> std::result::Result<String, String> {
+        let parts: Vec<&str> = iso.split('-').collect();
+        let num = |i: usize| -> std::result::Result<i32, String> {
+            parts
+                .get(i)
+                .and_then(|p| p.parse().ok())
+                .ok_or_else(|| format!("`{iso}` is not a year, month or day"))
+        };
+        match parts.len() {
+            1 => Ok(num(0)?.to_string()),
+            2 => {
+                let date = Date::try_new_gregorian(num(0)?, num(1)? as u8, 1)
+                    .map_err(|e| e.to_string())?;
+                Ok(Self::pick(&self.months, lang)?.format(&date).to_string())
+            }
+            _ => self.long_date(lang, iso),
+        }
     }
 
     fn category(&self, lang: &str, n: i64) -> &'static str {
@@ -160,6 +225,7 @@ impl Locales {
 
     fn long_date(&self, lang: &str, s: &str) -> std::result::Result<String, String> {
         let d = crate::dates::DateTime::parse(s)?.civil_date();
+        let _ = Self::pick(&self.dates, lang)?;
         let f = self
             .dates
             .get(lang)
@@ -183,6 +249,8 @@ pub struct Theme {
     pub static_files: Vec<ThemeFile>,
     /// UI strings.
     pub strings: Arc<Strings>,
+    /// Date and plural formatters of the site's languages.
+    pub locales: Arc<Locales>,
     /// Output names of static files (fingerprinted when the site asks) and rewritten CSS.
     pub assets: Arc<Assets>,
 }
@@ -344,7 +412,9 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        register_filters(&mut tera, config, strings.clone());
+        let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+        let locales = Arc::new(Locales::new(&codes));
+        register_filters(&mut tera, strings.clone(), locales.clone());
         register_asset_function(&mut tera, assets.clone());
         let origins: HashMap<String, PathBuf> = templates
             .iter()
@@ -372,6 +442,7 @@ impl Theme {
             sources,
             static_files,
             strings,
+            locales,
             assets,
         })
     }
@@ -406,6 +477,7 @@ const FILTERS: &[&str] = &[
     "abs",
     "capitalize",
     "date_long",
+    "date_time_long",
     "default",
     "escape",
     "escape_html",
@@ -426,6 +498,7 @@ const FILTERS: &[&str] = &[
     "newlines_to_br",
     "nth",
     "pairs",
+    "period_label",
     "plural",
     "pluralize",
     "replace",
@@ -849,10 +922,7 @@ fn fill(template: &str, kwargs: &Kwargs) -> String {
     out
 }
 
-fn register_filters(tera: &mut Tera, config: &Config, strings: Arc<Strings>) {
-    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let locales = Arc::new(Locales::new(&codes));
-
+fn register_filters(tera: &mut Tera, strings: Arc<Strings>, locales: Arc<Locales>) {
     // {{ "story_by" | t(lang=lang) }}: a UI string, with {placeholders} from the arguments.
     let s = strings.clone();
     tera.register_filter(
@@ -905,6 +975,26 @@ fn register_filters(tera: &mut Tera, config: &Config, strings: Arc<Strings>) {
         move |s: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let lang = kwargs.get::<&str>("lang")?.unwrap_or("en");
             l.long_date(lang, s).map_err(tera::Error::message)
+        },
+    );
+
+    // {{ date | date_time_long(lang=lang) }}: "7 December 2021, 14:30 GMT+3".
+    let l = locales.clone();
+    tera.register_filter(
+        "date_time_long",
+        move |s: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let lang = kwargs.get::<&str>("lang")?.unwrap_or("en");
+            l.long_date_time(lang, s).map_err(tera::Error::message)
+        },
+    );
+
+    // {{ period.iso | period_label(lang=lang) }}: "2026", "May 2026", "20 May 2026".
+    let l = locales.clone();
+    tera.register_filter(
+        "period_label",
+        move |s: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let lang = kwargs.get::<&str>("lang")?.unwrap_or("en");
+            l.period_label(lang, s).map_err(tera::Error::message)
         },
     );
 
@@ -1348,7 +1438,12 @@ mod tests {
     fn hints_name_only_filters_tests_and_functions_templates_can_use() {
         let c = config("base_url = \"https://e.org/\"\n");
         let mut tera = Tera::default();
-        register_filters(&mut tera, &c, Arc::new(Strings::default()));
+        let codes: Vec<String> = c.languages.iter().map(|l| l.code.clone()).collect();
+        register_filters(
+            &mut tera,
+            Arc::new(Strings::default()),
+            Arc::new(Locales::new(&codes)),
+        );
         register_asset_function(&mut tera, Arc::new(Assets::default()));
         let known = |tera: &mut Tera, text: &str| tera.add_raw_template("t.html", text).is_ok();
         for f in FILTERS {

@@ -110,6 +110,59 @@ pub fn term_named(kind: TaxonomyKind, name: &str) -> String {
     term(kind, &term_slug(name))
 }
 
+/// Folder of a language's date archives: the permalink pattern's literal segments before
+/// `:year` (`/:lang/:year/…` gives the language's home, `/news/:year/…` gives `news/`), after
+/// the language's prefix; `archive/` when the pattern has no `:year` or puts the slug, section
+/// or story before it.
+pub fn archive_base(config: &Config, lang: &str) -> String {
+    let mut base = home(config, lang);
+    let mut literal = Vec::new();
+    let mut dated = false;
+    for seg in config.permalink.split('/').filter(|s| !s.is_empty()) {
+        match seg {
+            ":year" => {
+                dated = true;
+                break;
+            }
+            ":lang" => {}
+            s if s.starts_with(':') => break,
+            s => literal.push(s),
+        }
+    }
+    if dated {
+        for s in literal {
+            base.push_str(s);
+            base.push('/');
+        }
+    } else {
+        base.push_str("archive/");
+    }
+    base
+}
+
+/// Folder of a language's page of every archived year and month (`archive/`, `ru/archive/`).
+pub fn archive_index(config: &Config, lang: &str) -> String {
+    format!("{}archive/", home(config, lang))
+}
+
+/// Folder of a language's archive of a year, month or day (`2026/05/`, `ru/2026/05/20/`).
+pub fn archive(config: &Config, lang: &str, p: &crate::archives::Period) -> String {
+    let mut rel = archive_base(config, lang);
+    rel.push_str(&format!("{:04}/", p.year));
+    if let Some(m) = p.month {
+        rel.push_str(&format!("{m:02}/"));
+    }
+    if let Some(d) = p.day {
+        rel.push_str(&format!("{d:02}/"));
+    }
+    rel
+}
+
+/// Files a static host reads for redirects: Netlify's and Cloudflare Pages' `_redirects`.
+pub const REDIRECTS: &str = "_redirects";
+/// The nginx `map` entries of every redirect, for `include` in a `map $uri …` block.
+pub const NGINX_REDIRECTS: &str = "redirects.nginx.map";
+
 /// The three feed formats every list has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeedFormat {

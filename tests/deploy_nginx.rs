@@ -420,3 +420,108 @@ fn example_site_under_news_on_nginx_has_no_broken_or_escaping_links() {
         }
     }
 }
+
+/// An article whose slug changed: the next build of the same folder writes its old URL into
+/// `redirects.nginx.map`, and nginx, configured as README's "Moved articles" says, answers the
+/// old URL (with and without its slash) with a 301 to the new one.
+#[test]
+fn nginx_follows_the_redirect_map_with_a_301() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(
+        tmp.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let site = tmp.path().join("src");
+    let out = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("content/en")).unwrap();
+    std::fs::write(
+        site.join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://desk.example/\"\n[languages.en]\nname = \"English\"\n",
+    )
+    .unwrap();
+    let write = |slug: &str| {
+        std::fs::write(
+            site.join("content/en/port.md"),
+            format!("---\ntitle: Port strike\ndate: 2024-01-05\nslug: {slug}\n---\nDockers.\n"),
+        )
+        .unwrap()
+    };
+    let build = || {
+        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["build", "--quiet", "--root"])
+            .arg(&site)
+            .arg("--output")
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "1709251200")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    write("port-strike");
+    build();
+    write("port-strike-ends");
+    build();
+
+    let port = free_port();
+    let t = tmp.path().display();
+    let conf = format!(
+        r#"master_process off;
+worker_processes 1;
+pid {t}/nginx.pid;
+error_log {t}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {t}/access.log;
+    client_body_temp_path {t}/body;
+    proxy_temp_path {t}/proxy;
+    fastcgi_temp_path {t}/fastcgi;
+    uwsgi_temp_path {t}/uwsgi;
+    scgi_temp_path {t}/scgi;
+    map $uri $gen_redirect {{
+        default "";
+        include {out}/redirects.nginx.map;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {out};
+        if ($gen_redirect) {{
+            return 301 $gen_redirect;
+        }}
+    }}
+}}
+"#,
+        out = out.display()
+    );
+    let conf_path = tmp.path().join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let _nginx = start_nginx(tmp.path(), &conf_path, port);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into();
+    for old in [
+        "/2024/01/05/port-strike/",
+        "/2024/01/05/port-strike",
+        "/2024/01/05/port-strike/index.html",
+    ] {
+        let r = agent
+            .get(&format!("http://127.0.0.1:{port}{old}"))
+            .call()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 301, "{old}");
+        let location = r.headers().get("location").unwrap().to_str().unwrap();
+        assert!(
+            location.ends_with("/2024/01/05/port-strike-ends/"),
+            "{old} -> {location}"
+        );
+    }
+    let new = fetch(&agent, &format!("http://127.0.0.1:{port}/2024/01/05/port-strike-ends/"));
+    assert_eq!(new.status, 200);
+    assert!(new.body.contains("Port strike"));
+}

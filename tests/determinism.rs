@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A fixed "now" for the Google News sitemap and anything else that reads the clock.
-const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
+const EPOCH: &str = "1798761600"; // 2027-01-01T00:00:00Z, after every example article
 
 /// Runs `gen build --root ROOT --output OUT` in a new process and returns its stdout.
 fn build(root: &Path, out: &Path) -> String {

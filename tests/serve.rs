@@ -653,3 +653,39 @@ fn binding_all_interfaces_warns() {
     );
     assert_eq!(r.status, 403);
 }
+
+#[test]
+fn scheduled_articles_are_previews_until_their_time_then_published_without_a_restart() {
+    // Due fifteen seconds from now, by the real clock (the server reads it, not a fixed epoch).
+    let due = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(15);
+    let due = due.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let site = Site::new(&[
+        (
+            "content/en/now.md",
+            &article("Published story", "2024-03-01T10:00:00Z", "", "Out already."),
+        ),
+        (
+            "content/en/soon.md",
+            &article("Embargoed story", &due, "slug: soon\n", "Not yet."),
+        ),
+    ]);
+    let srv = Server::start_with_clock(&site, &[], None);
+    let path = format!("/{}/soon/", &due[..10].replace('-', "/"));
+    let page = html(&srv.get(&path));
+    let notice = select_text(&page, ".notice.scheduled").expect("marked as a preview");
+    assert!(notice.contains("not published yet"), "{notice}");
+    let home = html(&srv.get("/"));
+    assert_eq!(count(&home, ".scheduled-badge"), 1);
+    // When its time has come, the server builds again by itself.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let page = html(&srv.get(&path));
+        if select_text(&page, ".notice.scheduled").is_none() {
+            assert_eq!(select_text(&page, "h1").as_deref(), Some("Embargoed story"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "still a preview after its time");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(count(&html(&srv.get("/")), ".scheduled-badge"), 0);
+}

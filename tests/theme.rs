@@ -203,7 +203,7 @@ fn article_page_has_all_seven_parts() {
         text(one(&doc, ".article-header .dek")),
         "The two presidents spoke for two hours behind closed doors."
     );
-    let published = one(&doc, ".dateline > time");
+    let published = one(&doc, ".dateline-day > time");
     assert_eq!(attr(published, "datetime"), "2021-12-08T10:00:00+03:00");
     assert_eq!(text(published), "December 8, 2021");
     let updated = one(&doc, ".dateline .updated");
@@ -414,12 +414,13 @@ fn russian_article_has_russian_labels_dates_and_quotes() {
     assert_eq!(attr(one(&doc, "html"), "lang"), "ru");
     // ICU writes a narrow no-break space before "г.".
     assert_eq!(
-        text(one(&doc, ".dateline > time")),
+        text(one(&doc, ".dateline-day > time")),
         "7 декабря 2021\u{202f}г."
     );
+    // An update written with a time shows it, with the offset it was written in.
     assert_eq!(
         text(one(&doc, ".updated")),
-        "· Обновлено 9 декабря 2021\u{202f}г."
+        "· Обновлено 9 декабря 2021\u{202f}г., 09:00 GMT+3"
     );
     assert_eq!(text(one(&doc, ".story-by .label")), "Текст:");
     assert_eq!(text(one(&doc, ".share-title")), "Поделиться");

@@ -474,6 +474,19 @@ impl Engine {
         self.config.as_ref()
     }
 
+    /// When the next scheduled article shown as a preview is due: the server then builds
+    /// again from scratch, with the clock read anew, so that it appears as published.
+    pub fn next_scheduled(&self) -> Option<jiff::Timestamp> {
+        let model = self.state.model()?;
+        model
+            .site
+            .articles
+            .iter()
+            .filter(|a| a.scheduled)
+            .map(|a| a.doc.meta.date.ts)
+            .min()
+    }
+
     /// The folder being served.
     pub fn out_dir(&self) -> &Path {
         &self.out
@@ -1306,6 +1319,7 @@ fn article_keys(
     bodies.get(rel).map(|b| b.html).hash(&mut h);
     a.rel.hash(&mut h);
     a.stale.hash(&mut h);
+    a.scheduled.hash(&mut h);
     a.original
         .map(|o| &site.articles[o].doc.file.rel)
         .hash(&mut h);

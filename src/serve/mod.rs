@@ -251,6 +251,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     })?;
     let overrides = Overrides {
         drafts: opts.drafts,
+        preview_scheduled: true,
         ..Overrides::default()
     };
     // A broken or missing site.toml stops here, as it would stop `gen build`.
@@ -416,7 +417,25 @@ fn builder_loop(
         report(Message::Warning(format!("could not open a browser: {e}")));
     }
     loop {
-        let mut ch = match rx.recv() {
+        // A scheduled article shown as a preview is published when its time comes.
+        let due = engine.next_scheduled().map(|t| {
+            let wait = t.duration_since(crate::publishing::now()).as_secs_f64();
+            // Past SOURCE_DATE_EPOCH's fixed clock nothing ever comes due.
+            let fixed = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+            (!fixed).then(|| Duration::from_secs_f64(wait.clamp(0.0, 86_400.0) + 0.5))
+        });
+        let received = match due.flatten() {
+            Some(wait) => match rx.recv_timeout(wait) {
+                Ok(m) => Ok(m),
+                Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Changes(Changes {
+                    full: true,
+                    ..Changes::default()
+                })),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            },
+            None => rx.recv().map_err(|_| ()),
+        };
+        let mut ch = match received {
             Ok(Msg::Changes(c)) => c,
             Ok(Msg::Stop) | Err(_) => return,
         };

@@ -225,14 +225,23 @@ pub struct Server {
 
 impl Server {
     pub fn start(site: &Site, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
-            .args(["serve", "--port", "0", "--debounce", "30"])
+        Server::start_with_clock(site, extra, Some(EPOCH))
+    }
+
+    /// [`Server::start`] with the build time from `SOURCE_DATE_EPOCH` (`None`: the clock).
+    pub fn start_with_clock(site: &Site, extra: &[&str], epoch: Option<&str>) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
+        cmd.args(["serve", "--port", "0", "--debounce", "30"])
             .args(extra)
             .arg("--root")
             .arg(site.root())
             .env("TMPDIR", site.tmp())
-            .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("NO_COLOR", "1");
+        match epoch {
+            Some(e) => cmd.env("SOURCE_DATE_EPOCH", e),
+            None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+        };
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
