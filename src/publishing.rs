@@ -124,8 +124,8 @@ pub fn split(
 }
 
 /// Each document's takedown: its own, else its original's (through chains of translations,
-/// and through a `translation_key` group whose original is taken down), unless it says
-/// `unpublished: false`.
+/// and through a `translation_key` group whose original — its earliest member that names no
+/// `translation_of` — is taken down), unless it says `unpublished: false`.
 fn takedowns(
     docs: &[Document],
     translates: Vec<Option<usize>>,
@@ -137,11 +137,16 @@ fn takedowns(
             _ => None,
         })
         .collect();
-    // The originals of `translation_key` groups: members that translate nothing.
+    // The original of a `translation_key` group: its earliest member that translates nothing
+    // (ties by content path, so that the order of `docs` does not matter).
     let mut key_original: HashMap<&str, usize> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         if let (Some(k), None) = (&d.meta.translation_key, &d.meta.translation_of) {
-            key_original.entry(k.as_str()).or_insert(i);
+            let e = key_original.entry(k.as_str()).or_insert(i);
+            let o = &docs[*e];
+            if (d.meta.date, &d.file.rel) < (o.meta.date, &o.file.rel) {
+                *e = i;
+            }
         }
     }
     let originals: Vec<Option<usize>> = translates

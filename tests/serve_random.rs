@@ -141,7 +141,11 @@ struct Art {
     /// YAML flow mappings.
     corrections: Vec<String>,
     slug: Option<String>,
+    /// Earlier paths (always under `old/`, so they name no other page).
+    aliases: Vec<String>,
     draft: bool,
+    /// A takedown (a YAML flow mapping), or `false`.
+    unpublished: Option<String>,
     /// A YAML flow mapping.
     extra: Option<String>,
     body: String,
@@ -220,8 +224,14 @@ impl Art {
         if let Some(v) = &self.slug {
             s.push_str(&format!("slug: {v}\n"));
         }
+        if !self.aliases.is_empty() {
+            s.push_str(&format!("aliases: [{}]\n", self.aliases.join(", ")));
+        }
         if self.draft {
             s.push_str("draft: true\n");
+        }
+        if let Some(u) = &self.unpublished {
+            s.push_str(&format!("unpublished: {u}\n"));
         }
         if let Some(e) = &self.extra {
             s.push_str(&format!("extra: {e}\n"));
@@ -307,7 +317,7 @@ struct Editor {
 }
 
 /// Kinds of edit; `add`, `delete` and `break` come up more often in the random phase.
-const OPS: [&str; 31] = [
+const OPS: [&str; 33] = [
     "title",
     "kicker",
     "description",
@@ -330,6 +340,8 @@ const OPS: [&str; 31] = [
     "related",
     "related_count",
     "extra",
+    "aliases",
+    "unpublished",
     "add",
     "delete",
     "rename",
@@ -780,6 +792,27 @@ impl Editor {
             }
             "asset" => return (self.asset(site), false),
             "draft" => self.m.arts[i].draft = !self.m.arts[i].draft,
+            "aliases" => {
+                self.m.arts[i].aliases = if self.drop(!self.m.arts[i].aliases.is_empty()) {
+                    Vec::new()
+                } else {
+                    (0..self.rng.random_range(1..=2))
+                        .map(|_| format!("old/{}/", self.id()))
+                        .collect()
+                }
+            }
+            "unpublished" => {
+                self.m.arts[i].unpublished = match self.rng.random_range(0..4) {
+                    0 | 1 => None,
+                    2 => Some(format!(
+                        "{{date: 2024-07-{:02}, reason: {}, note: Taken down {}.}}",
+                        self.rng.random_range(1..=28),
+                        self.one(&["legal", "retracted", "other"]),
+                        self.id()
+                    )),
+                    _ => Some("false".into()),
+                }
+            }
             "slug" => {
                 self.m.arts[i].slug = match self.rng.random_range(0..3) {
                     0 => None,

@@ -688,7 +688,16 @@ impl Engine {
                 }
             }
             // Whatever is left in `old` was deleted or renamed away.
-            if !old.is_empty() && old.values().any(|e| matches!(e.slot, Slot::InSite)) {
+            // A taken-down article is in the model as a tombstone, not as a source it holds.
+            let tombstone = |rel: &String| {
+                self.state
+                    .model()
+                    .is_some_and(|m| m.site.tombstones.iter().any(|t| t.doc.file.rel == *rel))
+            };
+            if old
+                .iter()
+                .any(|(rel, e)| matches!(e.slot, Slot::InSite) || tombstone(rel))
+            {
                 self.outdate();
             }
             for rel in old.keys() {
