@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostics;
+pub mod embeds;
 pub mod feeds;
 pub mod markdown;
 pub mod meta;
