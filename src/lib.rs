@@ -26,6 +26,7 @@ pub mod related;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod shortcodes;
 pub mod site;
 pub mod sitemap;
 pub mod slug;
