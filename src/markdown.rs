@@ -449,6 +449,12 @@ pub struct RenderOptions<'a> {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
+    // CommonMark asks for NUL to become U+FFFD (pulldown-cmark leaves it); gen's block markers
+    // are made of NULs, so no text of the source can forge one. Columns count characters, so
+    // they stay the same.
+    if body.contains('\0') {
+        return render_at(&body.replace('\0', "\u{FFFD}"), opts, false);
+    }
     render_at(body, opts, false)
 }
 
@@ -1414,5 +1420,200 @@ mod tests {
         );
         assert!(!r.html.contains("decorative"), "{}", r.html);
         assert_eq!(r.links[1].col, 18);
+    }
+
+    fn blocks_of(body: &str) -> Rendered {
+        md("en", body)
+    }
+
+    #[test]
+    fn a_lone_link_of_a_known_service_becomes_an_embed() {
+        for body in [
+            "https://youtu.be/dQw4w9WgXcQ?si=abc\n",
+            "<https://youtu.be/dQw4w9WgXcQ?si=abc>\n",
+            "[https://youtu.be/dQw4w9WgXcQ?si=abc](https://youtu.be/dQw4w9WgXcQ?si=abc)\n",
+            "  https://youtu.be/dQw4w9WgXcQ?si=abc  \n",
+        ] {
+            let r = blocks_of(&format!("Intro.\n\n{body}\nAfter.\n"));
+            assert_eq!(r.blocks.len(), 1, "{body}: {}", r.html);
+            let b = &r.blocks[0];
+            let col = body.len() - body.trim_start().len() + 1;
+            assert_eq!(
+                (b.name.as_str(), b.line, b.col),
+                ("embed", 7, col),
+                "{body}"
+            );
+            let e = b.embed.as_ref().unwrap();
+            assert_eq!(e.url, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+            assert!(r.html.contains(&crate::shortcodes::marker(0)), "{}", r.html);
+            assert!(!r.html.contains("youtu"), "{body}: {}", r.html);
+        }
+        let r = blocks_of("[report.pdf](report.pdf)\n\nThe court's ruling.\n");
+        assert_eq!(
+            r.blocks[0].embed.as_ref().unwrap().service,
+            crate::embeds::Service::Pdf
+        );
+        // A link that opens the body is no summary.
+        assert_eq!(r.first_paragraph, "The court’s ruling.");
+    }
+
+    #[test]
+    fn links_in_sentences_lists_quotes_and_unknown_hosts_stay_links() {
+        for body in [
+            "Watch https://youtu.be/dQw4w9WgXcQ now.",
+            "See [the video](https://youtu.be/dQw4w9WgXcQ).",
+            "- https://youtu.be/dQw4w9WgXcQ",
+            "> https://t.me/meduzalive/101234",
+            "https://example.org/watch?v=dQw4w9WgXcQ",
+            "https://youtu.be/dQw4w9WgXcQ https://youtu.be/dQw4w9WgXcQ",
+            "`https://youtu.be/dQw4w9WgXcQ`",
+            "    https://youtu.be/dQw4w9WgXcQ",
+        ] {
+            let r = blocks_of(body);
+            assert!(r.blocks.is_empty(), "{body}: {:?}", r.blocks);
+            assert!(
+                r.html.contains("youtu")
+                    || r.html.contains("t.me")
+                    || r.html.contains("example.org"),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn shortcodes_become_blocks_with_typography_and_positions() {
+        let r = md(
+            "ru",
+            "Текст.\n\n{{ pullquote(text=\"Мы \\\"ждали\\\" год\", by=\"Анна\") }}\n\n{% note() %}\nРедакция *проверила* [цитаты](https://example.org/).\n\n![Карта](map.png)\n{% end %}\n\nКонец.\n",
+        );
+        assert!(r.block_errors.is_empty(), "{:?}", r.block_errors);
+        assert_eq!(r.blocks.len(), 2);
+        let pq = &r.blocks[0];
+        assert_eq!((pq.line, pq.col), (7, 1));
+        assert_eq!(pq.arg("text"), Some("Мы «ждали» год"));
+        let note = &r.blocks[1];
+        assert_eq!(note.line, 9);
+        let body = note.body.as_deref().unwrap();
+        assert!(body.contains("<em>проверила</em>"), "{body}");
+        // The content's links and images are the article's: checked, at their own lines.
+        let map = r.links.iter().find(|l| l.dest == "map.png").unwrap();
+        assert_eq!((map.line, map.col, map.image), (12, 1, true));
+        assert!(
+            r.html
+                .starts_with("<p>Текст.</p>\n\u{0}0\u{0}\n\u{0}1\u{0}\n<p>Конец.</p>"),
+            "{:?}",
+            r.html
+        );
+        assert!(r.text.contains("проверила"));
+        // Without blank lines around the markers too.
+        let r = blocks_of("{% aside(title=\"How we checked\") %}\nWe called both.\n{% end %}\n");
+        assert_eq!(
+            r.blocks[0].body.as_deref(),
+            Some("<p>We called both.</p>\n")
+        );
+    }
+
+    #[test]
+    fn galleries_take_only_images() {
+        let r = blocks_of(
+            "{% gallery(caption=\"The hearing\") %}\n![One](a.jpg \"First | Credit A\")\n![Two](b.jpg)\n{% end %}\n",
+        );
+        assert!(r.block_errors.is_empty(), "{:?}", r.block_errors);
+        let g = &r.blocks[0];
+        assert_eq!(g.images.len(), 2);
+        assert_eq!(
+            (
+                g.images[0].alt.as_str(),
+                g.images[0].caption.as_str(),
+                g.images[0].credit.as_str()
+            ),
+            ("One", "First", "Credit A")
+        );
+        assert_eq!(r.links.iter().filter(|l| l.image).count(), 2);
+        let r = blocks_of("Intro.\n\n{% gallery() %}\n![One](a.jpg)\n\nSome words.\n{% end %}\n");
+        let e = &r.block_errors[0];
+        assert_eq!((e.line, e.col), (10, 1), "{e:?}");
+        assert!(e.message.contains("only images"), "{e:?}");
+        // Alt text is still required.
+        let r = blocks_of("{% gallery() %}\n![](a.jpg)\n{% end %}\n");
+        assert_eq!(r.problems[0].kind, ProblemKind::NoAlt);
+        assert_eq!(r.problems[0].line, 6);
+    }
+
+    #[test]
+    fn shortcode_mistakes_are_placed() {
+        let cases: &[(&str, usize, usize, &str)] = &[
+            (
+                "Intro.\n\n{{ pulquote(text=\"x\") }}\n",
+                7,
+                1,
+                "unknown shortcode `pulquote`",
+            ),
+            (
+                "{{ pullquote(text=\"x\", who=\"y\") }}\n",
+                5,
+                24,
+                "no argument `who`",
+            ),
+            ("{{ pullquote(text=\"x) }}\n", 5, 19, "no closing quote"),
+            (
+                "{{ embed(url=\"https://example.org/x\") }}\n",
+                5,
+                10,
+                "cannot embed",
+            ),
+            (
+                "{{ embed(url=\"https://youtu.be/dQw4w9WgXcQ\", image=\"https://i.ytimg.com/x.jpg\") }}\n",
+                5,
+                46,
+                "not a file of the site",
+            ),
+            ("{{ gallery() }}\n", 5, 1, "needs content"),
+            ("{% note() %}\nText.\n", 5, 1, "has no `{% end %}`"),
+            ("Text.\n\n{% end %}\n", 7, 1, "ends no shortcode"),
+            (
+                "{% note() %}\n{{ pullquote(text=\"x\") }}\n{% end %}\n",
+                6,
+                1,
+                "inside another",
+            ),
+            ("{{ pullquote() }}\n", 5, 1, "needs `text` or content"),
+        ];
+        for (body, line, col, what) in cases {
+            let r = blocks_of(body);
+            let e = r
+                .block_errors
+                .first()
+                .unwrap_or_else(|| panic!("no error for {body:?}"));
+            assert_eq!((e.line, e.col), (*line, *col), "{body:?}: {e:?}");
+            assert!(e.message.contains(what), "{body:?}: {e:?}");
+            assert!(!e.hint.is_empty());
+        }
+        // Written as code, or escaped, a shortcode is text.
+        for body in [
+            "`{{ pullquote(text=\"x\") }}`",
+            "\\{{ pullquote(text=\"x\") }}",
+        ] {
+            let r = blocks_of(body);
+            assert!(r.blocks.is_empty() && r.block_errors.is_empty(), "{body}");
+            assert!(r.html.contains("pullquote"), "{}", r.html);
+        }
+    }
+
+    #[test]
+    fn content_cannot_forge_a_block_marker() {
+        for unsafe_html in [false, true] {
+            let r = render(
+                "A \u{0}0\u{0} b\n\n<p>\u{0}0\u{0}</p>\n",
+                &RenderOptions {
+                    lang: "en",
+                    unsafe_html,
+                    from: "en/a.md",
+                    first_line: 1,
+                    links: &NoLinks,
+                },
+            );
+            assert!(!r.html.contains('\u{0}'), "{:?}", r.html);
+        }
     }
 }

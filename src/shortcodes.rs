@@ -6,8 +6,8 @@
 //! look by its own template of that name, and the bodies the site model caches never depend on
 //! templates. Feeds, which no theme draws, get [`expand_plain`].
 //!
-//! The marker is `\u{0}N\u{0}`: CommonMark replaces every NUL of the source with U+FFFD, so no
-//! content, not even raw HTML with `unsafe_html`, can forge one.
+//! The marker is `\u{0}N\u{0}`: `markdown::render` replaces every NUL of the source with U+FFFD,
+//! as CommonMark asks, so no content, not even raw HTML with `unsafe_html`, can forge one.
 
 use serde::Serialize;
 
