@@ -1136,7 +1136,7 @@ fn lone_embed(b: &[Event<'_>]) -> Option<crate::embeds::Embed> {
             Event::End(TagEnd::Link),
         ] => {
             let t = text(rest)?;
-            (t == dest_url.as_ref()).then(|| t)?
+            (t == dest_url.as_ref()).then_some(t)?
         }
         _ => {
             let t = text(inner)?;
