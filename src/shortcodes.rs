@@ -549,9 +549,9 @@ mod tests {
             c.args,
             vec![
                 ("text".into(), Value::Str("He said \"no\"".into()), 21),
-                ("by".into(), Value::Str("Anna".into()), 43),
-                ("n".into(), Value::Int(3), 54),
-                ("ok".into(), Value::Bool(true), 59),
+                ("by".into(), Value::Str("Anna".into()), 44),
+                ("n".into(), Value::Int(3), 55),
+                ("ok".into(), Value::Bool(true), 60),
             ]
         );
         assert_eq!(parse_call("gallery()", 0).unwrap().args, vec![]);
