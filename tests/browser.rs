@@ -390,3 +390,63 @@ fn embeds_load_nothing_from_the_service_until_the_reader_asks() {
         "تحميل المحتوى من X"
     );
 }
+
+#[test]
+fn a_reader_may_choose_to_always_load_one_service() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "site.toml",
+        "title = \"R\"\nbase_url = \"https://r.example/\"\n[embeds]\nremember = true\n",
+    );
+    write(
+        "content/en/a.md",
+        "---\ntitle: Two videos and a post\ndate: 2024-05-01T10:00:00Z\n---\nFirst.\n\n\
+         https://youtu.be/dQw4w9WgXcQ\n\nhttps://www.youtube.com/shorts/aBcDeFgHiJk\n\n\
+         https://t.me/severny_vestnik/4182\n",
+    );
+    let out = root.join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let port = serve(out);
+    let page = format!("http://127.0.0.1:{port}/2024/05/01/a/");
+    let browser = Browser::start(&["--window-size=1280,900"]);
+    browser.goto(&page);
+    browser.wait_for(
+        "the cards' buttons",
+        "return [...document.querySelectorAll('.embed-actions')].every(a => !a.hidden)",
+    );
+    let frames = "return [...document.querySelectorAll('iframe')].map(f => f.src.split('/')[2])";
+    assert_eq!(browser.js(frames), serde_json::json!([]));
+    // Ticking "always" on one YouTube card loads both, and nothing of Telegram.
+    browser.click("figure.embed-youtube .embed-remember input");
+    browser.click("figure.embed-youtube .embed-load");
+    assert_eq!(
+        browser.js(frames),
+        serde_json::json!(["www.youtube-nocookie.com", "www.youtube-nocookie.com"])
+    );
+    assert_eq!(
+        browser.js("return localStorage.getItem('gen-embeds')"),
+        "{\"youtube\":true}"
+    );
+    // The choice holds on the next visit; Telegram still waits for its own click.
+    browser.goto(&page);
+    browser.wait_for(
+        "the remembered frames",
+        "return document.querySelectorAll('iframe').length === 2",
+    );
+    assert_eq!(
+        browser.js("return !!document.querySelector('figure.embed-telegram .embed-card')"),
+        true
+    );
+}
