@@ -521,7 +521,10 @@ http {{
             "{old} -> {location}"
         );
     }
-    let new = fetch(&agent, &format!("http://127.0.0.1:{port}/2024/01/05/port-strike-ends/"));
+    let new = fetch(
+        &agent,
+        &format!("http://127.0.0.1:{port}/2024/01/05/port-strike-ends/"),
+    );
     assert_eq!(new.status, 200);
     assert!(new.body.contains("Port strike"));
 }

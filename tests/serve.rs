@@ -662,7 +662,12 @@ fn scheduled_articles_are_previews_until_their_time_then_published_without_a_res
     let site = Site::new(&[
         (
             "content/en/now.md",
-            &article("Published story", "2024-03-01T10:00:00Z", "", "Out already."),
+            &article(
+                "Published story",
+                "2024-03-01T10:00:00Z",
+                "",
+                "Out already.",
+            ),
         ),
         (
             "content/en/soon.md",
