@@ -453,9 +453,14 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     // are made of NULs, so no text of the source can forge one. Columns count characters, so
     // they stay the same.
     if body.contains('\0') {
-        return render_at(&body.replace('\0', "\u{FFFD}"), opts, false);
+        return render_at(
+            &body.replace('\0', "\u{FFFD}"),
+            opts,
+            false,
+            &mut HashSet::new(),
+        );
     }
-    render_at(body, opts, false)
+    render_at(body, opts, false, &mut HashSet::new())
 }
 
 /// An open `{% name(…) %}` waiting for its `{% end %}`.
@@ -481,8 +486,14 @@ fn is_end_tag(line: &str) -> bool {
         .is_some_and(|l| l.trim() == "end")
 }
 
-/// Renders a body; `nested` for the content of a shortcode, which holds no shortcodes.
-fn render_at(body: &str, opts: &RenderOptions<'_>, nested: bool) -> Rendered {
+/// Renders a body; `nested` for the content of a shortcode, which holds no shortcodes. `used_ids`
+/// are the heading ids of the page so far, shared with shortcodes' content so that no id repeats.
+fn render_at(
+    body: &str,
+    opts: &RenderOptions<'_>,
+    nested: bool,
+    used_ids: &mut HashSet<String>,
+) -> Rendered {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
@@ -506,7 +517,6 @@ fn render_at(body: &str, opts: &RenderOptions<'_>, nested: bool) -> Rendered {
 
     let mut out = Rendered::default();
     let mut quotes = QuoteState::new(opts.lang);
-    let mut used_ids: HashSet<String> = HashSet::new();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Buffer of the current heading or paragraph, rewritten when it ends.
     let mut block: Option<Vec<Event<'_>>> = None;
@@ -568,7 +578,7 @@ fn render_at(body: &str, opts: &RenderOptions<'_>, nested: bool) -> Rendered {
             match end_line(src).filter(|_| top_para) {
                 Some(end) => {
                     let inner = body.get(open.inner_start..range.start + end).unwrap_or("");
-                    close_container(open, inner, opts, &pos_of, &mut out, &mut events);
+                    close_container(open, inner, opts, &pos_of, &mut out, &mut events, used_ids);
                     skip_para = true;
                 }
                 None => container = Some(open),
@@ -586,6 +596,7 @@ fn render_at(body: &str, opts: &RenderOptions<'_>, nested: bool) -> Rendered {
                 &mut out,
                 &mut events,
                 &mut container,
+                used_ids,
             )
         {
             skip_para = true;
@@ -781,7 +792,7 @@ fn render_at(body: &str, opts: &RenderOptions<'_>, nested: bool) -> Rendered {
                     }
                     continue;
                 }
-                finish_block(b, &mut events, &mut used_ids, &mut out);
+                finish_block(b, &mut events, used_ids, &mut out);
             }
             _ => match &mut block {
                 Some(b) => b.push(event),
@@ -825,6 +836,7 @@ fn shortcode_paragraph<'a>(
     out: &mut Rendered,
     events: &mut Vec<Event<'a>>,
     container: &mut Option<Container>,
+    used_ids: &mut HashSet<String>,
 ) -> bool {
     let lead = src.len() - src.trim_start().len();
     let trimmed = src.trim();
@@ -897,7 +909,7 @@ fn shortcode_paragraph<'a>(
         Some(end) => {
             let inner_end = at + first.len() + end;
             let inner = src_slice(src, start, inner_start, inner_end);
-            close_container(open, inner, opts, pos_of, out, events);
+            close_container(open, inner, opts, pos_of, out, events, used_ids);
         }
         None => *container = Some(open),
     }
@@ -917,6 +929,7 @@ fn close_container<'a>(
     pos_of: &dyn Fn(usize) -> (usize, usize),
     out: &mut Rendered,
     events: &mut Vec<Event<'a>>,
+    used_ids: &mut HashSet<String>,
 ) {
     let first_line = pos_of(open.inner_start).0;
     let r = render_at(
@@ -926,6 +939,7 @@ fn close_container<'a>(
             ..*opts
         },
         true,
+        used_ids,
     );
     let mut images = Vec::new();
     if open.call.name == "gallery" {
@@ -1510,6 +1524,24 @@ mod tests {
         assert_eq!(
             r.blocks[0].body.as_deref(),
             Some("<p>We called both.</p>\n")
+        );
+    }
+
+    #[test]
+    fn heading_ids_stay_unique_across_shortcode_content() {
+        let r = blocks_of(
+            "## Background\n\n{% aside() %}\n## Background\n\nText.\n{% end %}\n\n## Background\n",
+        );
+        let body = r.blocks[0].body.as_deref().unwrap();
+        assert!(body.contains("id=\"background-1\""), "{body}");
+        assert!(r.html.contains("id=\"background\""), "{}", r.html);
+        assert!(r.html.contains("id=\"background-2\""), "{}", r.html);
+        assert_eq!(
+            r.anchors
+                .iter()
+                .filter(|a| a.starts_with("background"))
+                .count(),
+            3
         );
     }
 
