@@ -173,6 +173,15 @@ pub struct MarkdownConfig {
     pub unsafe_html: bool,
 }
 
+/// Embed settings (see `shortcodes/embed.html` of the default theme).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmbedsConfig {
+    /// Offer readers "always load content from this service", remembered in their browser's
+    /// localStorage. Off by default: every embed waits for its own click.
+    pub remember: bool,
+}
+
 /// Share-bar settings.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -229,6 +238,8 @@ struct RawConfig {
     related: RelatedConfig,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    embeds: EmbedsConfig,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
 }
@@ -295,6 +306,8 @@ pub struct Config {
     pub related: RelatedConfig,
     /// Markdown.
     pub markdown: MarkdownConfig,
+    /// Embeds.
+    pub embeds: EmbedsConfig,
     /// Free data for themes.
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Include drafts (from the command line).
@@ -504,6 +517,7 @@ impl Config {
             feeds: raw.feeds,
             related: raw.related,
             markdown: raw.markdown,
+            embeds: raw.embeds,
             extra: raw.extra,
             drafts: overrides.drafts,
             future: overrides.future || overrides.preview_scheduled,

@@ -164,11 +164,10 @@ fn item(site: &Site, i: usize) -> Item<'_> {
             .collect()
     };
     Item {
-        html: site
-            .config
-            .feeds
-            .full_text
-            .then(|| absolutize_html(&a.rendered.html, &url, &crate::meta::origin(site))),
+        html: site.config.feeds.full_text.then(|| {
+            let html = crate::shortcodes::expand_plain(&a.rendered.html, &a.rendered.blocks);
+            absolutize_html(&html, &url, &crate::meta::origin(site))
+        }),
         id: a
             .first_rel
             .as_ref()

@@ -99,6 +99,24 @@ pub struct Rendered {
     /// Where the body first nests deeper than [`MAX_NESTING`], when it does: the body HTML is
     /// then left empty, and the site stage reports it as a content error.
     pub too_deep: Option<TooDeep>,
+    /// Shortcodes and embeds, in order; `html` holds [`crate::shortcodes::marker`]s where the
+    /// theme draws them.
+    pub blocks: Vec<crate::shortcodes::Block>,
+    /// Shortcodes written wrong, at their file positions.
+    pub block_errors: Vec<BlockError>,
+}
+
+/// A shortcode or embed written wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockError {
+    /// 1-based file line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
 }
 
 /// A body that nests elements deeper than [`MAX_NESTING`].
@@ -431,6 +449,51 @@ pub struct RenderOptions<'a> {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
+    // CommonMark asks for NUL to become U+FFFD (pulldown-cmark leaves it); gen's block markers
+    // are made of NULs, so no text of the source can forge one. Columns count characters, so
+    // they stay the same.
+    if body.contains('\0') {
+        return render_at(
+            &body.replace('\0', "\u{FFFD}"),
+            opts,
+            false,
+            &mut HashSet::new(),
+        );
+    }
+    render_at(body, opts, false, &mut HashSet::new())
+}
+
+/// An open `{% name(…) %}` waiting for its `{% end %}`.
+struct Container {
+    call: crate::shortcodes::Call,
+    line: usize,
+    col: usize,
+    /// Byte offset of the first line of its content.
+    inner_start: usize,
+}
+
+/// The start (byte offset in `src`) of its last line when that line is `{% end %}`.
+fn end_line(src: &str) -> Option<usize> {
+    let trimmed = src.trim_end();
+    let start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    is_end_tag(&trimmed[start..]).then_some(start)
+}
+
+fn is_end_tag(line: &str) -> bool {
+    line.trim()
+        .strip_prefix("{%")
+        .and_then(|l| l.strip_suffix("%}"))
+        .is_some_and(|l| l.trim() == "end")
+}
+
+/// Renders a body; `nested` for the content of a shortcode, which holds no shortcodes. `used_ids`
+/// are the heading ids of the page so far, shared with shortcodes' content so that no id repeats.
+fn render_at(
+    body: &str,
+    opts: &RenderOptions<'_>,
+    nested: bool,
+    used_ids: &mut HashSet<String>,
+) -> Rendered {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
@@ -454,7 +517,6 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
 
     let mut out = Rendered::default();
     let mut quotes = QuoteState::new(opts.lang);
-    let mut used_ids: HashSet<String> = HashSet::new();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Buffer of the current heading or paragraph, rewritten when it ends.
     let mut block: Option<Vec<Event<'_>>> = None;
@@ -464,6 +526,12 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut in_code = false;
     // Images being read (they nest in alt text): position, destination, decorative, alt.
     let mut images: Vec<(usize, usize, String, bool, String)> = Vec::new();
+    // Shortcodes: the rest of a paragraph already handled is skipped; an open `{% … %}`.
+    let mut skip_para = false;
+    let mut container: Option<Container> = None;
+    // The paragraph being buffered is at the top level, and is the first paragraph.
+    let mut block_top = false;
+    let mut block_first = false;
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let too_deep = match &event {
@@ -497,6 +565,42 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
             let (line, col) = pos_of(at);
             out.too_deep = Some(TooDeep { line, col });
             break;
+        }
+        if skip_para {
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                skip_para = false;
+            }
+            continue;
+        }
+        let top_para = matches!(event, Event::Start(Tag::Paragraph)) && depth == 1;
+        if let Some(open) = container.take() {
+            let src = body.get(range.clone()).unwrap_or_default();
+            match end_line(src).filter(|_| top_para) {
+                Some(end) => {
+                    let inner = body.get(open.inner_start..range.start + end).unwrap_or("");
+                    close_container(open, inner, opts, &pos_of, &mut out, &mut events, used_ids);
+                    skip_para = true;
+                }
+                None => container = Some(open),
+            }
+            continue;
+        }
+        if top_para
+            && let Some(src) = body.get(range.clone())
+            && shortcode_paragraph(
+                src,
+                range.start,
+                nested,
+                opts,
+                &pos_of,
+                &mut out,
+                &mut events,
+                &mut container,
+                used_ids,
+            )
+        {
+            skip_para = true;
+            continue;
         }
         let event = match event {
             Event::Start(Tag::Paragraph)
@@ -660,12 +764,35 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
         };
         match &event {
             Event::Start(Tag::Heading { .. }) | Event::Start(Tag::Paragraph) if block.is_none() => {
+                block_top = top_para && !nested;
+                block_first = in_first_para;
                 block = Some(vec![event]);
             }
             Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::Paragraph) if block.is_some() => {
                 let mut b = block.take().unwrap_or_default();
                 b.push(event);
-                finish_block(b, &mut events, &mut used_ids, &mut out);
+                if block_top && let Some(embed) = lone_embed(&b) {
+                    let (line, col) = pos_of(range.start);
+                    events.push(Event::Html(
+                        format!("{}\n", crate::shortcodes::marker(out.blocks.len())).into(),
+                    ));
+                    out.blocks.push(crate::shortcodes::Block {
+                        name: "embed".into(),
+                        line,
+                        col,
+                        args: Vec::new(),
+                        body: None,
+                        embed: Some(embed),
+                        images: Vec::new(),
+                    });
+                    if block_first {
+                        // A link is no summary: the next paragraph is the first.
+                        out.first_paragraph.clear();
+                        first_para_done = false;
+                    }
+                    continue;
+                }
+                finish_block(b, &mut events, used_ids, &mut out);
             }
             _ => match &mut block {
                 Some(b) => b.push(event),
@@ -675,6 +802,14 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     }
     if let Some(b) = block.take() {
         events.extend(b);
+    }
+    if let Some(open) = container {
+        out.block_errors.push(BlockError {
+            line: open.line,
+            col: open.col,
+            message: format!("`{{% {}(…) %}}` has no `{{% end %}}`", open.call.name),
+            hint: "end its content with a line `{% end %}`, with a blank line before it".into(),
+        });
     }
     if out.too_deep.is_none() {
         let mut html_out = String::with_capacity(body.len() * 3 / 2);
@@ -687,6 +822,345 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
         .collect::<Vec<_>>()
         .join(" ");
     out
+}
+
+/// Handles a top-level paragraph that is a shortcode (`{{ name(…) }}`, or starts with
+/// `{% name(…) %}`); returns whether it was one (then the rest of the paragraph is skipped).
+#[allow(clippy::too_many_arguments)]
+fn shortcode_paragraph<'a>(
+    src: &str,
+    start: usize,
+    nested: bool,
+    opts: &RenderOptions<'_>,
+    pos_of: &dyn Fn(usize) -> (usize, usize),
+    out: &mut Rendered,
+    events: &mut Vec<Event<'a>>,
+    container: &mut Option<Container>,
+    used_ids: &mut HashSet<String>,
+) -> bool {
+    let lead = src.len() - src.trim_start().len();
+    let trimmed = src.trim();
+    let first = trimmed.lines().next().unwrap_or("").trim_end();
+    let single = trimmed.starts_with("{{") && trimmed.ends_with("}}") && trimmed.len() >= 4;
+    let opens = first.starts_with("{%") && first.ends_with("%}") && first.len() >= 4;
+    if !single && !opens {
+        return false;
+    }
+    let at = start + lead;
+    let (line, col) = pos_of(at);
+    let mut error = |offset: usize, message: String, hint: String| {
+        let (line, col) = pos_of(offset);
+        out.block_errors.push(BlockError {
+            line,
+            col,
+            message,
+            hint,
+        });
+    };
+    if nested {
+        error(
+            at,
+            "a shortcode cannot be inside another shortcode".into(),
+            "end the outer one with `{% end %}` first, or write this text in a code span".into(),
+        );
+        return true;
+    }
+    if opens && is_end_tag(first) {
+        error(
+            at,
+            "`{% end %}` ends no shortcode".into(),
+            "open a shortcode before it with `{% name(…) %}` on a line of its own, or remove it"
+                .into(),
+        );
+        return true;
+    }
+    let (inner, base) = if single {
+        (&trimmed[2..trimmed.len() - 2], at + 2)
+    } else {
+        (&first[2..first.len() - 2], at + 2)
+    };
+    let call = match crate::shortcodes::parse_call(inner, base)
+        .and_then(|c| crate::shortcodes::check(&c, opens, at).map(|()| c))
+    {
+        Ok(c) => c,
+        Err(e) => {
+            error(e.at, e.message, e.hint);
+            return true;
+        }
+    };
+    if single {
+        if let Some(b) = make_block(call, line, col, None, Vec::new(), opts, pos_of, out) {
+            events.push(Event::Html(
+                format!("{}\n", crate::shortcodes::marker(out.blocks.len())).into(),
+            ));
+            out.blocks.push(b);
+        }
+        return true;
+    }
+    let inner_start = at + first.len() + 1;
+    let open = Container {
+        call,
+        line,
+        col,
+        inner_start,
+    };
+    let rest = &trimmed[first.len().min(trimmed.len())..];
+    match end_line(rest).filter(|_| rest.contains('\n')) {
+        Some(end) => {
+            let inner_end = at + first.len() + end;
+            let inner = src_slice(src, start, inner_start, inner_end);
+            close_container(open, inner, opts, pos_of, out, events, used_ids);
+        }
+        None => *container = Some(open),
+    }
+    true
+}
+
+fn src_slice(src: &str, start: usize, from: usize, to: usize) -> &str {
+    src.get(from.saturating_sub(start)..to.saturating_sub(start))
+        .unwrap_or("")
+}
+
+/// Renders the content of a `{% … %}` … `{% end %}` shortcode and adds its block.
+fn close_container<'a>(
+    open: Container,
+    inner: &str,
+    opts: &RenderOptions<'_>,
+    pos_of: &dyn Fn(usize) -> (usize, usize),
+    out: &mut Rendered,
+    events: &mut Vec<Event<'a>>,
+    used_ids: &mut HashSet<String>,
+) {
+    let first_line = pos_of(open.inner_start).0;
+    let r = render_at(
+        inner,
+        &RenderOptions {
+            first_line,
+            ..*opts
+        },
+        true,
+        used_ids,
+    );
+    let mut images = Vec::new();
+    if open.call.name == "gallery" {
+        match gallery_images(inner) {
+            Ok(list) => images = list,
+            Err((offset, message)) => {
+                let (line, col) = pos_of(open.inner_start + offset);
+                out.block_errors.push(BlockError {
+                    line,
+                    col,
+                    message,
+                    hint: "a gallery holds only images, one per line: `![Alt text](photo.jpg \"Caption | Credit\")`".into(),
+                });
+                return;
+            }
+        }
+    }
+    out.links.extend(r.links);
+    out.broken.extend(r.broken);
+    out.problems.extend(r.problems);
+    out.anchors.extend(r.anchors);
+    out.block_errors.extend(r.block_errors);
+    out.word_count += r.word_count;
+    out.text.push(' ');
+    out.text.push_str(&r.text);
+    if out.too_deep.is_none() {
+        out.too_deep = r.too_deep;
+    }
+    let made = make_block(
+        open.call,
+        open.line,
+        open.col,
+        Some(r.html),
+        images,
+        opts,
+        pos_of,
+        out,
+    );
+    if let Some(b) = made {
+        events.push(Event::Html(
+            format!("{}\n", crate::shortcodes::marker(out.blocks.len())).into(),
+        ));
+        out.blocks.push(b);
+    }
+}
+
+/// A checked call as a block: the language's typography in its texts, and for `embed` the
+/// embed its URL names and its thumbnail's link (checked like any image of the body).
+#[allow(clippy::too_many_arguments)]
+fn make_block(
+    call: crate::shortcodes::Call,
+    line: usize,
+    col: usize,
+    body: Option<String>,
+    images: Vec<crate::shortcodes::Image>,
+    opts: &RenderOptions<'_>,
+    pos_of: &dyn Fn(usize) -> (usize, usize),
+    out: &mut Rendered,
+) -> Option<crate::shortcodes::Block> {
+    use crate::shortcodes::Value;
+    let error = |out: &mut Rendered, offset: usize, message: String, hint: String| {
+        let (line, col) = pos_of(offset);
+        out.block_errors.push(BlockError {
+            line,
+            col,
+            message,
+            hint,
+        });
+    };
+    let mut embed = None;
+    let mut args = Vec::new();
+    for (k, v, at) in call.args {
+        let v = match v {
+            Value::Str(s) if matches!(k.as_str(), "text" | "by" | "caption" | "title") => {
+                Value::Str(smart_text(s.trim(), opts.lang))
+            }
+            v => v,
+        };
+        if let Value::Str(s) = &v {
+            match k.as_str() {
+                "url" => match crate::embeds::recognize(s) {
+                    Some(e) => {
+                        if e.service == crate::embeds::Service::Pdf {
+                            let (line, col) = (line, col);
+                            out.links.push(LinkRef {
+                                dest: s.clone(),
+                                line,
+                                col,
+                                image: false,
+                                content: false,
+                            });
+                        }
+                        embed = Some(e);
+                    }
+                    None => {
+                        let names: Vec<&str> = crate::embeds::Service::ALL
+                            .iter()
+                            .map(|s| s.name())
+                            .collect();
+                        error(
+                            out,
+                            at,
+                            format!("gen cannot embed `{s}`"),
+                            format!(
+                                "embeds are posts, videos, audio, maps and documents of {}, and PDF files beside the article; link anything else with `[text]({s})`",
+                                names.join(", ")
+                            ),
+                        );
+                        return None;
+                    }
+                },
+                "image" => {
+                    if s.contains("://") || s.starts_with("//") {
+                        error(
+                            out,
+                            at,
+                            format!("the card's image `{s}` is not a file of the site"),
+                            "an image from the service would be loaded by every reader: save it beside the article (in its page bundle) and name the file, e.g. `image=\"still.jpg\"`".into(),
+                        );
+                        return None;
+                    }
+                    out.links.push(LinkRef {
+                        dest: s.clone(),
+                        line,
+                        col,
+                        image: true,
+                        content: false,
+                    });
+                }
+                _ => {}
+            }
+        }
+        args.push((k, v));
+    }
+    Some(crate::shortcodes::Block {
+        name: call.name,
+        line,
+        col,
+        args,
+        body,
+        embed,
+        images,
+    })
+}
+
+/// The images of a gallery's content, or the offset and message of what else it holds.
+fn gallery_images(inner: &str) -> Result<Vec<crate::shortcodes::Image>, (usize, String)> {
+    let mut list: Vec<crate::shortcodes::Image> = Vec::new();
+    let mut in_image = 0usize;
+    for (e, range) in Parser::new(inner).into_offset_iter() {
+        match e {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            Event::SoftBreak | Event::HardBreak => {}
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                in_image += 1;
+                let (caption, credit) = match title.split_once(" | ") {
+                    Some((c, r)) => (c.trim(), r.trim()),
+                    None => (title.trim(), ""),
+                };
+                list.push(crate::shortcodes::Image {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                    caption: caption.to_string(),
+                    credit: credit.to_string(),
+                });
+            }
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image > 0 => {
+                if let Some(last) = list.last_mut() {
+                    last.alt.push_str(&t);
+                }
+            }
+            Event::Text(t) if t.trim().is_empty() => {}
+            _ => return Err((range.start, "a gallery holds only images".into())),
+        }
+    }
+    if list.is_empty() {
+        return Err((0, "the gallery has no images".into()));
+    }
+    for i in &mut list {
+        if i.caption.eq_ignore_ascii_case(DECORATIVE) {
+            i.caption.clear();
+        }
+    }
+    Ok(list)
+}
+
+/// The embed a paragraph names when it holds nothing but one link to it: a bare URL, `<url>`,
+/// or `[url](url)`.
+fn lone_embed(b: &[Event<'_>]) -> Option<crate::embeds::Embed> {
+    let inner = &b[1..b.len().saturating_sub(1)];
+    let text = |events: &[Event<'_>]| -> Option<String> {
+        let mut s = String::new();
+        for e in events {
+            match e {
+                Event::Text(t) => s.push_str(t),
+                _ => return None,
+            }
+        }
+        Some(s.trim().to_string())
+    };
+    let url = match inner {
+        [
+            Event::Start(Tag::Link { dest_url, .. }),
+            rest @ ..,
+            Event::End(TagEnd::Link),
+        ] => {
+            let t = text(rest)?;
+            (t == dest_url.as_ref()).then_some(t)?
+        }
+        _ => {
+            let t = text(inner)?;
+            (t.starts_with("http://") || t.starts_with("https://")).then_some(t)?
+        }
+    };
+    if url.contains(char::is_whitespace) {
+        return None;
+    }
+    crate::embeds::recognize(&url)
 }
 
 /// Counts words (runs of non-space characters holding a letter or digit) in one pass.
@@ -960,5 +1434,218 @@ mod tests {
         );
         assert!(!r.html.contains("decorative"), "{}", r.html);
         assert_eq!(r.links[1].col, 18);
+    }
+
+    fn blocks_of(body: &str) -> Rendered {
+        md("en", body)
+    }
+
+    #[test]
+    fn a_lone_link_of_a_known_service_becomes_an_embed() {
+        for body in [
+            "https://youtu.be/dQw4w9WgXcQ?si=abc\n",
+            "<https://youtu.be/dQw4w9WgXcQ?si=abc>\n",
+            "[https://youtu.be/dQw4w9WgXcQ?si=abc](https://youtu.be/dQw4w9WgXcQ?si=abc)\n",
+            "  https://youtu.be/dQw4w9WgXcQ?si=abc  \n",
+        ] {
+            let r = blocks_of(&format!("Intro.\n\n{body}\nAfter.\n"));
+            assert_eq!(r.blocks.len(), 1, "{body}: {}", r.html);
+            let b = &r.blocks[0];
+            let col = body.len() - body.trim_start().len() + 1;
+            assert_eq!(
+                (b.name.as_str(), b.line, b.col),
+                ("embed", 7, col),
+                "{body}"
+            );
+            let e = b.embed.as_ref().unwrap();
+            assert_eq!(e.url, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+            assert!(r.html.contains(&crate::shortcodes::marker(0)), "{}", r.html);
+            assert!(!r.html.contains("youtu"), "{body}: {}", r.html);
+        }
+        let r = blocks_of("[report.pdf](report.pdf)\n\nThe court's ruling.\n");
+        assert_eq!(
+            r.blocks[0].embed.as_ref().unwrap().service,
+            crate::embeds::Service::Pdf
+        );
+        // A link that opens the body is no summary.
+        assert_eq!(r.first_paragraph, "The court’s ruling.");
+    }
+
+    #[test]
+    fn links_in_sentences_lists_quotes_and_unknown_hosts_stay_links() {
+        for body in [
+            "Watch https://youtu.be/dQw4w9WgXcQ now.",
+            "See [the video](https://youtu.be/dQw4w9WgXcQ).",
+            "- https://youtu.be/dQw4w9WgXcQ",
+            "> https://t.me/meduzalive/101234",
+            "https://example.org/watch?v=dQw4w9WgXcQ",
+            "https://youtu.be/dQw4w9WgXcQ https://youtu.be/dQw4w9WgXcQ",
+            "`https://youtu.be/dQw4w9WgXcQ`",
+            "    https://youtu.be/dQw4w9WgXcQ",
+        ] {
+            let r = blocks_of(body);
+            assert!(r.blocks.is_empty(), "{body}: {:?}", r.blocks);
+            assert!(
+                r.html.contains("youtu")
+                    || r.html.contains("t.me")
+                    || r.html.contains("example.org"),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn shortcodes_become_blocks_with_typography_and_positions() {
+        let r = md(
+            "ru",
+            "Текст.\n\n{{ pullquote(text=\"Мы \\\"ждали\\\" год\", by=\"Анна\") }}\n\n{% note() %}\nРедакция *проверила* [цитаты](https://example.org/).\n\n![Карта](map.png)\n{% end %}\n\nКонец.\n",
+        );
+        assert!(r.block_errors.is_empty(), "{:?}", r.block_errors);
+        assert_eq!(r.blocks.len(), 2);
+        let pq = &r.blocks[0];
+        assert_eq!((pq.line, pq.col), (7, 1));
+        assert_eq!(pq.arg("text"), Some("Мы «ждали» год"));
+        let note = &r.blocks[1];
+        assert_eq!(note.line, 9);
+        let body = note.body.as_deref().unwrap();
+        assert!(body.contains("<em>проверила</em>"), "{body}");
+        // The content's links and images are the article's: checked, at their own lines.
+        let map = r.links.iter().find(|l| l.dest == "map.png").unwrap();
+        assert_eq!((map.line, map.col, map.image), (12, 1, true));
+        assert!(
+            r.html
+                .starts_with("<p>Текст.</p>\n\u{0}0\u{0}\n\u{0}1\u{0}\n<p>Конец.</p>"),
+            "{:?}",
+            r.html
+        );
+        assert!(r.text.contains("проверила"));
+        // Without blank lines around the markers too.
+        let r = blocks_of("{% aside(title=\"How we checked\") %}\nWe called both.\n{% end %}\n");
+        assert_eq!(
+            r.blocks[0].body.as_deref(),
+            Some("<p>We called both.</p>\n")
+        );
+    }
+
+    #[test]
+    fn heading_ids_stay_unique_across_shortcode_content() {
+        let r = blocks_of(
+            "## Background\n\n{% aside() %}\n## Background\n\nText.\n{% end %}\n\n## Background\n",
+        );
+        let body = r.blocks[0].body.as_deref().unwrap();
+        assert!(body.contains("id=\"background-1\""), "{body}");
+        assert!(r.html.contains("id=\"background\""), "{}", r.html);
+        assert!(r.html.contains("id=\"background-2\""), "{}", r.html);
+        assert_eq!(
+            r.anchors
+                .iter()
+                .filter(|a| a.starts_with("background"))
+                .count(),
+            3
+        );
+    }
+
+    #[test]
+    fn galleries_take_only_images() {
+        let r = blocks_of(
+            "{% gallery(caption=\"The hearing\") %}\n![One](a.jpg \"First | Credit A\")\n![Two](b.jpg)\n{% end %}\n",
+        );
+        assert!(r.block_errors.is_empty(), "{:?}", r.block_errors);
+        let g = &r.blocks[0];
+        assert_eq!(g.images.len(), 2);
+        assert_eq!(
+            (
+                g.images[0].alt.as_str(),
+                g.images[0].caption.as_str(),
+                g.images[0].credit.as_str()
+            ),
+            ("One", "First", "Credit A")
+        );
+        assert_eq!(r.links.iter().filter(|l| l.image).count(), 2);
+        let r = blocks_of("Intro.\n\n{% gallery() %}\n![One](a.jpg)\n\nSome words.\n{% end %}\n");
+        let e = &r.block_errors[0];
+        assert_eq!((e.line, e.col), (10, 1), "{e:?}");
+        assert!(e.message.contains("only images"), "{e:?}");
+        // Alt text is still required.
+        let r = blocks_of("{% gallery() %}\n![](a.jpg)\n{% end %}\n");
+        assert_eq!(r.problems[0].kind, ProblemKind::NoAlt);
+        assert_eq!(r.problems[0].line, 6);
+    }
+
+    #[test]
+    fn shortcode_mistakes_are_placed() {
+        let cases: &[(&str, usize, usize, &str)] = &[
+            (
+                "Intro.\n\n{{ pulquote(text=\"x\") }}\n",
+                7,
+                1,
+                "unknown shortcode `pulquote`",
+            ),
+            (
+                "{{ pullquote(text=\"x\", who=\"y\") }}\n",
+                5,
+                24,
+                "no argument `who`",
+            ),
+            ("{{ pullquote(text=\"x) }}\n", 5, 19, "no closing quote"),
+            (
+                "{{ embed(url=\"https://example.org/x\") }}\n",
+                5,
+                10,
+                "cannot embed",
+            ),
+            (
+                "{{ embed(url=\"https://youtu.be/dQw4w9WgXcQ\", image=\"https://i.ytimg.com/x.jpg\") }}\n",
+                5,
+                46,
+                "not a file of the site",
+            ),
+            ("{{ gallery() }}\n", 5, 1, "needs content"),
+            ("{% note() %}\nText.\n", 5, 1, "has no `{% end %}`"),
+            ("Text.\n\n{% end %}\n", 7, 1, "ends no shortcode"),
+            (
+                "{% note() %}\n{{ pullquote(text=\"x\") }}\n{% end %}\n",
+                6,
+                1,
+                "inside another",
+            ),
+            ("{{ pullquote() }}\n", 5, 1, "needs `text` or content"),
+        ];
+        for (body, line, col, what) in cases {
+            let r = blocks_of(body);
+            let e = r
+                .block_errors
+                .first()
+                .unwrap_or_else(|| panic!("no error for {body:?}"));
+            assert_eq!((e.line, e.col), (*line, *col), "{body:?}: {e:?}");
+            assert!(e.message.contains(what), "{body:?}: {e:?}");
+            assert!(!e.hint.is_empty());
+        }
+        // Written as code, or escaped, a shortcode is text.
+        for body in [
+            "`{{ pullquote(text=\"x\") }}`",
+            "\\{{ pullquote(text=\"x\") }}",
+        ] {
+            let r = blocks_of(body);
+            assert!(r.blocks.is_empty() && r.block_errors.is_empty(), "{body}");
+            assert!(r.html.contains("pullquote"), "{}", r.html);
+        }
+    }
+
+    #[test]
+    fn content_cannot_forge_a_block_marker() {
+        for unsafe_html in [false, true] {
+            let r = render(
+                "A \u{0}0\u{0} b\n\n<p>\u{0}0\u{0}</p>\n",
+                &RenderOptions {
+                    lang: "en",
+                    unsafe_html,
+                    from: "en/a.md",
+                    first_line: 1,
+                    links: &NoLinks,
+                },
+            );
+            assert!(!r.html.contains('\u{0}'), "{:?}", r.html);
+        }
     }
 }

@@ -141,8 +141,11 @@ pub struct ArticleView<'a> {
     pub scheduled: bool,
     /// Language code.
     pub lang: &'a str,
-    /// Body HTML.
-    pub body: &'a str,
+    /// Body HTML, its shortcodes drawn by the theme's `shortcodes/` templates.
+    pub body: std::borrow::Cow<'a, str>,
+    /// The services the body embeds (`youtube`, `pdf`…), in order of first use: the theme
+    /// loads its embed script only on pages with embeds.
+    pub embeds: Vec<&'static str>,
     /// Words.
     pub word_count: usize,
     /// Minutes to read.
@@ -530,7 +533,16 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
         )),
         scheduled: a.scheduled,
         lang,
-        body: &a.rendered.html,
+        body: std::borrow::Cow::Borrowed(&a.rendered.html),
+        embeds: {
+            let mut ids: Vec<&'static str> = Vec::new();
+            for e in a.rendered.blocks.iter().filter_map(|b| b.embed.as_ref()) {
+                if !ids.contains(&e.service.id()) {
+                    ids.push(e.service.id());
+                }
+            }
+            ids
+        },
         word_count: a.rendered.word_count,
         reading_minutes: a.rendered.reading_minutes(),
         authors: person_refs(site, &a.authors, TaxonomyKind::Authors, lang),
@@ -1174,7 +1186,20 @@ fn tombstone_context<'a>(site: &'a Site, theme: &Theme, i: usize) -> TombstoneCo
 /// Renders one page with its template; the HTML as the template wrote it (not minified).
 pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<String> {
     let ctx = match job {
-        Job::Article(i) => context(&article_context(site, *i))?,
+        Job::Article(i) => {
+            let mut c = article_context(site, *i);
+            let r = &site.articles[*i].rendered;
+            if !r.blocks.is_empty() {
+                c.article.body = std::borrow::Cow::Owned(crate::shortcodes::expand(
+                    &r.html,
+                    &r.blocks,
+                    theme,
+                    c.lang,
+                    &site.url(&job.rel(site)),
+                )?);
+            }
+            context(&c)?
+        }
         Job::Home {
             lang,
             page,

@@ -443,6 +443,10 @@ pub fn link_errors(d: &Document, r: &Rendered) -> Vec<Diagnostic> {
         })
         .collect();
     out.extend(crate::markdown::nesting_error(&d.display_path(), r));
+    out.extend(r.block_errors.iter().map(|e| {
+        Diagnostic::error(d.display_path(), e.line, e.col, e.message.clone())
+            .with_hint(e.hint.clone())
+    }));
     for p in &r.problems {
         let (message, hint) = match &p.kind {
             markdown::ProblemKind::NoAlt => (

@@ -612,7 +612,21 @@ impl Templates<'_> {
     fn template_hint(&self, wanted: &str, action: &str) -> String {
         let mut names: Vec<&str> = self.origins.keys().map(String::as_str).collect();
         names.sort_unstable();
-        match closest(wanted, &names) {
+        // A typo keeps the folder: `partials/crad.html` is near `partials/card.html`, while a
+        // name of another folder is a suggestion only when one edit away.
+        let folder = |n: &str| n.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let same: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| folder(n) == folder(wanted))
+            .collect();
+        let near = closest(wanted, &same).or_else(|| {
+            names
+                .iter()
+                .copied()
+                .find(|k| strsim::osa_distance(wanted, k) == 1)
+        });
+        match near {
             Some(n) => format!(
                 "did you mean `{n}`? ({} is a template)",
                 self.path(n).display()

@@ -258,3 +258,195 @@ fn no_page_scrolls_sideways_at_390px_and_the_article_shows_its_parts() {
         "RTL text hugs the right edge: {v}"
     );
 }
+
+/// The URL of every request the page made since the last look, from Chromium's own network
+/// events (the DevTools protocol's `Network.requestWillBeSent`, through chromedriver's
+/// performance log): what the page asked for, not what the browser does in the background.
+fn requests(browser: &Browser) -> Vec<String> {
+    browser
+        .log("performance")
+        .into_iter()
+        .filter(|m| m["message"]["method"] == "Network.requestWillBeSent")
+        .filter_map(|m| {
+            m["message"]["params"]["request"]["url"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn embeds_load_nothing_from_the_service_until_the_reader_asks() {
+    let (_tmp, out) = build_example();
+    let port = serve(out);
+    let own = format!("http://127.0.0.1:{port}/");
+    let browser = Browser::start_with(
+        &["--window-size=1280,900"],
+        serde_json::json!({"goog:loggingPrefs": {"performance": "ALL"}}),
+    );
+    for path in [
+        "2026/01/22/grain-corridor-talks-open/",
+        "2026/05/20/dam-inspectors-testify/",
+        "ar/2026/07/28/water-rationing/",
+        "ru/2026/02/12/river-dam-inquiry/",
+    ] {
+        // Only this page's requests: what came before (the new-tab page) is read and dropped.
+        browser.goto("about:blank");
+        requests(&browser);
+        browser.goto(&format!("{own}{path}"));
+        browser.wait_for(
+            "the embed script",
+            "return document.readyState === 'complete' && \
+             [...document.querySelectorAll('.embed-actions')].every(a => !a.hidden)",
+        );
+        // Scroll through the page so that lazy images load too, then look at every request.
+        browser.js("window.scrollTo(0, document.body.scrollHeight); return 1");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let seen = requests(&browser);
+        assert!(
+            seen.iter().any(|u| u.ends_with("/js/embeds.js")),
+            "{path}: the log shows no request for the script: {seen:?}"
+        );
+        let elsewhere: Vec<&String> = seen
+            .iter()
+            .filter(|u| !u.starts_with(&own) && !u.starts_with("data:"))
+            .collect();
+        assert!(
+            elsewhere.is_empty(),
+            "{path}: requests to other hosts before any click: {elsewhere:?}"
+        );
+        assert_eq!(
+            browser.js("return document.querySelectorAll('iframe').length"),
+            0
+        );
+    }
+
+    // A click on the YouTube card puts the privacy-enhanced player in its place.
+    browser.goto(&format!("{own}2026/01/22/grain-corridor-talks-open/"));
+    browser.wait_for(
+        "the YouTube card's button",
+        "return !document.querySelector('.embed-youtube .embed-actions').hidden",
+    );
+    requests(&browser);
+    assert_eq!(
+        browser.js("return document.querySelector('.embed-youtube .embed-load').textContent"),
+        "Load content from YouTube"
+    );
+    browser.click(".embed-youtube .embed-load");
+    let frame = browser.js(
+        "const f = document.querySelector('figure.embed-youtube iframe'); \
+         return f && { src: f.src, title: f.title, card: !!document.querySelector('.embed-youtube .embed-card'), \
+         focused: document.activeElement === f }",
+    );
+    assert!(
+        frame["src"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("https://www.youtube-nocookie.com/embed/Zr7aWq3LmT0?autoplay=1&start=42"),
+        "{frame}"
+    );
+    assert_eq!(frame["card"], false, "{frame}");
+    // Now, and only now, the browser asks the service (in vain here: there is no internet).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after = requests(&browser);
+    assert!(
+        after
+            .iter()
+            .any(|u| u.starts_with("https://www.youtube-nocookie.com/embed/Zr7aWq3LmT0")),
+        "{after:?}"
+    );
+    assert_eq!(frame["focused"], true, "{frame}");
+    assert!(
+        frame["title"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("YouTube: ")
+    );
+    // Only that card: the X post still waits for its own click.
+    assert_eq!(
+        browser.js("return document.querySelectorAll('iframe').length"),
+        1
+    );
+    // The keyboard works as well: Enter on the focused X button.
+    browser.js("document.querySelector('.embed-x .embed-load').focus(); return 1");
+    browser.press("\u{E007}");
+    let x = browser
+        .js("const f = document.querySelector('figure.embed-x iframe'); return f ? f.src : null");
+    assert!(
+        x.as_str().unwrap_or("").starts_with(
+            "https://platform.twitter.com/embed/Tweet.html?id=1749123456789012345&dnt=true"
+        ),
+        "{x}"
+    );
+
+    // Right to left, in Arabic: the card's button speaks the page's language.
+    browser.goto(&format!("{own}ar/2026/07/28/water-rationing/"));
+    browser.wait_for(
+        "the X card's button",
+        "return !document.querySelector('.embed-x .embed-actions').hidden",
+    );
+    assert_eq!(
+        browser.js("return document.querySelector('.embed-x .embed-load').textContent"),
+        "تحميل المحتوى من X"
+    );
+}
+
+#[test]
+fn a_reader_may_choose_to_always_load_one_service() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "site.toml",
+        "title = \"R\"\nbase_url = \"https://r.example/\"\n[embeds]\nremember = true\n",
+    );
+    write(
+        "content/en/a.md",
+        "---\ntitle: Two videos and a post\ndate: 2024-05-01T10:00:00Z\n---\nFirst.\n\n\
+         https://youtu.be/dQw4w9WgXcQ\n\nhttps://www.youtube.com/shorts/aBcDeFgHiJk\n\n\
+         https://t.me/severny_vestnik/4182\n",
+    );
+    let out = root.join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let port = serve(out);
+    let page = format!("http://127.0.0.1:{port}/2024/05/01/a/");
+    let browser = Browser::start(&["--window-size=1280,900"]);
+    browser.goto(&page);
+    browser.wait_for(
+        "the cards' buttons",
+        "return [...document.querySelectorAll('.embed-actions')].every(a => !a.hidden)",
+    );
+    let frames = "return [...document.querySelectorAll('iframe')].map(f => f.src.split('/')[2])";
+    assert_eq!(browser.js(frames), serde_json::json!([]));
+    // Ticking "always" on one YouTube card loads both, and nothing of Telegram.
+    browser.click("figure.embed-youtube .embed-remember input");
+    browser.click("figure.embed-youtube .embed-load");
+    assert_eq!(
+        browser.js(frames),
+        serde_json::json!(["www.youtube-nocookie.com", "www.youtube-nocookie.com"])
+    );
+    assert_eq!(
+        browser.js("return localStorage.getItem('gen-embeds')"),
+        "{\"youtube\":true}"
+    );
+    // The choice holds on the next visit; Telegram still waits for its own click.
+    browser.goto(&page);
+    browser.wait_for(
+        "the remembered frames",
+        "return document.querySelectorAll('iframe').length === 2",
+    );
+    assert_eq!(
+        browser.js("return !!document.querySelector('figure.embed-telegram .embed-card')"),
+        true
+    );
+}

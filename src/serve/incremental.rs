@@ -270,7 +270,7 @@ fn render_body(doc: &Document, opts: &RenderOptions<'_>) -> (Rendered, BodyMemo)
     let memo = BodyMemo {
         input: body_input(doc, opts),
         links: rec.log.into_inner().unwrap_or_default(),
-        html: hash_of(&r.html),
+        html: hash_of(&(&r.html, &r.blocks)),
     };
     (r, memo)
 }
@@ -1349,7 +1349,7 @@ fn article_keys(
             bodies
                 .get(rel)
                 .map(|b| b.html)
-                .unwrap_or_else(|| hash_of(&a.rendered.html))
+                .unwrap_or_else(|| hash_of(&(&a.rendered.html, &a.rendered.blocks)))
         }),
     ));
     Keys {

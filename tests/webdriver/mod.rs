@@ -45,6 +45,11 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a headless Chromium session; `extra` adds browser flags.
     pub fn start(extra: &[&str]) -> Browser {
+        Browser::start_with(extra, json!({}))
+    }
+
+    /// [`Browser::start`] with more capabilities (e.g. `goog:loggingPrefs`).
+    pub fn start_with(extra: &[&str], capabilities: Value) -> Browser {
         assert!(
             Path::new(CHROMIUM).exists(),
             "{CHROMIUM} missing: apt-get install chromium"
@@ -95,12 +100,16 @@ impl Browser {
             .into_iter()
             .chain(extra.iter().map(|s| s.to_string()))
             .collect();
+        let mut always = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
+        });
+        if let (Some(a), Some(more)) = (always.as_object_mut(), capabilities.as_object()) {
+            a.extend(more.clone());
+        }
         let v = b.post(
             "/session",
-            &json!({"capabilities": {"alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
-            }}}),
+            &json!({"capabilities": {"alwaysMatch": always}}),
         );
         b.session = v["sessionId"].as_str().expect("session").to_string();
         b
@@ -133,6 +142,75 @@ impl Browser {
     /// Runs a script and returns its result.
     pub fn js(&self, script: &str) -> Value {
         self.post("/execute/sync", &json!({ "script": script, "args": [] }))
+    }
+
+    /// Entries of a browser log (`performance` when the session asked for it with
+    /// `goog:loggingPrefs`) since the last call, each entry's `message` parsed.
+    pub fn log(&self, kind: &str) -> Vec<Value> {
+        let v = self.post("/se/log", &json!({ "type": kind }));
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["message"].as_str())
+                    .filter_map(|m| serde_json::from_str::<Value>(m).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The WebDriver id of the first element matching a CSS selector.
+    pub fn find(&self, css: &str) -> String {
+        let v = self.post(
+            "/element",
+            &json!({ "using": "css selector", "value": css }),
+        );
+        v["element-6066-11e4-a52e-4f735466cecf"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_string()
+    }
+
+    /// Clicks the first element matching a CSS selector, as a reader's pointer would.
+    pub fn click(&self, css: &str) {
+        // Into view first, at once: a page's smooth scrolling would move it under the pointer.
+        let sel = serde_json::to_string(css).unwrap();
+        self.js(&format!(
+            "document.querySelector({sel}).scrollIntoView({{block: 'center', behavior: 'instant'}}); return 1"
+        ));
+        let id = self.find(css);
+        self.post(&format!("/element/{id}/click"), &json!({}));
+    }
+
+    /// Presses and releases a key (a WebDriver key code, e.g. `\u{E007}` for Enter) on the
+    /// focused element.
+    pub fn press(&self, key: &str) {
+        self.post(
+            "/actions",
+            &json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                {"type": "keyDown", "value": key},
+                {"type": "keyUp", "value": key}
+            ]}]}),
+        );
+    }
+
+    /// Saves a PNG screenshot of the viewport.
+    pub fn screenshot(&self, path: &Path) {
+        let agent = &self.agent;
+        let url = format!("{}/session/{}/screenshot", self.base, self.session);
+        let text = agent
+            .get(&url)
+            .call()
+            .unwrap()
+            .into_body()
+            .read_to_string()
+            .unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let b64 = v["value"].as_str().expect("screenshot");
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("base64 screenshot");
+        std::fs::write(path, png).unwrap();
     }
 
     /// Sets the window size.
