@@ -853,3 +853,103 @@ fn cmd_related(cli: &Cli, path: &std::path::Path, top: usize, drafts: bool) -> E
         Err(msg) => fail(&Error::Usage(msg)),
     }
 }
+
+/// The command reference in Markdown, made from the same definitions `--help` prints:
+/// `docs/commands.md` is this text, and `tests/docs.rs` fails when the two differ.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Command reference\n\n\
+         <!-- Generated from gen's command-line definitions by `GEN_BLESS=1 cargo test --test docs`; do not edit. -->\n\n\
+         Every command also takes the global options of `gen`.\n",
+    );
+    let mut root = Cli::command();
+    root.build();
+    write_command(&mut out, &root, "gen", 2);
+    out
+}
+
+fn write_command(out: &mut String, cmd: &clap::Command, path: &str, depth: usize) {
+    use std::fmt::Write as _;
+    let hashes = "#".repeat(depth);
+    let _ = writeln!(out, "\n{hashes} `{path}`\n");
+    if let Some(about) = cmd.get_long_about().or(cmd.get_about()) {
+        let _ = writeln!(out, "{about}\n");
+    }
+    let mut usage = cmd.clone().render_usage().to_string();
+    usage = usage.trim_start_matches("Usage: ").to_string();
+    let _ = writeln!(out, "```text\n{}\n```\n", usage.trim());
+    let args: Vec<&clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| !a.is_hide_set())
+        .filter(|a| depth == 2 || !a.is_global_set())
+        .collect();
+    if !args.is_empty() {
+        let _ = writeln!(out, "| option | what it does |\n|---|---|");
+        for a in args {
+            let names = match (a.get_short(), a.get_long()) {
+                _ if a.is_positional() => format!(
+                    "`{}`",
+                    a.get_value_names()
+                        .and_then(|v| v.first())
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| a.get_id().to_string().to_uppercase())
+                ),
+                (Some(s), Some(l)) => format!("`-{s}`, `--{l}`"),
+                (None, Some(l)) => format!("`--{l}`"),
+                (Some(s), None) => format!("`-{s}`"),
+                (None, None) => format!("`{}`", a.get_id()),
+            };
+            let value = if a.is_positional() || !a.get_action().takes_values() {
+                String::new()
+            } else {
+                let v = a
+                    .get_value_names()
+                    .and_then(|v| v.first())
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| a.get_id().to_string().to_uppercase());
+                format!(" `{v}`")
+            };
+            let help = a
+                .get_long_help()
+                .or(a.get_help())
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+                .replace('\n', " ")
+                .replace('|', "\\|");
+            let mut extra = Vec::new();
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if !defaults.is_empty() && a.get_action().takes_values() {
+                extra.push(format!("default `{}`", defaults.join(",")));
+            }
+            let possible: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter(|p| !p.is_hide_set())
+                .map(|p| format!("`{}`", p.get_name()))
+                .collect();
+            if !possible.is_empty() && a.get_action().takes_values() {
+                extra.push(format!("one of {}", possible.join(", ")));
+            }
+            let extra = if extra.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", extra.join("; "))
+            };
+            let _ = writeln!(out, "| {names}{value} | {help}{extra} |");
+        }
+        out.push('\n');
+    }
+    if let Some(after) = cmd.get_after_long_help().or(cmd.get_after_help()) {
+        let _ = writeln!(out, "```text\n{}\n```\n", after.to_string().trim_end());
+    }
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        write_command(out, sub, &format!("{path} {}", sub.get_name()), depth + 1);
+    }
+}

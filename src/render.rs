@@ -1185,7 +1185,14 @@ fn tombstone_context<'a>(site: &'a Site, theme: &Theme, i: usize) -> TombstoneCo
 
 /// Renders one page with its template; the HTML as the template wrote it (not minified).
 pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<String> {
-    let ctx = match job {
+    let ctx = page_context(site, theme, job)?;
+    theme.render(job.kind().template(), &ctx, &site.url(&job.rel(site)))
+}
+
+/// What the template of `job` receives (besides `site`): the typed context of its kind of
+/// page. `tests/docs.rs` checks that the theme guide documents every field of it.
+pub fn page_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::Context> {
+    Ok(match job {
         Job::Article(i) => {
             let mut c = article_context(site, *i);
             let r = &site.articles[*i].rendered;
@@ -1224,8 +1231,7 @@ pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<String> 
         ))?,
         Job::ArchiveIndex(lang) => context(&archive_index_context(site, theme, lang))?,
         Job::Tombstone(i) => context(&tombstone_context(site, theme, *i))?,
-    };
-    theme.render(job.kind().template(), &ctx, &site.url(&job.rel(site)))
+    })
 }
 
 /// Tera's context from a context struct.
