@@ -64,6 +64,15 @@ const COMPLETIONS_EXAMPLES: &str = "Examples:
   gen completions zsh > ~/.zfunc/_gen
   gen completions fish > ~/.config/fish/completions/gen.fish";
 
+const EJECT_EXAMPLES: &str = "Examples:
+  gen theme eject article.html      copy templates/article.html into the site, to edit
+  gen theme eject partials/card.html css/style.css
+  gen theme eject ru.toml           the Russian UI strings (or write only the keys to change
+                                    in i18n/ru.toml: a site's strings override key by key)
+  gen theme eject                   every file of the theme
+
+The site's copy wins over the theme's from the next build; delete it to go back.";
+
 const NEW_EXAMPLES: &str = "Examples:
   gen new site my-site
   gen new article en/my-story --author \"Jane Doe\" --edit";
@@ -134,6 +143,23 @@ pub enum Command {
     /// Create a new site or article.
     #[command(subcommand, after_help = NEW_EXAMPLES)]
     New(NewCommand),
+    /// Work with the site's theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+}
+
+/// What `gen theme` does.
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy theme files into the site's templates/, static/ and i18n/, where they override the
+    /// theme's, to edit them (every file when none is named; never overwrites).
+    #[command(after_help = EJECT_EXAMPLES)]
+    Eject {
+        /// Files as named in the theme (templates/article.html) or shorter (article.html,
+        /// partials/card.html, css/style.css, ru.toml).
+        #[arg(value_name = "FILE")]
+        files: Vec<String>,
+    },
 }
 
 /// What `gen new` creates.
@@ -357,6 +383,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::New(NewCommand::Site(args)) => cmd_new_site(&cli, args),
+        Command::Theme(ThemeCommand::Eject { files }) => cmd_eject(&cli, files),
         Command::New(NewCommand::Article(args)) => cmd_new_article(&cli, args),
     }
 }
@@ -639,6 +666,26 @@ fn cmd_check(cli: &Cli, args: &CheckArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn cmd_eject(cli: &Cli, files: &[String]) -> ExitCode {
+    match crate::scaffold::eject(&cli.root, files) {
+        Ok(written) => {
+            if !cli.quiet {
+                let mut text = String::new();
+                for f in &written {
+                    text.push_str(&format!("Copied {}\n", f.display()));
+                }
+                text.push_str(&format!(
+                    "{} now override the theme's; edit them and build.\n",
+                    plural(written.len(), "file", "files")
+                ));
+                out(&text);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 

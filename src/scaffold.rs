@@ -154,6 +154,116 @@ fn copy_embedded(
     }
 }
 
+/// Every file of the site's theme as (path in the theme: `templates/article.html`, bytes): the
+/// built-in default theme, or the folder `themes/<name>/`.
+fn theme_files(config: &Config) -> Result<Vec<(String, Vec<u8>)>> {
+    let dir = config.root.join("themes").join(&config.theme);
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::Internal(format!("{}: {e}", dir.display())))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            if ["templates/", "static/", "i18n/"]
+                .iter()
+                .any(|p| rel.starts_with(p))
+            {
+                let bytes = fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                out.push((rel, bytes));
+            }
+        }
+    } else if config.theme == "default" {
+        let mut files = Vec::new();
+        copy_embedded(&DEFAULT_THEME, Path::new(""), &mut files);
+        out.extend(
+            files
+                .into_iter()
+                .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b)),
+        );
+        out.sort();
+    } else {
+        return Err(Error::Usage(format!(
+            "the theme `{}` has no folder themes/{}/",
+            config.theme, config.theme
+        )));
+    }
+    Ok(out)
+}
+
+/// `gen theme eject [FILE…]`: copies theme files into the site's own `templates/`, `static/`
+/// and `i18n/`, where they override the theme's, to edit them without forking the theme. A
+/// FILE is named as in the theme (`templates/article.html`) or shorter (`article.html`,
+/// `partials/card.html`, `css/style.css`, `ru.toml`); none means every file. Never overwrites
+/// a file of the site. Returns the files written, relative to the site root.
+pub fn eject(root: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
+    let config = Config::load(root, &Overrides::default())?;
+    let all = theme_files(&config)?;
+    let chosen: Vec<&(String, Vec<u8>)> = if names.is_empty() {
+        all.iter().collect()
+    } else {
+        let mut chosen = Vec::new();
+        for name in names {
+            let n = name.trim_start_matches("./").replace('\\', "/");
+            let found = all.iter().find(|(rel, _)| {
+                *rel == n
+                    || ["templates/", "static/", "i18n/"]
+                        .iter()
+                        .any(|p| *rel == format!("{p}{n}"))
+            });
+            match found {
+                Some(f) => chosen.push(f),
+                None => {
+                    // Compared by the short name too (`artcle.html` → templates/article.html).
+                    let short = |r: &str| {
+                        ["templates/", "static/", "i18n/"]
+                            .iter()
+                            .find_map(|p| r.strip_prefix(p))
+                            .unwrap_or(r)
+                            .to_string()
+                    };
+                    let shorts: Vec<String> = all.iter().map(|(r, _)| short(r)).collect();
+                    let hint = crate::diagnostics::did_you_mean(
+                        &short(&n),
+                        shorts.iter().map(String::as_str),
+                    )
+                    .and_then(|near| all.iter().find(|(r, _)| short(r) == near))
+                    .map(|(r, _)| format!("; did you mean `{r}`?"))
+                    .unwrap_or_default();
+                    return Err(Error::Usage(format!(
+                        "the theme `{}` has no file `{name}`{hint}",
+                        config.theme
+                    )));
+                }
+            }
+        }
+        chosen
+    };
+    let existing: Vec<&str> = chosen
+        .iter()
+        .filter(|(rel, _)| root.join(rel).exists())
+        .map(|(rel, _)| rel.as_str())
+        .collect();
+    if !existing.is_empty() {
+        return Err(Error::Usage(format!(
+            "the site already has {}; gen theme eject never overwrites: edit it, or delete it to start again from the theme's",
+            existing.join(", ")
+        )));
+    }
+    let mut written = Vec::new();
+    for (rel, bytes) in chosen {
+        write_new(&root.join(rel), bytes)?;
+        written.push(PathBuf::from(rel));
+    }
+    Ok(written)
+}
+
 /// Turns `grain-deal_signed` into "Grain deal signed", for a title nobody gave.
 fn title_from_stem(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");

@@ -47,6 +47,9 @@ pub enum Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Strings {
     by_lang: HashMap<String, HashMap<String, Entry>>,
+    /// The files the strings were read from, theme's first then the site's: named when a key
+    /// is missing.
+    pub files: Vec<PathBuf>,
 }
 
 impl Strings {
@@ -74,6 +77,18 @@ impl Strings {
         [lang, primary, "en"]
             .into_iter()
             .find_map(|l| self.by_lang.get(l)?.get(key))
+    }
+
+    /// The files read, for messages.
+    fn looked_in(&self) -> String {
+        if self.files.is_empty() {
+            return "no i18n files".into();
+        }
+        self.files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Keys English has that `lang` lacks (for `gen build -v`).
@@ -404,6 +419,27 @@ impl Theme {
             strings
                 .by_lang
                 .insert(lang.clone(), Strings::parse(lang, text, origin)?);
+            strings.files.push(origin.clone());
+        }
+        // The site's own `i18n/<lang>.toml` changes strings key by key, without a copy of the
+        // theme.
+        for (rel, abs) in read_dir_files(&config.root.join("i18n"))? {
+            let Some(lang) = rel
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|_| rel.extension().is_some_and(|e| e == "toml"))
+            else {
+                continue;
+            };
+            let origin = PathBuf::from("i18n").join(&rel);
+            let text = std::fs::read_to_string(&abs).map_err(|e| Error::io(&abs, e))?;
+            let own = Strings::parse(lang, &text, &origin)?;
+            strings
+                .by_lang
+                .entry(lang.to_string())
+                .or_default()
+                .extend(own);
+            strings.files.push(origin);
         }
         let strings = Arc::new(strings);
 
@@ -950,7 +986,8 @@ fn register_filters(tera: &mut Tera, strings: Arc<Strings>, locales: Arc<Locales
                     &kwargs,
                 )),
                 None => Err(tera::Error::message(format!(
-                    "no UI string `{key}` in any language (add it to i18n/en.toml)"
+                    "no UI string `{key}` in any language (looked in {}); add it to the site's i18n/en.toml",
+                    s.looked_in()
                 ))),
             }
         },
@@ -974,7 +1011,8 @@ fn register_filters(tera: &mut Tera, strings: Arc<Strings>, locales: Arc<Locales
                 Some(Entry::Text(t)) => t.clone(),
                 None => {
                     return Err(tera::Error::message(format!(
-                        "no UI string `{key}` in any language"
+                        "no UI string `{key}` in any language (looked in {}); add it to the site's i18n/en.toml",
+                        s.looked_in()
                     )));
                 }
             };

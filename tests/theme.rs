@@ -822,3 +822,85 @@ fn a_site_under_a_sub_path_links_within_it() {
     let doc = f.html("ru/index.html");
     assert_eq!(attr(one(&doc, ".site-name"), "href"), "/news/ru/");
 }
+
+#[test]
+fn a_site_changes_ui_strings_key_by_key_without_a_copy_of_the_theme() {
+    let f = news_site();
+    f.write("i18n/en.toml", "story_by = \"Reporting by\"\n");
+    f.write("i18n/ru.toml", "[articles]\none = \"{n} материал\"\nfew = \"{n} материала\"\nmany = \"{n} материалов\"\nother = \"{n} материала\"\n");
+    f.build_ok();
+    let doc = f.html(EN_PAGE);
+    assert_eq!(text(one(&doc, ".story-by .label")), "Reporting by");
+    // Every other string still comes from the theme.
+    assert_eq!(text(one(&doc, ".share-title")), "Share to");
+    let ru = f.html(RU_PAGE);
+    assert_eq!(text(one(&ru, ".story-by .label")), "Текст:");
+}
+
+#[test]
+fn a_missing_ui_string_names_the_files_looked_in() {
+    let f = news_site();
+    f.write("i18n/de.toml", "story_by = \"Von\"\n");
+    f.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}{{ \"no_such_key\" | t(lang=lang) }}{% endblock main %}",
+    );
+    let out = f.run(&["build"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no UI string `no_such_key`"), "{err}");
+    assert!(err.contains("themes/default/i18n/en.toml"), "{err}");
+    assert!(err.contains("i18n/de.toml"), "{err}");
+    assert!(err.contains("templates/404.html"), "{err}");
+}
+
+#[test]
+fn theme_eject_copies_files_the_site_then_overrides_and_never_overwrites() {
+    let f = news_site();
+    f.build_ok();
+    let before = snapshot(&f.public());
+    // Ejecting everything changes nothing in the output: the copies are the theme's files.
+    let out = f.run(&["theme", "eject"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [
+        "templates/article.html",
+        "templates/partials/card.html",
+        "static/css/style.css",
+        "i18n/ru.toml",
+    ] {
+        assert!(f.root().join(file).is_file(), "{file}");
+    }
+    f.build_ok();
+    assert_eq!(snapshot(&f.public()), before);
+    // A copy the site edits wins.
+    let path = f.root().join("templates/article.html");
+    std::fs::remove_file(&path).unwrap();
+    let out = f.run(&["theme", "eject", "article.html"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let edited = std::fs::read_to_string(&path).unwrap().replace(
+        "<article class=\"article\"",
+        "<article class=\"article edited-by-site\"",
+    );
+    std::fs::write(&path, edited).unwrap();
+    f.build_ok();
+    assert_eq!(all(&f.html(EN_PAGE), "article.edited-by-site").len(), 1);
+    // Never overwritten; unknown names get the nearest.
+    let again = f.run(&["theme", "eject", "article.html"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
+    let unknown = f.run(&["theme", "eject", "artcle.html"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        err.contains("did you mean `templates/article.html`"),
+        "{err}"
+    );
+}

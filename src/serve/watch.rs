@@ -24,7 +24,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use super::incremental::Changes;
 
 /// The folders watched recursively.
-pub const WATCHED_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
+pub const WATCHED_DIRS: [&str; 5] = ["content", "static", "templates", "themes", "i18n"];
 
 /// What the watcher sends to the builder.
 #[derive(Debug)]
@@ -92,7 +92,7 @@ impl Classifier {
                 ch.statics = true;
                 ch.files.insert(path.to_path_buf());
             }
-            ["templates" | "themes", ..] => ch.theme = true,
+            ["templates" | "themes" | "i18n", ..] => ch.theme = true,
             _ => {}
         }
         // A watched folder created or removed as a whole.
@@ -224,6 +224,7 @@ mod tests {
         assert!(classify(&["content/en/a/photo.jpg"]).rediscover);
         assert!(classify(&["templates/article.html"]).theme);
         assert!(classify(&["themes/x/templates/base.html"]).theme);
+        assert!(classify(&["i18n/ru.toml"]).theme);
         let s = classify(&["themes/x/static/css/site.css"]);
         assert!(s.statics && !s.theme);
         assert!(classify(&["static/logo.svg"]).statics);
