@@ -594,9 +594,11 @@ pub fn build(config: Config, docs: Vec<Document>, people: People, diags: &mut Di
     build_with(config, docs, people, diags, &FreshBodies)
 }
 
-/// [`build`], with bodies rendered by `bodies`. The steps, in order: drafts out and articles
-/// sorted, permalinks ([`check_collisions`]), bodies, [`translation_groups`],
-/// [`pinned_related`], people, [`mark_stale`], lists per language, [`taxonomies`].
+/// [`build`], with bodies rendered by `bodies`. The steps, in order: what is published now
+/// ([`crate::publishing::split`]: drafts, scheduled and taken-down articles out, tombstones
+/// kept) and articles sorted, permalinks ([`check_collisions`]), bodies, [`translation_groups`],
+/// [`pinned_related`], people, [`mark_stale`], lists per language, [`taxonomies`], date
+/// archives, redirects of `aliases:`.
 pub fn build_with(
     config: Config,
     docs: Vec<Document>,
