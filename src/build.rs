@@ -96,6 +96,13 @@ fn load(
     }
     crate::related::attach(&mut site);
     timer.lap("related");
+    if let Err(list) = crate::images::attach(&mut site, &crate::images::Memo::default()) {
+        diags.extend(list);
+        if !keep_going {
+            return Err(crate::Error::Content(diags.into_sorted()));
+        }
+    }
+    timer.lap("images");
     Ok((site, diags))
 }
 

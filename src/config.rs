@@ -182,6 +182,37 @@ pub struct EmbedsConfig {
     pub remember: bool,
 }
 
+/// Image settings: which variants gen makes of every photo it publishes (see `images.rs`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths of the variants in pixels; an image is never enlarged, so a smaller one gets the
+    /// widths below its own and its own width.
+    pub widths: Vec<u32>,
+    /// Encoder quality, 1–100 (WebP and JPEG).
+    pub quality: u8,
+    /// Keep the creator and copyright fields of the original's EXIF (everything else is
+    /// always dropped: GPS, camera, serial numbers, maker notes, thumbnails, XMP, IPTC).
+    pub keep_copyright: bool,
+    /// Publish the original file too. Off by default: it carries every metadata field.
+    pub keep_original: bool,
+    /// Largest image in pixels (width × height) gen decodes; read from the file's header, so
+    /// a decompression bomb is refused before it takes memory.
+    pub max_pixels: u64,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        Self {
+            widths: vec![480, 800, 1200, 1600],
+            quality: 78,
+            keep_copyright: false,
+            keep_original: false,
+            max_pixels: 60_000_000,
+        }
+    }
+}
+
 /// Share-bar settings.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -240,6 +271,7 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     embeds: EmbedsConfig,
+    images: ImagesConfig,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
 }
@@ -308,6 +340,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Embeds.
     pub embeds: EmbedsConfig,
+    /// Image variants (see `images.rs`).
+    pub images: ImagesConfig,
     /// Free data for themes.
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Include drafts (from the command line).
@@ -440,6 +474,26 @@ impl Config {
         let default = languages.remove(pos);
         languages.insert(0, default);
 
+        if raw.images.widths.is_empty() || raw.images.widths.iter().any(|&w| w == 0 || w > 8192) {
+            return Err(fail(
+                "widths",
+                format!(
+                    "[images] widths {:?} must list widths from 1 to 8192",
+                    raw.images.widths
+                ),
+                "write e.g. widths = [480, 800, 1200, 1600]",
+            ));
+        }
+        if !(1..=100).contains(&raw.images.quality) {
+            return Err(fail(
+                "quality",
+                format!(
+                    "[images] quality {} is not from 1 to 100",
+                    raw.images.quality
+                ),
+                "78 keeps photos sharp at a third of a JPEG's bytes; write e.g. quality = 78",
+            ));
+        }
         if !raw.permalink.contains(":slug") {
             return Err(fail(
                 "permalink",
@@ -518,6 +572,7 @@ impl Config {
             related: raw.related,
             markdown: raw.markdown,
             embeds: raw.embeds,
+            images: raw.images,
             extra: raw.extra,
             drafts: overrides.drafts,
             future: overrides.future || overrides.preview_scheduled,

@@ -297,6 +297,7 @@ struct RawImage {
     credit: Option<String>,
     width: Option<u32>,
     height: Option<u32>,
+    focus: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -383,6 +384,9 @@ pub struct Image {
     pub width: Option<u32>,
     /// Height in pixels, when known.
     pub height: Option<u32>,
+    /// Focal point `[x, y]`, each 0–1 from the left and top: share crops center on it.
+    #[serde(skip)]
+    pub focus: Option<(f64, f64)>,
     /// File line of `src`, for errors found later.
     #[serde(skip)]
     pub src_line: usize,
@@ -1171,6 +1175,20 @@ fn check_image(r: &mut Reporter<'_>, img: &RawImage) -> Option<Image> {
             "use a file name, a /path or an https:// URL",
         );
     }
+    let focus = match img.focus.as_deref() {
+        None => None,
+        Some(&[x, y]) if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) => Some((x, y)),
+        Some(other) => {
+            let line = r.nested_line("image", "focus");
+            r.at(
+                line,
+                1,
+                format!("`image.focus` {other:?} is not a point [x, y] with x and y from 0 to 1"),
+                "write the focal point as shares of the width and height from the top left, e.g. `focus: [0.3, 0.4]`",
+            );
+            return None;
+        }
+    };
     Some(Image {
         src: img.src.clone(),
         alt,
@@ -1178,6 +1196,7 @@ fn check_image(r: &mut Reporter<'_>, img: &RawImage) -> Option<Image> {
         credit: img.credit.clone(),
         width: img.width,
         height: img.height,
+        focus,
         src_line,
         src_col,
     })

@@ -165,7 +165,10 @@ fn item(site: &Site, i: usize) -> Item<'_> {
     };
     Item {
         html: site.config.feeds.full_text.then(|| {
-            let html = crate::shortcodes::expand_plain(&a.rendered.html, &a.rendered.blocks);
+            let body = site
+                .images
+                .body_html(&site.config, i, &a.rendered.html, false);
+            let html = crate::shortcodes::expand_plain(&body, &a.rendered.blocks);
             absolutize_html(&html, &url, &crate::meta::origin(site))
         }),
         id: a
@@ -189,7 +192,7 @@ fn item(site: &Site, i: usize) -> Item<'_> {
             .story
             .as_deref()
             .map(|s| (s, term_url(site, TaxonomyKind::Stories, s))),
-        image: article_image(site, a),
+        image: article_image(site, i),
         source: m.source.as_ref(),
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! The build is a pipeline of plain values, one module per stage:
 //! [`config`] → [`content`] (discover, front matter) → [`markdown`] → [`site`] (permalinks,
-//! translations, taxonomies) → [`related`] → [`outputs`] (the list of everything published:
+//! translations, taxonomies) → [`related`] → [`images`] (variants of every photo) → [`outputs`] (the list of everything published:
 //! pages by [`render`] with [`theme`] and [`meta`], [`feeds`], [`sitemap`], static files) →
 //! [`output`]. [`urls`] names every URL. [`build`] runs them in order. See ARCHITECTURE.md.
 
@@ -16,6 +16,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod embeds;
 pub mod feeds;
+pub mod images;
 pub mod markdown;
 pub mod meta;
 pub mod output;

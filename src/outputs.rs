@@ -64,6 +64,9 @@ pub enum Product<'a> {
         /// Source file.
         src: PathBuf,
     },
+    /// The variants of one image (`site.images.pictures[i]`), made from its source in one
+    /// decode: WebP widths, the fallback, share crops.
+    Image(usize),
     /// One format of one feed (`Plan::feeds[spec]`).
     Feed {
         /// Index into [`Plan::feeds`].
@@ -199,8 +202,13 @@ impl<'a> Plan<'a> {
         let feeds = crate::feeds::specs(site);
         let mut products: Vec<Product<'a>> = Vec::with_capacity(jobs.len() + feeds.len() * 3);
         products.extend(jobs.into_iter().map(Product::Page));
+        let keep_original = site.config.images.keep_original;
         for i in 0..site.articles.len() {
             for (rel, src) in crate::render::article_assets(site, i) {
+                // Photos are published as variants, without their metadata.
+                if !keep_original && crate::images::is_raster_name(&src) {
+                    continue;
+                }
                 products.push(Product::Asset {
                     article: i,
                     rel,
@@ -208,6 +216,7 @@ impl<'a> Plan<'a> {
                 });
             }
         }
+        products.extend((0..site.images.pictures.len()).map(Product::Image));
         for spec in 0..feeds.len() {
             for format in FeedFormat::ALL {
                 products.push(Product::Feed { spec, format });
@@ -440,6 +449,7 @@ impl Product<'_> {
         match self {
             Product::Page(job) => job.output_rel(plan.site),
             Product::Asset { rel, .. } | Product::Static { rel, .. } => rel.clone(),
+            Product::Image(i) => plan.site.images.pictures[*i].variants[0].rel.clone(),
             Product::Feed { spec, format } => urls::feed(&plan.feeds[*spec].rel, *format),
             Product::Sitemap => urls::SITEMAP.to_string(),
             Product::NewsSitemap => urls::NEWS_SITEMAP.to_string(),
@@ -455,6 +465,7 @@ impl Product<'_> {
         match self {
             Product::Page(job) => Maker::Template(job.kind().template()),
             Product::Asset { src, .. } => Maker::Copy(Some(src)),
+            Product::Image(_) => Maker::Writer("images"),
             Product::Static { src, .. } => Maker::Copy(match src {
                 StaticSource::Disk(p) => Some(p),
                 StaticSource::Bytes(_) => None,
@@ -476,7 +487,7 @@ impl Product<'_> {
     /// When `gen build` makes it.
     pub fn stage(&self) -> Stage {
         match self {
-            Product::Page(_) | Product::Asset { .. } => Stage::Render,
+            Product::Page(_) | Product::Asset { .. } | Product::Image(_) => Stage::Render,
             Product::Feed { .. }
             | Product::Sitemap
             | Product::NewsSitemap
@@ -507,6 +518,10 @@ impl Product<'_> {
             }
             Product::Page(job) => format!("the {} page", job.kind().name()),
             Product::Asset { src, .. } => format!("the bundle file {}", src.display()),
+            Product::Image(i) => format!(
+                "the variants of {}",
+                site.images.pictures[*i].disk.display()
+            ),
             Product::Static { src, rel } => match src {
                 StaticSource::Disk(p) => format!("the static file {}", p.display()),
                 StaticSource::Bytes(_) => format!("the theme's static file {rel}"),
@@ -547,6 +562,8 @@ impl Product<'_> {
         match self {
             Product::Page(job) => page_signature(site, job, article, &mut h),
             Product::Asset { src, .. } => (0u8, src, stamp(src)).hash(&mut h),
+            // The source's digest, size and the settings, through the variants' names.
+            Product::Image(i) => (3u8, site.images.pictures[*i].key()).hash(&mut h),
             Product::Static { src, .. } => match src {
                 StaticSource::Disk(p) => (1u8, p, stamp(p)).hash(&mut h),
                 StaticSource::Bytes(b) => (2u8, b).hash(&mut h),
@@ -630,6 +647,7 @@ impl Product<'_> {
                 })
             }
             Product::Asset { rel, src, .. } => Ok(vec![(rel.clone(), Made::File(src.clone()))]),
+            Product::Image(i) => crate::images::produce(&site.config, &site.images.pictures[*i]),
             Product::Static { rel, src } => Ok(vec![(
                 rel.clone(),
                 match src {
@@ -723,6 +741,7 @@ fn page_signature(
                 serde_json::to_string(site.people.get(p))
                     .unwrap_or_default()
                     .hash(h);
+                site.images.person_key(p).hash(h);
             }
             for &i in *items {
                 card(i).hash(h);

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Direction;
 use crate::diagnostics::{Error, Result};
-use crate::site::{Alternate, Article, Related, Site, TaxonomyKind, Term};
+use crate::site::{Alternate, Related, Site, TaxonomyKind, Term};
 use crate::theme::Theme;
 use crate::urls::{self, FeedFormat};
 
@@ -61,6 +61,8 @@ pub struct ImageView<'a> {
     pub width: Option<u32>,
     /// Height.
     pub height: Option<u32>,
+    /// `srcset` of its WebP variants (empty for SVG and remote images, shown as they are).
+    pub srcset: String,
 }
 
 /// An article in a list or a related-reading card.
@@ -141,7 +143,8 @@ pub struct ArticleView<'a> {
     pub scheduled: bool,
     /// Language code.
     pub lang: &'a str,
-    /// Body HTML, its shortcodes drawn by the theme's `shortcodes/` templates.
+    /// Body HTML, its photos pointing at their variants and its shortcodes drawn by the
+    /// theme's `shortcodes/` templates.
     pub body: std::borrow::Cow<'a, str>,
     /// The services the body embeds (`youtube`, `pdf`…), in order of first use: the theme
     /// loads its embed script only on pages with embeds.
@@ -242,7 +245,17 @@ pub struct PersonView<'a> {
     /// Links.
     pub links: &'a [crate::people::PersonLink],
     /// Photo.
-    pub photo: Option<String>,
+    pub photo: Option<PhotoView>,
+}
+
+/// A person's photo: `src` and, when it is a picture of the site, the `srcset` of its
+/// variants.
+#[derive(Debug, Serialize)]
+pub struct PhotoView {
+    /// URL.
+    pub src: String,
+    /// WebP variants (empty for SVG and remote photos).
+    pub srcset: String,
 }
 
 /// What kind of page a template renders (`page.kind` in templates).
@@ -386,16 +399,35 @@ fn term_ref<'a>(site: &Site, kind: TaxonomyKind, name: &'a str) -> TermRef<'a> {
 }
 
 /// The lead image of an article: relative sources live beside the page (bundles).
-fn image_view<'a>(site: &Site, a: &'a Article) -> Option<ImageView<'a>> {
+/// A picture of the site is shown through its variants (`src` the fallback, `srcset` the WebP
+/// widths).
+fn image_view(site: &Site, i: usize) -> Option<ImageView<'_>> {
+    let a = &site.articles[i];
     let img = a.doc.meta.image.as_ref()?;
-    Some(ImageView {
-        src: urls::image(&site.config, &a.rel, &img.src),
-        abs: urls::image_abs(&site.config, &a.rel, &img.src),
-        alt: &img.alt,
-        caption: img.caption.as_deref(),
-        credit: img.credit.as_deref(),
-        width: img.width,
-        height: img.height,
+    Some(match site.images.lead_of(i) {
+        Some(pic) => {
+            let f = pic.fallback();
+            ImageView {
+                src: site.config.url(&f.rel),
+                abs: site.config.abs_url(&f.rel),
+                alt: &img.alt,
+                caption: img.caption.as_deref(),
+                credit: img.credit.as_deref(),
+                width: Some(f.width),
+                height: Some(f.height),
+                srcset: pic.srcset(&site.config),
+            }
+        }
+        None => ImageView {
+            src: urls::image(&site.config, &a.rel, &img.src),
+            abs: urls::image_abs(&site.config, &a.rel, &img.src),
+            alt: &img.alt,
+            caption: img.caption.as_deref(),
+            credit: img.credit.as_deref(),
+            width: img.width,
+            height: img.height,
+            srcset: String::new(),
+        },
     })
 }
 
@@ -418,7 +450,7 @@ pub fn card<'a>(site: &'a Site, i: usize, lang: &str) -> Card<'a> {
             .story
             .as_deref()
             .map(|s| term_ref(site, TaxonomyKind::Stories, s)),
-        image: image_view(site, a),
+        image: image_view(site, i),
         authors: person_refs(site, &a.authors, TaxonomyKind::Authors, lang),
         translators: person_refs(site, &a.translators, TaxonomyKind::Translators, lang),
         external: false,
@@ -533,7 +565,9 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
         )),
         scheduled: a.scheduled,
         lang,
-        body: std::borrow::Cow::Borrowed(&a.rendered.html),
+        body: site
+            .images
+            .body_html(&site.config, i, &a.rendered.html, true),
         embeds: {
             let mut ids: Vec<&'static str> = Vec::new();
             for e in a.rendered.blocks.iter().filter_map(|b| b.embed.as_ref()) {
@@ -563,7 +597,7 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
             .story
             .as_deref()
             .map(|s| term_ref(site, TaxonomyKind::Stories, s)),
-        image: image_view(site, a),
+        image: image_view(site, i),
         corrections: m
             .corrections
             .iter()
@@ -1037,14 +1071,23 @@ fn term_context<'a>(
         &term.rel,
         &format!("{} — {}", term.name, site.config.title),
     );
-    let person = term.person.map(|p| {
-        let p = site.people.get(p);
+    let person = term.person.map(|idx| {
+        let p = site.people.get(idx);
         PersonView {
             name: &p.name,
             names: &p.names,
             bio: p.bio_in(lang),
             links: &p.links,
-            photo: p.photo.as_ref().map(|ph| urls::image(&site.config, "", ph)),
+            photo: p.photo.as_ref().map(|ph| match site.images.person(idx) {
+                Some(pic) => PhotoView {
+                    src: site.config.url(&pic.fallback().rel),
+                    srcset: pic.srcset(&site.config),
+                },
+                None => PhotoView {
+                    src: urls::image(&site.config, "", ph),
+                    srcset: String::new(),
+                },
+            }),
         }
     });
     TermContext {
@@ -1198,7 +1241,7 @@ pub fn page_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::C
             let r = &site.articles[*i].rendered;
             if !r.blocks.is_empty() {
                 c.article.body = std::borrow::Cow::Owned(crate::shortcodes::expand(
-                    &r.html,
+                    &c.article.body,
                     &r.blocks,
                     theme,
                     c.lang,

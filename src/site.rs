@@ -112,6 +112,8 @@ pub struct Site {
     pub redirects: Vec<Redirect>,
     /// Date archives per language.
     pub archives: Vec<Archive>,
+    /// Images shown, with their variants (set by [`crate::images::attach`]).
+    pub images: crate::images::Gallery,
 }
 
 /// An hreflang alternate of a page.
@@ -723,6 +725,7 @@ pub fn build_with(
         tombstones,
         redirects: Vec::new(),
         archives,
+        images: crate::images::Gallery::default(),
     };
     site.redirects = crate::publishing::aliases(&site);
     site

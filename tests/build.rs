@@ -46,20 +46,24 @@ fn page_bundles_copy_their_files_beside_the_page() {
             "content/en/story/index.md",
             &article(
                 "title: Bundle\ndate: 2021-12-08\nimage: { src: photo.jpg, alt: A photo }",
-                "![Map](map.png \"The map | Credit: Agency\")",
+                "![Map](map.png \"The map | Credit: Agency\")\n\n[The report](report.pdf)",
             ),
         ),
-        ("content/en/story/photo.jpg", "jpeg bytes"),
-        ("content/en/story/map.png", "png bytes"),
+        ("content/en/story/report.pdf", "%PDF report"),
     ]);
+    f.write_bytes("content/en/story/photo.jpg", &common::jpeg(64, 48));
+    f.write_bytes("content/en/story/map.png", &common::png(64, 48));
     f.build_ok();
-    assert_eq!(f.read("2021/12/08/story/photo.jpg"), "jpeg bytes");
-    assert_eq!(f.read("2021/12/08/story/map.png"), "png bytes");
+    // Other files are copied; photos are published only as variants (see tests/images.rs).
+    assert_eq!(f.read("2021/12/08/story/report.pdf"), "%PDF report");
+    assert!(!f.public().join("2021/12/08/story/photo.jpg").exists());
+    assert!(!f.public().join("2021/12/08/story/map.png").exists());
     let doc = f.html("2021/12/08/story/index.html");
+    let src = attrs(&doc, "figure img", "src");
     assert!(
-        attrs(&doc, "figure img", "src")
-            .iter()
-            .any(|s| s == "map.png")
+        src.iter()
+            .any(|s| s.starts_with("/2021/12/08/story/map-64x48-") && s.ends_with(".png")),
+        "{src:?}"
     );
     assert_eq!(
         text_of(&doc, ".body figcaption .credit").as_deref(),

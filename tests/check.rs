@@ -77,7 +77,7 @@ fn planted() -> Fixture {
         ("content/en/planted.md", PLANTED),
         ("content/en/other/index.md", OTHER),
     ]);
-    f.write("content/en/other/map.png", "not really a png");
+    f.write_bytes("content/en/other/map.png", &common::png(40, 30));
     f
 }
 

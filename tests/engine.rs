@@ -422,7 +422,16 @@ fn a_body_edit_naming_a_missing_site_file_is_an_error_not_a_fast_publish() {
         "{err:#?}"
     );
     // Once the file exists, the edit is published and equals a clean build.
-    let png = f.write("static/maps/river.png", "not really a png");
+    let png = f.root().join("static/maps/river.png");
+    std::fs::create_dir_all(png.parent().unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(40, 30, image::Rgb([20, 90, 160]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    std::fs::write(&png, bytes).unwrap();
     let stats = f.apply(Changes {
         statics: true,
         files: BTreeSet::from([png]),

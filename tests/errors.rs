@@ -520,14 +520,14 @@ fn present_images_and_root_relative_article_links_build() {
             "content/en/story/index.md",
             "---\ntitle: Story\ndate: 2021-12-09\nimage: { src: lead.jpg, alt: A river }\n---\nSee ![A map](img/map.png) and [the good one](/en/good.md).\n",
         ),
-        ("content/en/story/lead.jpg", "jpeg"),
-        ("content/en/story/img/map.png", "png"),
         (
             "content/en/static-pic.md",
             "---\ntitle: Logo\ndate: 2021-12-07\nimage: { src: /images/logo.png, alt: The logo }\n---\n![The logo](/images/logo.png)\n",
         ),
-        ("static/images/logo.png", "png"),
     ]);
+    f.write_bytes("content/en/story/lead.jpg", &common::jpeg(40, 30));
+    f.write_bytes("content/en/story/img/map.png", &common::png(40, 30));
+    f.write_bytes("static/images/logo.png", &common::png(40, 30));
     f.build_ok();
     let doc = f.html("2021/12/09/story/index.html");
     assert!(attrs(&doc, ".body a", "href").contains(&"/2021/12/08/good/".to_string()));
@@ -552,14 +552,12 @@ fn body_image_without_alt_text_is_an_error() {
 
 #[test]
 fn decorative_image_gets_empty_alt_and_no_title() {
-    let f = Fixture::new(&[
-        (
-            "content/en/story/index.md",
-            "---\ntitle: Story\ndate: 2021-12-08\n---\nText.\n\n![](rule.png \"decorative\")\n\nMore ![](dot.png \"Decorative\") text.\n",
-        ),
-        ("content/en/story/rule.png", "png"),
-        ("content/en/story/dot.png", "png"),
-    ]);
+    let f = Fixture::new(&[(
+        "content/en/story/index.md",
+        "---\ntitle: Story\ndate: 2021-12-08\n---\nText.\n\n![](rule.png \"decorative\")\n\nMore ![](dot.png \"Decorative\") text.\n",
+    )]);
+    f.write_bytes("content/en/story/rule.png", &common::png(40, 2));
+    f.write_bytes("content/en/story/dot.png", &common::png(4, 4));
     f.build_ok();
     let doc = f.html("2021/12/08/story/index.html");
     let s = scraper::Selector::parse(".body img").unwrap();

@@ -146,9 +146,12 @@ fn every_example_article_has_share_metadata_and_a_news_article() {
         assert_eq!(meta_values(&doc, "name", "twitter:card"), [card], "{at}");
         if let Some(img) = &m.image {
             let og_image = meta_values(&doc, "property", "og:image");
+            // The share variant of the photo: its name, a size and a hash (tests/images.rs).
+            let stem = img.src.rsplit_once('.').unwrap().0;
+            let tail = og_image[0].rsplit('/').next().unwrap();
             assert!(
                 og_image[0].starts_with("https://relay.example.org/")
-                    && og_image[0].ends_with(&img.src),
+                    && tail.starts_with(&format!("{stem}-")),
                 "{at}: {og_image:?}"
             );
             assert_eq!(
@@ -740,19 +743,17 @@ fn corrections_are_correction_comments_and_bump_date_modified() {
 
 #[test]
 fn image_size_and_alt_reach_open_graph_json_ld_and_feeds() {
-    let f = Fixture::new(&[
-        (
-            "content/en/pic/index.md",
-            &article(
-                "title: Pictured\ndate: 2024-05-01T10:00:00Z\nimage: {src: photo.jpg, alt: \"A dam & a river\", width: 1600, height: 900}",
-                "Text.",
-            ),
+    // A remote image: shown as written, with the size front matter gives.
+    let f = Fixture::new(&[(
+        "content/en/pic/index.md",
+        &article(
+            "title: Pictured\ndate: 2024-05-01T10:00:00Z\nimage: {src: 'https://images.example/photo.jpg', alt: \"A dam & a river\", width: 1600, height: 900}",
+            "Text.",
         ),
-        ("content/en/pic/photo.jpg", "not really a jpeg"),
-    ]);
+    )]);
     f.build_ok();
     let doc = f.html("2024/05/01/pic/index.html");
-    let src = "https://fixture.example/2024/05/01/pic/photo.jpg";
+    let src = "https://images.example/photo.jpg";
     assert_eq!(meta_values(&doc, "property", "og:image"), [src]);
     assert_eq!(
         meta_values(&doc, "property", "og:image:alt"),
@@ -772,4 +773,27 @@ fn image_size_and_alt_reach_open_graph_json_ld_and_feeds() {
     );
     let feed: Value = serde_json::from_str(&f.read("feed.json")).unwrap();
     assert_eq!(feed["items"][0]["image"], src);
+
+    // A photo of the site: its share variant, with the variant's size, in all three; the
+    // size front matter gives is the source's and does not apply.
+    let f = Fixture::new(&[(
+        "content/en/pic/index.md",
+        &article(
+            "title: Pictured\ndate: 2024-05-01T10:00:00Z\nimage: {src: photo.jpg, alt: \"A dam & a river\", width: 1600, height: 900}",
+            "Text.",
+        ),
+    )]);
+    f.write_bytes("content/en/pic/photo.jpg", &common::jpeg(640, 360));
+    f.build_ok();
+    let doc = f.html("2024/05/01/pic/index.html");
+    let og = meta_values(&doc, "property", "og:image");
+    assert!(
+        og[0].starts_with("https://fixture.example/2024/05/01/pic/photo-640x360-")
+            && og[0].ends_with(".jpg"),
+        "{og:?}"
+    );
+    assert_eq!(meta_values(&doc, "property", "og:image:width"), ["640"]);
+    assert_eq!(meta_values(&doc, "name", "twitter:image"), og);
+    let feed: Value = serde_json::from_str(&f.read("feed.json")).unwrap();
+    assert_eq!(feed["items"][0]["image"], og[0].as_str());
 }

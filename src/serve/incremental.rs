@@ -421,6 +421,8 @@ pub struct Engine {
     /// Sources whose document is not in the model: parsed (held) or failed.
     dirty: BTreeSet<String>,
     bodies: HashMap<String, BodyMemo>,
+    /// Image headers by file, kept between rebuilds.
+    images: crate::images::Memo,
     /// Every file in the served folder.
     files: BTreeMap<String, FileRecord>,
     /// Files of products that write more than their one path (the split sitemap), by the
@@ -464,6 +466,7 @@ impl Engine {
             text_keys: HashMap::new(),
             dirty: BTreeSet::new(),
             bodies: HashMap::new(),
+            images: crate::images::Memo::default(),
             files: BTreeMap::new(),
             extra_files: BTreeMap::new(),
         }
@@ -601,6 +604,8 @@ impl Engine {
         }
         crate::diagnostics::sort(&mut warnings);
         timer.lap("model");
+        self.attach_images(ch)?;
+        timer.lap("images");
         let tracked = matches!(self.outputs, Outputs::Tracked(_));
         let mut update = match patched {
             Some(changed) if tracked && !ch.statics && !ch.theme && ch.files.is_empty() => {
@@ -748,6 +753,39 @@ impl Engine {
             }
         }
         Ok(parsed)
+    }
+
+    /// Lists the images of the model again (headers of unchanged files come from the memo).
+    /// When the set of images changed, every output is examined: the fast path looks only at
+    /// the outputs of edited articles and would leave old variants behind.
+    fn attach_images(&mut self, ch: &Changes) -> Result<(), Failure> {
+        if ch.full {
+            self.images = crate::images::Memo::default();
+        }
+        for f in &ch.files {
+            self.images.forget(f);
+        }
+        let Some(model) = self.state.model_mut() else {
+            return Ok(());
+        };
+        let before: Vec<u64> = model
+            .site
+            .images
+            .pictures
+            .iter()
+            .map(crate::images::Picture::key)
+            .collect();
+        crate::images::attach(&mut model.site, &self.images)?;
+        let after = model
+            .site
+            .images
+            .pictures
+            .iter()
+            .map(crate::images::Picture::key);
+        if !before.iter().copied().eq(after) {
+            self.untrack();
+        }
+        Ok(())
     }
 
     /// The model no longer reflects the sources (files it holds were removed): keep it only for
@@ -1334,6 +1372,7 @@ fn article_keys(
         .hash(&mut h);
     a.doc.file.assets.hash(&mut h);
     people.hash(&mut h);
+    site.images.article_key(i).hash(&mut h);
     let page = h.finish();
 
     let card = hash_of(&(crate::render::card(site, i, a.lang()), people));

@@ -53,6 +53,13 @@ impl Fixture {
         std::fs::write(p, text).unwrap();
     }
 
+    /// Writes (or replaces) a binary file (images).
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
     /// Runs `gen <args> --root <site>` (the binary; `gen` is a keyword).
     pub fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_gen"))
@@ -95,6 +102,27 @@ impl Fixture {
 /// An article's front matter and body.
 pub fn article(front_matter: &str, body: &str) -> String {
     format!("---\n{front_matter}\n---\n{body}\n")
+}
+
+/// A small real JPEG (`w`×`h`, a gradient), for fixtures that need an image gen can read.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w.max(1)) as u8, (y * 255 / h.max(1)) as u8, 120])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+        .encode_image(&img)
+        .expect("JPEG encoded");
+    out
+}
+
+/// A small real PNG (`w`×`h`).
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 200]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("PNG encoded");
+    out
 }
 
 /// Text of the first element matching a CSS selector.
