@@ -3,7 +3,12 @@
 //!
 //! ```text
 //! cargo run --example photos -- [--out DIR] [--width W] [--height H] [--seed S]
+//! cargo run --release --example photos -- --corpus DIR [--width 2000] [--height 1333]
 //! ```
+//!
+//! With `--corpus`, every article of a site made by the `corpus` example becomes a page bundle
+//! (`slug.md` → `slug/index.md`, `translation_of` paths to match) with a lead photo of its own
+//! (`photo.jpg`, seeded by the article's path), for the benchmark of bench/run.sh.
 //!
 //! The photo carries the EXIF a stringer's camera would write — GPS position, camera make,
 //! model and serial number, a maker note, artist and copyright — so that the example shows gen
@@ -191,23 +196,93 @@ pub fn jpeg_with_exif(img: &RgbImage, quality: u8, exif: Option<Vec<u8>>) -> Vec
     out
 }
 
+/// Turns every article of a generated corpus into a bundle with a lead photo; returns how many.
+fn corpus(root: &std::path::Path, w: u32, h: u32) -> usize {
+    use rayon::prelude::*;
+    let content = root.join("content");
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs = vec![content.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("content folder").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "index.md")
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files.par_iter().for_each(|p| {
+        let rel = p
+            .strip_prefix(&content)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(p).expect("article");
+        let body_at = text[4..].find("\n---").expect("front matter") + 4;
+        let (fm, rest) = text.split_at(body_at);
+        let fm: String = fm
+            .lines()
+            .map(|l| match l.strip_prefix("translation_of: ") {
+                Some(t) => format!(
+                    "translation_of: {}/index.md\n",
+                    t.trim().trim_end_matches(".md")
+                ),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        let seed = rel
+            .bytes()
+            .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        let dir = p.with_extension("");
+        std::fs::create_dir_all(&dir).expect("bundle folder");
+        let jpg = jpeg_with_exif(&photo(w, h, seed), 82, Some(camera_exif()));
+        std::fs::write(dir.join("photo.jpg"), jpg).expect("photo");
+        std::fs::write(
+            dir.join("index.md"),
+            format!("{fm}image: {{src: photo.jpg, alt: A field of solar panels at dusk}}{rest}"),
+        )
+        .expect("index.md");
+        std::fs::remove_file(p).expect("old file");
+    });
+    files.len()
+}
+
 #[allow(dead_code)]
 fn main() {
     let mut out = PathBuf::from("content/en/village-solar-cooperatives");
     let (mut w, mut h, mut seed) = (1600u32, 1067u32, 7u64);
+    let mut corpus_root = None;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
+            "--corpus" => {
+                corpus_root = Some(PathBuf::from(value));
+                (w, h) = (2000, 1333);
+            }
             "--out" => out = PathBuf::from(value),
             "--width" => w = value.parse().expect("--width N"),
             "--height" => h = value.parse().expect("--height N"),
             "--seed" => seed = value.parse().expect("--seed N"),
             _ => {
-                eprintln!("usage: photos [--out DIR] [--width W] [--height H] [--seed S]");
+                eprintln!(
+                    "usage: photos [--out DIR | --corpus DIR] [--width W] [--height H] [--seed S]"
+                );
                 std::process::exit(2);
             }
         }
+    }
+    if let Some(root) = corpus_root {
+        let n = corpus(&root, w, h);
+        println!(
+            "{}: {n} articles with a {w}×{h} lead photo each",
+            root.display()
+        );
+        return;
     }
     std::fs::create_dir_all(&out).expect("output folder");
     let jpg = jpeg_with_exif(&photo(w, h, seed), 70, Some(camera_exif()));

@@ -789,11 +789,6 @@ fn variants(
     crops: Option<Option<(f64, f64)>>,
 ) -> Vec<Variant> {
     let (w, h) = (probe.width, probe.height);
-    let (dir, file) = match path.rsplit_once('/') {
-        Some((d, f)) => (format!("{d}/"), f),
-        None => (String::new(), path),
-    };
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let make = |role: Role, format: Format, width: u32, region: (u32, u32, u32, u32)| {
         let height = ((u64::from(width) * u64::from(region.3) + u64::from(region.2) / 2)
             / u64::from(region.2))
@@ -808,11 +803,7 @@ fn variants(
         );
         let key = hex(&hash.finalize());
         Variant {
-            rel: format!(
-                "{dir}{stem}-{width}x{height}-{}.{}",
-                &key[..10],
-                format.ext()
-            ),
+            rel: crate::urls::image_variant(path, width, height, &key[..10], format.ext()),
             cache: format!("{}.{}", &key[..32], format.ext()),
             width,
             height,
@@ -1178,7 +1169,59 @@ mod tests {
     }
 
     #[test]
-    fn orientation_is_applied_and_encodes_decode() {
+    fn body_images_of_the_site_point_at_their_variants_and_others_stay() {
+        let config = Config::parse(
+            Path::new("/site"),
+            "title = \"T\"\nbase_url = \"https://e.org/news/\"\n",
+            &Default::default(),
+        )
+        .expect("config");
+        let probe = Probe {
+            kind: Kind::Png,
+            digest: "cd".into(),
+            width: 600,
+            height: 300,
+        };
+        let pic = Picture {
+            site_path: "a/m&p.png".into(),
+            disk: PathBuf::from("/site/content/a/m&p.png"),
+            variants: variants("a/m&p.png", &probe, &config.images, None),
+            probe,
+            focus: None,
+            first_use: (PathBuf::new(), 1, 1, "m&p.png".into()),
+        };
+        let gallery = Gallery {
+            pictures: vec![pic],
+            lead: vec![None],
+            body: vec![BTreeMap::from([("m&p.png".to_string(), 0)])],
+            people: Vec::new(),
+        };
+        let html = "<p>A <img src=\"m&amp;p.png\" alt=\"Map\" /> and <img src=\"https://x.org/y.jpg\" alt=\"Y\" /></p>";
+        let out = gallery.body_html(&config, 0, html, true);
+        assert!(
+            out.starts_with("<p>A <img src=\"/news/a/m&amp;p-600x300-"),
+            "{out}"
+        );
+        assert!(out.contains(" srcset=\"/news/a/m&amp;p-480x240-"), "{out}");
+        assert!(
+            out.contains(
+                " width=\"600\" height=\"300\" alt=\"Map\" loading=\"lazy\" decoding=\"async\">"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(" and <img src=\"https://x.org/y.jpg\" alt=\"Y\" /></p>"),
+            "{out}"
+        );
+        let feed = gallery.body_html(&config, 0, html, false);
+        assert!(
+            !feed.contains("srcset") && !feed.contains("loading"),
+            "{feed}"
+        );
+    }
+
+    #[test]
+    fn variants_encode_and_decode_at_their_size() {
         let img = decode(&jpeg(40, 20), Kind::Jpeg, 1 << 20).expect("decode");
         let v = Variant {
             rel: "x.webp".into(),

@@ -2,7 +2,8 @@
 //!
 //! The build is a pipeline of plain values, one module per stage:
 //! [`config`] → [`content`] (discover, front matter) → [`markdown`] → [`site`] (permalinks,
-//! translations, taxonomies) → [`related`] → [`images`] (variants of every photo) → [`outputs`] (the list of everything published:
+//! translations, taxonomies) → [`related`] → [`images`] (variants of every photo) →
+//! [`outputs`] (the list of everything published:
 //! pages by [`render`] with [`theme`] and [`meta`], [`feeds`], [`sitemap`], static files) →
 //! [`output`]. [`urls`] names every URL. [`build`] runs them in order. See ARCHITECTURE.md.
 

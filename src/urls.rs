@@ -243,6 +243,18 @@ pub fn image_abs(config: &Config, page_rel: &str, src: &str) -> String {
     }
 }
 
+/// A variant of the image whose original would be published at site path `original`
+/// (`2024/03/01/x/photo.jpg`): beside it, named by its stem, size and content hash
+/// (`2024/03/01/x/photo-800x533-3fa2b1c4d5.webp`), so it can be cached for ever.
+pub fn image_variant(original: &str, width: u32, height: u32, hash: &str, ext: &str) -> String {
+    let (dir, file) = match original.rsplit_once('/') {
+        Some((d, f)) => (format!("{d}/"), f),
+        None => (String::new(), original),
+    };
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    format!("{dir}{stem}-{width}x{height}-{hash}.{ext}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +276,14 @@ mod tests {
         assert_eq!(
             asset("2024/01/02/x/", std::path::Path::new("img/a.png")),
             "2024/01/02/x/img/a.png"
+        );
+        assert_eq!(
+            image_variant("2024/01/02/x/a.b.jpg", 800, 533, "0123456789", "webp"),
+            "2024/01/02/x/a.b-800x533-0123456789.webp"
+        );
+        assert_eq!(
+            image_variant("logo.png", 1, 2, "h", "png"),
+            "logo-1x2-h.png"
         );
     }
 }
