@@ -5,8 +5,9 @@
 #
 #   bench/images.sh [N]        default: 1000 articles
 #
-# Environment: RUNS=3 (timed runs of each build), BENCH_DIR=/dev/shm/gen-bench-images,
-# NICE=-20 (priority of the timed builds when run as root).
+# Environment: RUNS=3 (timed runs of each build; COLD_RUNS for the cold one), BENCH_DIR=/dev/shm/gen-bench-images,
+# NICE=-20 (priority of the timed builds when run as root), GEN and EXAMPLES (binaries to use
+# instead of building them).
 #
 # Prints, as medians:
 #   - the build without photos (baseline),
@@ -23,6 +24,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 N=${1:-1000}
 RUNS=${RUNS:-3}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 BENCH_DIR=${BENCH_DIR:-/dev/shm/gen-bench-images}
 NICE=${NICE:--20}
 [[ "$N" =~ ^[0-9]+$ ]] || { echo "usage: bench/images.sh [N]" >&2; exit 2; }
@@ -31,9 +33,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
 command -v chromium >/dev/null || { echo "needs chromium (apt-get install chromium)" >&2; exit 2; }
 
-say "building gen and the generators (cargo build --release)"
-cargo build --release --quiet --bin gen --example corpus --example photos
-GEN=$ROOT/target/release/gen
+if [ -z "${GEN:-}" ]; then
+    say "building gen and the generators (cargo build --release)"
+    cargo build --release --quiet --bin gen --example corpus --example photos
+fi
+GEN=${GEN:-$ROOT/target/release/gen}
+EXAMPLES=${EXAMPLES:-$ROOT/target/release/examples}
 prio=()
 if [ "$NICE" != 0 ] && [ "$(id -u)" -eq 0 ]; then prio=(nice -n "$NICE"); fi
 
@@ -43,9 +48,9 @@ PHOTOS=$BENCH_DIR/photos-$N
 if [ ! -d "$PHOTOS/content" ]; then
     say "generating $N articles, and a copy with a 2000×1333 photo each"
     rm -rf "$PLAIN" "$PHOTOS"
-    "$ROOT/target/release/examples/corpus" --n "$N" --out "$PLAIN" --seed 1 >/dev/null
+    "$EXAMPLES/corpus" --n "$N" --out "$PLAIN" --seed 1 >/dev/null
     cp -r "$PLAIN" "$PHOTOS"
-    "$ROOT/target/release/examples/photos" --corpus "$PHOTOS"
+    "$EXAMPLES/photos" --corpus "$PHOTOS"
 fi
 du -sh "$PHOTOS/content" | awk '{print "corpus with photos: " $1}'
 
@@ -63,7 +68,7 @@ seconds "$PLAIN" "$BENCH_DIR/out-plain" >/dev/null # warm-up
 base=$(for _ in $(seq "$RUNS"); do seconds "$PLAIN" "$BENCH_DIR/out-plain"; done | median)
 
 say "cold: every variant encoded"
-cold=$(for _ in $(seq "$RUNS"); do
+cold=$(for _ in $(seq "${COLD_RUNS:-$RUNS}"); do
     rm -rf "$PHOTOS/.gen-cache"
     seconds "$PHOTOS" "$BENCH_DIR/out-photos"
 done | median)
