@@ -271,6 +271,7 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     embeds: EmbedsConfig,
+    #[serde(default)]
     images: ImagesConfig,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,

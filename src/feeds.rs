@@ -169,6 +169,7 @@ fn item(site: &Site, i: usize) -> Item<'_> {
                 .images
                 .body_html(&site.config, i, &a.rendered.html, false);
             let html = crate::shortcodes::expand_plain(&body, &a.rendered.blocks);
+            let html = site.images.body_html(&site.config, i, &html, false);
             absolutize_html(&html, &url, &crate::meta::origin(site))
         }),
         id: a

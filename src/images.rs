@@ -365,16 +365,6 @@ pub fn is_svg(path: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
 }
 
-/// Whether a bundle file is a raster image, which is published only as variants (unless
-/// `keep_original`): the original carries its metadata.
-pub fn is_raster_name(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["jpg", "jpeg", "png", "webp"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
-}
-
 /// An image the site publishes variants of.
 #[derive(Debug, Clone)]
 pub struct Picture {

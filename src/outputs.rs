@@ -202,11 +202,19 @@ impl<'a> Plan<'a> {
         let feeds = crate::feeds::specs(site);
         let mut products: Vec<Product<'a>> = Vec::with_capacity(jobs.len() + feeds.len() * 3);
         products.extend(jobs.into_iter().map(Product::Page));
-        let keep_original = site.config.images.keep_original;
+        // Photos the site shows are published as variants, without their metadata.
+        let pictures: std::collections::HashSet<&str> = if site.config.images.keep_original {
+            Default::default()
+        } else {
+            site.images
+                .pictures
+                .iter()
+                .map(|p| p.site_path.as_str())
+                .collect()
+        };
         for i in 0..site.articles.len() {
             for (rel, src) in crate::render::article_assets(site, i) {
-                // Photos are published as variants, without their metadata.
-                if !keep_original && crate::images::is_raster_name(&src) {
+                if pictures.contains(rel.as_str()) {
                     continue;
                 }
                 products.push(Product::Asset {

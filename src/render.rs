@@ -1240,13 +1240,19 @@ pub fn page_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::C
             let mut c = article_context(site, *i);
             let r = &site.articles[*i].rendered;
             if !r.blocks.is_empty() {
-                c.article.body = std::borrow::Cow::Owned(crate::shortcodes::expand(
+                let drawn = crate::shortcodes::expand(
                     &c.article.body,
                     &r.blocks,
                     theme,
                     c.lang,
                     &site.url(&job.rel(site)),
-                )?);
+                )?;
+                // Photos the shortcodes show (gallery, embed stills) point at their variants too.
+                c.article.body = std::borrow::Cow::Owned(
+                    site.images
+                        .body_html(&site.config, *i, &drawn, true)
+                        .into_owned(),
+                );
             }
             context(&c)?
         }
