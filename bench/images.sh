@@ -17,7 +17,8 @@
 # and the bytes a reader downloads for one article page on first load (HTML + images the
 # browser fetches), measured in headless Chromium from `performance` entries: 390 px wide at
 # device pixel ratio 3 (a phone) and 1280 px at ratio 1 (a laptop). "Before" is that page's
-# HTML plus the original photo, which is what gen published before the pipeline existed.
+# HTML, CSS and the original photo, which is what gen published before the pipeline existed
+# (the page's related cards had no thumbnails then).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -90,10 +91,10 @@ dir=${rel%index.html}
 src_photo=$(find "$PHOTOS/content" -path "*/$(basename "$dir")/photo.jpg" | head -n 1)
 cat >"$OUT/__measure.html" <<EOF
 <!DOCTYPE html><meta charset="utf-8"><title>measure</title><body>
-<iframe id="f" src="/$dir" style="border:0"></iframe>
 <script>
-const f = document.getElementById('f');
-f.style.width = innerWidth + 'px'; f.style.height = innerHeight + 'px';
+// The frame is made here, with its handler set before its page starts loading.
+const f = document.createElement('iframe');
+f.style.border = '0'; f.style.width = innerWidth + 'px'; f.style.height = innerHeight + 'px';
 f.onload = () => setTimeout(() => {
   const w = f.contentWindow;
   const nav = w.performance.getEntriesByType('navigation')[0];
@@ -105,6 +106,8 @@ f.onload = () => setTimeout(() => {
   document.body.dataset.result = JSON.stringify({html: nav.encodedBodySize, images, total,
     lead: [...f.contentDocument.images].map(i => i.currentSrc.split('/').pop())});
 }, 1500);
+f.src = '/$dir';
+document.body.appendChild(f);
 </script>
 EOF
 python3 -m http.server 8719 --bind 127.0.0.1 --directory "$OUT" >/dev/null 2>&1 &
@@ -115,7 +118,8 @@ measure() { # WIDTH RATIO
     chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=8000 \
         --window-size="$1",900 --force-device-scale-factor="$2" --dump-dom \
         "http://127.0.0.1:8719/__measure.html" 2>/dev/null |
-        grep -o 'data-result="[^"]*"' | sed 's/^data-result="//; s/"$//; s/&quot;/"/g'
+        { grep -o 'data-result="[^"]*"' || echo 'data-result="{}"'; } |
+        sed 's/^data-result="//; s/"$//; s/&quot;/"/g'
 }
 phone=$(measure 390 3)
 laptop=$(measure 1280 1)
@@ -134,7 +138,8 @@ print(f"  cold, every encode     {cold:6.2f} s   (images: {cold - base:.2f} s, {
 print(f"  warm, cache full       {warm:6.2f} s   ({warm - base:+.2f} s against no photos)")
 print(f"\nreader's first load of {page} (original photo {kb(original)}):")
 for name, m in (("390 px, 3×", phone), ("1280 px, 1×", laptop)):
-    before = m["html"] + original
+    # Before: the same page without variants (its cards had no thumbnails), the original.
+    before = m["total"] - m["images"] + original
     print(f"  {name:12} after {kb(m['total']):>9} (HTML {kb(m['html'])}, images {kb(m['images'])}: {', '.join(m['lead'])})"
           f"   before {kb(before):>9}   {100 * (1 - m['total'] / before):.0f} % less")
 EOF
