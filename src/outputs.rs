@@ -83,6 +83,8 @@ pub enum Product<'a> {
     RedirectsFile,
     /// Every redirect as nginx `map` entries.
     NginxMap,
+    /// The search index: every file under `search-index/` (see `search.rs`).
+    SearchIndex,
     /// A static file of the theme or the site.
     Static {
         /// Output path (fingerprinted when the theme asks).
@@ -157,6 +159,8 @@ pub enum Facet {
     Version,
     /// Its feed item.
     Feed,
+    /// What the search index holds of it (`search::article_key`).
+    Search,
 }
 
 /// Bytes made by a product, or a file to copy.
@@ -216,6 +220,9 @@ impl<'a> Plan<'a> {
         products.push(Product::Sitemap);
         products.push(Product::NewsSitemap);
         products.push(Product::Robots);
+        if site.config.search.enabled {
+            products.push(Product::SearchIndex);
+        }
         products.extend(
             static_outputs(theme)
                 .into_iter()
@@ -447,6 +454,7 @@ impl Product<'_> {
             Product::Redirect(r) => urls::page_file(&plan.site.redirects[*r].from),
             Product::RedirectsFile => urls::REDIRECTS.to_string(),
             Product::NginxMap => urls::NGINX_REDIRECTS.to_string(),
+            Product::SearchIndex => format!("{}meta.json", urls::SEARCH_INDEX),
         }
     }
 
@@ -470,6 +478,7 @@ impl Product<'_> {
             Product::Redirect(_) => Maker::Writer("redirect"),
             Product::RedirectsFile => Maker::Writer("redirects"),
             Product::NginxMap => Maker::Writer("nginx-map"),
+            Product::SearchIndex => Maker::Writer("search-index"),
         }
     }
 
@@ -483,7 +492,8 @@ impl Product<'_> {
             | Product::Robots
             | Product::Redirect(_)
             | Product::RedirectsFile
-            | Product::NginxMap => Stage::Feeds,
+            | Product::NginxMap
+            | Product::SearchIndex => Stage::Feeds,
             Product::Static { .. } => Stage::Static,
         }
     }
@@ -527,6 +537,7 @@ impl Product<'_> {
             }
             Product::RedirectsFile => "the _redirects file".into(),
             Product::NginxMap => "the nginx redirect map".into(),
+            Product::SearchIndex => "the search index".into(),
         }
     }
 
@@ -604,6 +615,19 @@ impl Product<'_> {
                     (&r.from, article(r.to, Facet::Version)).hash(&mut h);
                 }
             }
+            Product::SearchIndex => {
+                // Which articles, in what order, and what the index reads of each; the
+                // taxonomies' folders and names (the filters).
+                for i in crate::search::indexed(site) {
+                    article(i, Facet::Search).hash(&mut h);
+                }
+                for (kind, terms) in &site.taxonomies {
+                    kind.hash(&mut h);
+                    for t in terms {
+                        (&t.rel, &t.name, &t.articles).hash(&mut h);
+                    }
+                }
+            }
         }
         h.finish()
     }
@@ -660,6 +684,10 @@ impl Product<'_> {
             Product::NginxMap => {
                 one(crate::publishing::nginx_map(site, &plan.redirects).into_bytes())
             }
+            Product::SearchIndex => Ok(crate::search::files(site)
+                .into_iter()
+                .map(|(rel, b)| (rel, Made::Bytes(b)))
+                .collect()),
         }
     }
 }
@@ -761,6 +789,8 @@ fn page_signature(
                 }
             }
         }
+        // Its language; the rest is configuration and templates.
+        Job::Search(lang) => (8u8, lang).hash(h),
         Job::Tombstone(i) => {
             let t = &site.tombstones[*i];
             (7u8, &t.doc.meta.lang, t.takedown.reason).hash(h);

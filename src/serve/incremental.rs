@@ -1293,6 +1293,8 @@ impl Keys {
             Facet::Card => self.card,
             Facet::Version => self.version,
             Facet::Feed => self.feed,
+            // The index reads the body, headline, credits and filters: what the page shows.
+            Facet::Search => self.page,
         }
     }
 }
