@@ -210,7 +210,7 @@
     return facetsP;
   }
 
-  var results = [], shown = 0, keys = [], run = 0;
+  var results = [], shown = 0, keys = [], typed = [], run = 0;
 
   function formatDate(iso, lang) {
     try {
@@ -220,6 +220,7 @@
     }
   }
   function matches(folded) {
+    if (typed.indexOf(folded) >= 0) return true;
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i];
       if (folded === k || (folded.indexOf(k) === 0 && chars(folded).length - chars(k).length <= 5)) return true;
@@ -329,6 +330,7 @@
         if (mine !== run) return;
         var scores = new Map();
         keys = [];
+        typed = queryWords(q, pageLang);
         r[0].forEach(function (res) {
           res.hits.forEach(function (s, d) { scores.set(d, s); });
           keys = keys.concat(res.keys);
