@@ -445,8 +445,16 @@ fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(Stri
     let count = docs.len() as f64;
     let avg = if docs.is_empty() { 1.0 } else { total / count };
     let len_of: HashMap<u32, f32> = docs.iter().map(|&(n, _)| n).zip(lens).collect();
+    // Aliases first (they need only the set of keys), then the postings, consumed as they are
+    // scored so that the two lists are not held at once.
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    for (form, key) in forms {
+        if rule_key(&form, |k| postings.contains_key(k)) != Some(key.as_str()) {
+            aliases.insert(form, key);
+        }
+    }
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
-    for (key, list) in &postings {
+    for (key, list) in postings {
         let df = list.len() as f64;
         let idf = (1.0 + (count - df + 0.5) / (df + 0.5)).ln();
         let postings = list
@@ -459,18 +467,15 @@ fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(Stri
             })
             .collect();
         entries.insert(
-            key.clone(),
+            key,
             Entry {
                 alias: None,
                 postings,
             },
         );
     }
-    for (form, key) in &forms {
-        let found = rule_key(form, |k| postings.contains_key(k));
-        if found != Some(key.as_str()) {
-            entries.entry(form.clone()).or_default().alias = Some(key.clone());
-        }
+    for (form, key) in aliases {
+        entries.entry(form).or_default().alias = Some(key);
     }
     entries.into_iter().collect()
 }
