@@ -165,6 +165,39 @@ impl Default for RelatedConfig {
     }
 }
 
+/// Site search (`[search]`): an index written by the build, read by the theme's script.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Write the index and the search pages. On by default.
+    pub enabled: bool,
+    /// Languages to index (codes); empty means every language of the site.
+    pub languages: Vec<String>,
+    /// Index article bodies; off indexes headlines, kickers, deks and credits only (a smaller
+    /// index for very large archives).
+    pub body: bool,
+    /// Index credits (authors' and translators' names).
+    pub credits: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            languages: Vec::new(),
+            body: true,
+            credits: true,
+        }
+    }
+}
+
+impl SearchConfig {
+    /// Whether articles in `lang` are indexed.
+    pub fn indexes(&self, lang: &str) -> bool {
+        self.enabled && (self.languages.is_empty() || self.languages.iter().any(|l| l == lang))
+    }
+}
+
 /// Markdown settings.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -273,6 +306,7 @@ struct RawConfig {
     embeds: EmbedsConfig,
     #[serde(default)]
     images: ImagesConfig,
+    search: SearchConfig,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
 }
@@ -343,6 +377,8 @@ pub struct Config {
     pub embeds: EmbedsConfig,
     /// Image variants (see `images.rs`).
     pub images: ImagesConfig,
+    /// Site search.
+    pub search: SearchConfig,
     /// Free data for themes.
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Include drafts (from the command line).
@@ -523,6 +559,18 @@ impl Config {
                  at least 15 % of the best one; 0 turns the threshold off",
             ));
         }
+        if let Some(l) = raw
+            .search
+            .languages
+            .iter()
+            .find(|l| !languages.iter().any(|d| d.code == **l))
+        {
+            return Err(fail(
+                "[search",
+                format!("[search] languages names `{l}`, which is not among [languages]"),
+                "list codes declared under [languages], or leave languages out to index every one",
+            ));
+        }
         if raw.paginate == 0 {
             return Err(fail(
                 "paginate",
@@ -574,6 +622,7 @@ impl Config {
             markdown: raw.markdown,
             embeds: raw.embeds,
             images: raw.images,
+            search: raw.search,
             extra: raw.extra,
             drafts: overrides.drafts,
             future: overrides.future || overrides.preview_scheduled,

@@ -27,6 +27,7 @@ pub mod publishing;
 pub mod related;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod shortcodes;
 pub mod site;

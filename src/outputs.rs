@@ -86,6 +86,8 @@ pub enum Product<'a> {
     RedirectsFile,
     /// Every redirect as nginx `map` entries.
     NginxMap,
+    /// The search index: every file under `search-index/` (see `search.rs`).
+    SearchIndex,
     /// A static file of the theme or the site.
     Static {
         /// Output path (fingerprinted when the theme asks).
@@ -160,6 +162,8 @@ pub enum Facet {
     Version,
     /// Its feed item.
     Feed,
+    /// What the search index holds of it (`search::article_key`).
+    Search,
 }
 
 /// Bytes made by a product, or a file to copy.
@@ -233,6 +237,9 @@ impl<'a> Plan<'a> {
         products.push(Product::Sitemap);
         products.push(Product::NewsSitemap);
         products.push(Product::Robots);
+        if site.config.search.enabled {
+            products.push(Product::SearchIndex);
+        }
         products.extend(
             static_outputs(theme)
                 .into_iter()
@@ -465,6 +472,7 @@ impl Product<'_> {
             Product::Redirect(r) => urls::page_file(&plan.site.redirects[*r].from),
             Product::RedirectsFile => urls::REDIRECTS.to_string(),
             Product::NginxMap => urls::NGINX_REDIRECTS.to_string(),
+            Product::SearchIndex => format!("{}meta.json", urls::SEARCH_INDEX),
         }
     }
 
@@ -489,6 +497,7 @@ impl Product<'_> {
             Product::Redirect(_) => Maker::Writer("redirect"),
             Product::RedirectsFile => Maker::Writer("redirects"),
             Product::NginxMap => Maker::Writer("nginx-map"),
+            Product::SearchIndex => Maker::Writer("search-index"),
         }
     }
 
@@ -502,7 +511,8 @@ impl Product<'_> {
             | Product::Robots
             | Product::Redirect(_)
             | Product::RedirectsFile
-            | Product::NginxMap => Stage::Feeds,
+            | Product::NginxMap
+            | Product::SearchIndex => Stage::Feeds,
             Product::Static { .. } => Stage::Static,
         }
     }
@@ -550,6 +560,7 @@ impl Product<'_> {
             }
             Product::RedirectsFile => "the _redirects file".into(),
             Product::NginxMap => "the nginx redirect map".into(),
+            Product::SearchIndex => "the search index".into(),
         }
     }
 
@@ -629,6 +640,19 @@ impl Product<'_> {
                     (&r.from, article(r.to, Facet::Version)).hash(&mut h);
                 }
             }
+            Product::SearchIndex => {
+                // Which articles, in what order, and what the index reads of each; the
+                // taxonomies' folders and names (the filters).
+                for i in crate::search::indexed(site) {
+                    article(i, Facet::Search).hash(&mut h);
+                }
+                for (kind, terms) in &site.taxonomies {
+                    kind.hash(&mut h);
+                    for t in terms {
+                        (&t.rel, &t.name, &t.articles).hash(&mut h);
+                    }
+                }
+            }
         }
         h.finish()
     }
@@ -686,6 +710,10 @@ impl Product<'_> {
             Product::NginxMap => {
                 one(crate::publishing::nginx_map(site, &plan.redirects).into_bytes())
             }
+            Product::SearchIndex => Ok(crate::search::files(site)
+                .into_iter()
+                .map(|(rel, b)| (rel, Made::Bytes(b)))
+                .collect()),
         }
     }
 }
@@ -788,6 +816,8 @@ fn page_signature(
                 }
             }
         }
+        // Its language; the rest is configuration and templates.
+        Job::Search(lang) => (8u8, lang).hash(h),
         Job::Tombstone(i) => {
             let t = &site.tombstones[*i];
             (7u8, &t.doc.meta.lang, t.takedown.reason).hash(h);

@@ -118,7 +118,7 @@ fn term_hash(s: &str) -> u64 {
 
 /// Short stop-word lists, written for gen: function words that say nothing about a topic.
 /// Words common in a given archive are dropped by document frequency anyway.
-fn stop_words(lang: &str) -> &'static str {
+pub(crate) fn stop_words(lang: &str) -> &'static str {
     let primary = lang.split(['-', '_']).next().unwrap_or(lang);
     match primary {
         "en" => concat!(

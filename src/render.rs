@@ -282,6 +282,9 @@ pub enum PageKind {
     /// What stays at the URL of a taken-down article (`tombstone.html`).
     #[serde(rename = "tombstone")]
     Tombstone,
+    /// A language's search page (`search.html`).
+    #[serde(rename = "search")]
+    Search,
 }
 
 impl PageKind {
@@ -295,6 +298,7 @@ impl PageKind {
             PageKind::NotFound => "404.html",
             PageKind::Archive => "archive.html",
             PageKind::Tombstone => "tombstone.html",
+            PageKind::Search => "search.html",
         }
     }
 
@@ -308,6 +312,7 @@ impl PageKind {
             PageKind::NotFound => "404",
             PageKind::Archive => "archive",
             PageKind::Tombstone => "tombstone",
+            PageKind::Search => "search",
         }
     }
 }
@@ -337,6 +342,9 @@ pub struct PageView<'a> {
     pub languages: Vec<LanguageLink<'a>>,
     /// The page's language's archive of every year and month.
     pub archive_url: String,
+    /// The search page of the page's language, when `[search]` is on (the header's field
+    /// submits to it).
+    pub search_url: Option<String>,
     /// `<meta name="robots">` (`noindex` on tombstones).
     pub robots: Option<&'static str>,
     /// Share metadata (Open Graph, Twitter card, JSON-LD) for `partials/meta.html`.
@@ -673,6 +681,14 @@ fn page_view<'a>(
         feeds: Vec::new(),
         languages: languages(site),
         archive_url: site.url(&urls::archive_index(&site.config, lang)),
+        search_url: site.config.search.enabled.then(|| {
+            let l = if site.config.language(lang).is_some() {
+                lang
+            } else {
+                site.config.default_language.as_str()
+            };
+            site.url(&urls::search(&site.config, l))
+        }),
         robots: None,
         meta,
     }
@@ -744,6 +760,8 @@ pub enum Job<'a> {
     ArchiveIndex(&'a str),
     /// The tombstone of `Site::tombstones[i]`.
     Tombstone(usize),
+    /// A language's search page (when `[search]` is on).
+    Search(&'a str),
 }
 
 /// Every page of the site, in a stable order.
@@ -792,6 +810,11 @@ pub fn jobs(site: &Site) -> Vec<Job<'_>> {
         }
     }
     jobs.extend((0..site.tombstones.len()).map(Job::Tombstone));
+    if site.config.search.enabled {
+        for l in &site.config.languages {
+            jobs.push(Job::Search(&l.code));
+        }
+    }
     jobs.push(Job::NotFound);
     jobs
 }
@@ -807,6 +830,7 @@ impl Job<'_> {
             Job::NotFound => PageKind::NotFound,
             Job::Archive { .. } | Job::ArchiveIndex(_) => PageKind::Archive,
             Job::Tombstone(_) => PageKind::Tombstone,
+            Job::Search(_) => PageKind::Search,
         }
     }
 
@@ -823,6 +847,7 @@ impl Job<'_> {
             }
             Job::ArchiveIndex(lang) => urls::archive_index(&site.config, lang),
             Job::Tombstone(i) => site.tombstones[*i].rel.clone(),
+            Job::Search(lang) => urls::search(&site.config, lang),
         }
     }
 
@@ -956,6 +981,20 @@ pub struct TombstoneContext<'a> {
     pub date: String,
     /// The note for readers.
     pub note: Option<&'a str>,
+}
+
+/// What `search.html` receives: the page the search field submits to; `js/search.js` does
+/// the searching.
+#[derive(Debug, Serialize)]
+pub struct SearchContext<'a> {
+    /// Page-level data.
+    pub page: PageView<'a>,
+    /// The page's language code.
+    pub lang: &'a str,
+    /// Root-relative URL of the index folder (`/news/search-index/`), for the script.
+    pub index_url: String,
+    /// Languages the index holds: code and name, the page's language first.
+    pub languages: Vec<LanguageLink<'a>>,
 }
 
 /// What `404.html` receives.
@@ -1098,6 +1137,36 @@ fn term_context<'a>(
         person,
         cards: items.iter().map(|&i| card(site, i, lang)).collect(),
         pagination: pagination(site, &term.rel, n, total),
+    }
+}
+
+fn search_context<'a>(site: &'a Site, theme: &Theme, lang: &'a str) -> SearchContext<'a> {
+    let rel = urls::search(&site.config, lang);
+    let page = page_view(
+        site,
+        PageKind::Search,
+        lang,
+        &rel,
+        ui(theme, lang, "search.title"),
+        None,
+    );
+    let mut languages: Vec<LanguageLink<'a>> = page
+        .languages
+        .iter()
+        .filter(|l| site.config.search.indexes(l.code))
+        .map(|l| LanguageLink {
+            code: l.code,
+            name: l.name,
+            url: l.url.clone(),
+            dir: l.dir,
+        })
+        .collect();
+    languages.sort_by_key(|l| l.code != lang);
+    SearchContext {
+        page,
+        lang,
+        index_url: site.url(urls::SEARCH_INDEX),
+        languages,
     }
 }
 
@@ -1280,6 +1349,7 @@ pub fn page_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::C
         ))?,
         Job::ArchiveIndex(lang) => context(&archive_index_context(site, theme, lang))?,
         Job::Tombstone(i) => context(&tombstone_context(site, theme, *i))?,
+        Job::Search(lang) => context(&search_context(site, theme, lang))?,
     })
 }
 

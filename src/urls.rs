@@ -22,6 +22,14 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
 /// robots.txt.
 pub const ROBOTS: &str = "robots.txt";
+/// Folder of the search index (see `search.rs`); not `search/`, which is the default
+/// language's search page.
+pub const SEARCH_INDEX: &str = "search-index/";
+
+/// Folder of a language's search page (`search/`, `ru/search/`).
+pub fn search(config: &Config, lang: &str) -> String {
+    format!("{}search/", home(config, lang))
+}
 
 /// The file a page at site-relative `rel` is written to: `index.html` in a folder, or the
 /// `.html` file itself.

@@ -440,3 +440,36 @@ fn a_body_edit_naming_a_missing_site_file_is_an_error_not_a_fast_publish() {
     assert!(!stats.fast);
     f.assert_equals_clean_build();
 }
+
+/// The search index reads every article: a body edit serves the page first, and the follow-up
+/// build makes the index; the served folder then equals a clean build.
+#[test]
+fn a_body_edit_serves_the_page_before_the_search_index() {
+    let mut f = Fixture::new();
+    let p = f.replace(
+        "content/en/dams.md",
+        "Second paragraph, deeper",
+        "Second paragraph, about sluices and deeper",
+    );
+    let update = f
+        .engine
+        .prepare(&Changes {
+            content: BTreeSet::from([p]),
+            ..Changes::default()
+        })
+        .unwrap();
+    let (_, first) = f.engine.commit(update).unwrap();
+    assert_eq!(produced(&first), set(&[DAMS]));
+    assert!(f.engine.unsettled(), "the index is left to a follow-up");
+    let update = f
+        .engine
+        .prepare(&Changes {
+            settle: true,
+            ..Changes::default()
+        })
+        .unwrap();
+    let (_, second) = f.engine.commit(update).unwrap();
+    assert_eq!(produced(&second), set(&["search-index/meta.json"]));
+    assert!(!f.engine.unsettled());
+    f.assert_equals_clean_build();
+}

@@ -554,6 +554,18 @@ fn live_reload_events_follow_builds() {
             .contains("Beta body, live.")
     );
 
+    // Then the follow-up build that brings the search index up to date, after the page.
+    let (name, ev) = events.next();
+    assert_eq!(name, "reload", "{ev}");
+    let files = ev["files"].as_array().unwrap();
+    assert!(
+        !files.is_empty()
+            && files
+                .iter()
+                .all(|f| f.as_str().unwrap().starts_with("search-index/")),
+        "{ev}"
+    );
+
     // A stylesheet edit: a `css` event, no reload.
     site.write("static/css/extra.css", "body { color: navy; }\n");
     let (name, ev) = events.next();

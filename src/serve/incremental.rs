@@ -414,6 +414,11 @@ pub struct Engine {
     outputs: Outputs,
     /// [`crate::related::input_key`] per content path when related reading was computed.
     related_inputs: HashMap<String, u64>,
+    /// The search index was held back from the last build so that the edited page is served
+    /// first; the follow-up build ([`Changes::settle`]) makes it.
+    search_deferred: bool,
+    /// The build being prepared is such a follow-up.
+    settling: bool,
     /// The same keys by article index, for the fast path.
     related_keys: Vec<u64>,
     /// [`crate::related::text_key`] by content path, with the hash of the file it was made of.
@@ -462,6 +467,8 @@ impl Engine {
             state: State::Empty,
             outputs: Outputs::All,
             related_inputs: HashMap::new(),
+            search_deferred: false,
+            settling: false,
             related_keys: Vec::new(),
             text_keys: HashMap::new(),
             dirty: BTreeSet::new(),
@@ -517,6 +524,7 @@ impl Engine {
 
     /// Works out what the changes do to the served folder, without touching it.
     pub fn prepare(&mut self, ch: &Changes) -> Result<Update, Failure> {
+        self.settling = ch.settle;
         let mut people_changed = ch.people;
         if ch.full {
             self.config = None;
@@ -1040,7 +1048,7 @@ impl Engine {
     /// Whether related reading still has to be computed for the served build: the builder then
     /// runs a follow-up build with [`Changes::settle`].
     pub fn unsettled(&self) -> bool {
-        matches!(self.state, State::Pending(_))
+        matches!(self.state, State::Pending(_)) || self.search_deferred
     }
 
     /// Computes related reading for the model (the second half of a change that moved it).
@@ -1117,6 +1125,7 @@ impl Engine {
             sigs.insert(path, sig);
         }
         timer.lap("signatures");
+        self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
         // Every file that some product makes stays; the rest are removed.
         let mut expected: BTreeSet<&str> = sigs.keys().map(String::as_str).collect();
@@ -1169,12 +1178,14 @@ impl Engine {
         }
         let keys = &derived.keys;
         let key = |i: usize, facet: Facet| keys[i].of(facet);
+        let deferred = self.search_deferred;
         let mut wanted: Vec<u32> = changed
             .iter()
             .flat_map(|&i| derived.deps[i].iter().copied())
-            .chain(
-                (0..plan.products.len() as u32).filter(|&k| plan.products[k as usize].volatile()),
-            )
+            .chain((0..plan.products.len() as u32).filter(|&k| {
+                let p = &plan.products[k as usize];
+                p.volatile() || (deferred && matches!(p, Product::SearchIndex))
+            }))
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
@@ -1191,6 +1202,7 @@ impl Engine {
             sigs.insert(path, sig);
         }
         timer.lap("signatures");
+        self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
         update.tracked = Some(derived);
         Ok(update)
@@ -1288,6 +1300,22 @@ impl Engine {
     }
 }
 
+/// Holds the search index back when other outputs are made too (unless this is the follow-up
+/// build): it reads every article, and the edited page must not wait for it. True when held
+/// back.
+fn hold_back_search(plan: &Plan<'_>, selected: &mut Vec<usize>, settling: bool) -> bool {
+    let search = selected
+        .iter()
+        .position(|&k| matches!(plan.products[k], Product::SearchIndex));
+    match search {
+        Some(pos) if !settling && selected.len() > 1 => {
+            selected.remove(pos);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Which articles each output reads, worked out by [`Engine::plan_full`] and kept while the
 /// model keeps its shape.
 struct Derived {
@@ -1331,6 +1359,8 @@ impl Keys {
             Facet::Card => self.card,
             Facet::Version => self.version,
             Facet::Feed => self.feed,
+            // The index reads the body, headline, credits and filters: what the page shows.
+            Facet::Search => self.page,
         }
     }
 }

@@ -1,0 +1,795 @@
+//! The site's search index, written by the build and read in the browser by the theme's
+//! `js/search.js` (no server, no third-party request).
+//!
+//! Layout under [`crate::urls::SEARCH_INDEX`]:
+//!
+//! - `meta.json` — format version, a content hash (`v`, added to every fetch as `?v=` so a
+//!   browser never mixes files of two builds), the languages with the first key of each of
+//!   their shards, the facet shards, the fragment size.
+//! - `LANG/N.bin` — a language's inverted index, cut into shards of consecutive keys (about
+//!   [`SHARD_BYTES`] each), so a query fetches only the shard(s) holding its words' keys.
+//! - `facets/N.bin` — the same format for filters: a key per story, outlet, author, translator
+//!   and tag (its page's folder, `stories/dnipro-dam/`), listing its documents.
+//! - `facets.json` — filter names and counts, fetched when the reader opens the filters.
+//! - `docs/N.json` — what a result shows (URL, kicker, headline, dek, date, credits, language,
+//!   story, outlet, tags, a short excerpt) for [`fragment_size`] documents each.
+//!
+//! **Keys.** Words are split by Unicode rules (UAX #29, `unicode-segmentation`; the script
+//! uses `Intl.Segmenter`, the same rules), folded by [`fold`] (lowercase, ё → е, apostrophes
+//! dropped, Arabic diacritics removed and alef forms unified) and stemmed by Snowball
+//! (`rust-stemmers`) for the languages it has, or by [`ukrainian_stem`], a suffix stripper.
+//! The script does not stem: for a query word it takes the *longest key that starts the word*
+//! and is at most [`MAX_STRIP`] letters shorter ("плотина" → "плотин", the stem of "плотины").
+//! Where that rule would pick the wrong key for a word of the archive (Arabic prefixes,
+//! English y → i), the index holds the word itself as an alias of its stem. So words of the
+//! archive find exactly their stem, and unseen forms of known words still find them.
+//!
+//! **Entries** (every number an unsigned LEB128 varint): a shard is its entry count, then per
+//! entry the key front-coded against the previous one (shared UTF-8 byte count, suffix byte
+//! count, suffix bytes), a flags number (1: postings follow, 2: an alias follows), the alias
+//! (byte count, UTF-8) and the postings: document count, then per document the gap from the
+//! previous document number and the BM25 score × [`SCORE_SCALE`]. Scores are computed here
+//! (headline ×3, kicker and dek ×2, credits ×1.5, body ×1, per language), so the script only
+//! adds the scores of a document's words. Document numbers follow the site's order, newest
+//! first: the lower number wins a tie, so recency breaks ties.
+//!
+//! The same site gives the same bytes: keys are sorted, maps are ordered or sorted before
+//! writing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::site::Site;
+use crate::taxonomy::TaxonomyKind;
+use crate::urls;
+
+/// Format version of the files (the script refuses others).
+pub const VERSION: u32 = 1;
+/// Roughly how many bytes of entries a shard holds before the next one starts (a key whose
+/// postings alone are bigger gets a shard of its own).
+pub const SHARD_BYTES: usize = 48 * 1024;
+/// Longest ending the query rule removes from a word to find its key.
+pub const MAX_STRIP: usize = 5;
+/// Scores are stored as whole numbers: BM25 × this.
+pub const SCORE_SCALE: f64 = 8.0;
+/// Characters of body text kept as a result's excerpt.
+const EXCERPT_CHARS: usize = 240;
+/// Field weights: headline, kicker and dek, credits, body.
+const W_TITLE: f32 = 3.0;
+const W_LEAD: f32 = 2.0;
+const W_CREDITS: f32 = 1.5;
+const W_BODY: f32 = 1.0;
+/// BM25 parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Documents per `docs/N.json`: 32, more past 96,000 documents, so the count of fragment
+/// files stays near 3,000.
+pub fn fragment_size(docs: usize) -> usize {
+    32.max(docs.div_ceil(3000))
+}
+
+/// The articles the index holds, in site order: published articles (the site model already
+/// left out drafts, taken-down and future-dated ones) of the languages `[search]` names;
+/// never a scheduled preview of the dev server.
+pub fn indexed(site: &Site) -> Vec<usize> {
+    if !site.config.search.enabled {
+        return Vec::new();
+    }
+    (0..site.articles.len())
+        .filter(|&i| {
+            let a = &site.articles[i];
+            !a.scheduled && site.config.search.indexes(a.lang())
+        })
+        .collect()
+}
+
+/// Lowercases and folds a word the way the script folds a query word.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c {
+            '\'' | '’' | 'ʼ' | '`' => {}
+            // Arabic harakat, superscript alef, tatweel.
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ى' => out.push('ي'),
+            'ё' | 'Ё' => out.push('е'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Inflectional endings of Ukrainian nouns, adjectives and verbs, longest first.
+const UK_ENDINGS: &[&str] = &[
+    "ами", "ями", "ові", "еві", "ого", "ому", "ими", "іми", "ати", "ити", "ють", "ать", "ять",
+    "ала", "ила", "али", "или", "ало", "ило", "ах", "ях", "ом", "ем", "ою", "ею", "ів", "їв", "ий",
+    "ій", "ої", "ую", "юю", "ія", "ії", "ію", "ам", "ям", "ав", "ив", "ла", "ли", "ло", "ть", "а",
+    "я", "о", "е", "і", "ї", "и", "у", "ю", "й", "ь",
+];
+
+/// Ukrainian has no Snowball stemmer: the longest inflectional ending is removed when at least
+/// three letters remain (`греблі`, `греблею` → `гребл`). The script's longest-key rule then
+/// finds the same key for any form with a known ending.
+pub fn ukrainian_stem(word: &str) -> &str {
+    let n = word.chars().count();
+    let mut best = word;
+    for e in UK_ENDINGS {
+        if let Some(rest) = word.strip_suffix(e)
+            && n - e.chars().count() >= 3
+            && rest.len() < best.len()
+        {
+            best = rest;
+        }
+    }
+    best
+}
+
+/// A language's stemmer.
+pub enum Stem {
+    /// Snowball.
+    Snowball(Stemmer),
+    /// [`ukrainian_stem`].
+    Ukrainian,
+    /// Words as folded.
+    None,
+}
+
+impl Stem {
+    /// The stemmer for a language code (`pt-BR` uses `pt`'s).
+    pub fn new(lang: &str) -> Stem {
+        let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+        let alg = match primary {
+            "ar" => Algorithm::Arabic,
+            "da" => Algorithm::Danish,
+            "de" => Algorithm::German,
+            "el" => Algorithm::Greek,
+            "en" => Algorithm::English,
+            "es" => Algorithm::Spanish,
+            "fi" => Algorithm::Finnish,
+            "fr" => Algorithm::French,
+            "hu" => Algorithm::Hungarian,
+            "it" => Algorithm::Italian,
+            "nl" => Algorithm::Dutch,
+            "no" | "nb" | "nn" => Algorithm::Norwegian,
+            "pt" => Algorithm::Portuguese,
+            "ro" => Algorithm::Romanian,
+            "ru" => Algorithm::Russian,
+            "sv" => Algorithm::Swedish,
+            "ta" => Algorithm::Tamil,
+            "tr" => Algorithm::Turkish,
+            "uk" => return Stem::Ukrainian,
+            _ => return Stem::None,
+        };
+        Stem::Snowball(Stemmer::create(alg))
+    }
+
+    /// The key of a folded word.
+    pub fn key(&self, folded: &str) -> String {
+        match self {
+            Stem::Snowball(s) => {
+                let k = s.stem(folded);
+                if k.is_empty() {
+                    folded.to_string()
+                } else {
+                    fold(&k)
+                }
+            }
+            Stem::Ukrainian => ukrainian_stem(folded).to_string(),
+            Stem::None => folded.to_string(),
+        }
+    }
+}
+
+/// Calls `f(folded word)` for each word of `text` (Unicode word boundaries; words made only
+/// of punctuation are skipped).
+pub fn words(text: &str, mut f: impl FnMut(String)) {
+    for w in text.unicode_words() {
+        let folded = fold(w);
+        if !folded.is_empty() {
+            f(folded);
+        }
+    }
+}
+
+/// The key the script's rule finds for `word` among `keys`: the longest key that starts it and
+/// leaves at most [`MAX_STRIP`] letters (and at least three, or the whole word).
+pub fn rule_key(word: &str, has: impl Fn(&str) -> bool) -> Option<&str> {
+    let n = word.chars().count();
+    let ends: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(1)
+        .chain([word.len()])
+        .collect();
+    for (count, &end) in ends.iter().enumerate().rev() {
+        let len = count + 1;
+        if n - len > MAX_STRIP || (len < 3 && len < n) {
+            break;
+        }
+        if has(&word[..end]) {
+            return Some(&word[..end]);
+        }
+    }
+    None
+}
+
+/// Unsigned LEB128.
+pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// Reads an unsigned LEB128 at `*pos`.
+pub fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+        shift += 7;
+        if shift > 63 {
+            return None;
+        }
+    }
+}
+
+/// One entry of a shard.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Entry {
+    /// Another key to use for this word.
+    pub alias: Option<String>,
+    /// (document, score × [`SCORE_SCALE`]), by document.
+    pub postings: Vec<(u32, u32)>,
+}
+
+/// Encodes one entry's body (flags, alias, postings).
+fn encode_entry(e: &Entry, out: &mut Vec<u8>) {
+    let flags = u64::from(!e.postings.is_empty()) | (u64::from(e.alias.is_some()) << 1);
+    put_varint(out, flags);
+    if let Some(a) = &e.alias {
+        put_varint(out, a.len() as u64);
+        out.extend_from_slice(a.as_bytes());
+    }
+    if !e.postings.is_empty() {
+        put_varint(out, e.postings.len() as u64);
+        let mut prev = 0u32;
+        for (k, &(doc, score)) in e.postings.iter().enumerate() {
+            put_varint(out, u64::from(if k == 0 { doc } else { doc - prev }));
+            put_varint(out, u64::from(score));
+            prev = doc;
+        }
+    }
+}
+
+/// Cuts sorted entries into shards: (first key, file bytes) each.
+pub fn shard(entries: &[(String, Entry)]) -> Vec<(String, Vec<u8>)> {
+    let mut shards = Vec::new();
+    let mut start = 0;
+    let mut bodies: Vec<Vec<u8>> = Vec::new();
+    let mut size = 0;
+    let flush = |from: usize, bodies: &mut Vec<Vec<u8>>, shards: &mut Vec<(String, Vec<u8>)>| {
+        if bodies.is_empty() {
+            return;
+        }
+        let mut out = Vec::with_capacity(bodies.iter().map(Vec::len).sum::<usize>() + 16);
+        put_varint(&mut out, bodies.len() as u64);
+        let mut prev: &[u8] = &[];
+        for (k, body) in bodies.iter().enumerate() {
+            let key = entries[from + k].0.as_bytes();
+            let shared = key.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            put_varint(&mut out, shared as u64);
+            put_varint(&mut out, (key.len() - shared) as u64);
+            out.extend_from_slice(&key[shared..]);
+            out.extend_from_slice(body);
+            prev = key;
+        }
+        shards.push((entries[from].0.clone(), out));
+        bodies.clear();
+    };
+    for (i, (_, e)) in entries.iter().enumerate() {
+        if size >= SHARD_BYTES {
+            flush(start, &mut bodies, &mut shards);
+            start = i;
+            size = 0;
+        }
+        let mut body = Vec::new();
+        encode_entry(e, &mut body);
+        size += body.len() + entries[i].0.len() + 2;
+        bodies.push(body);
+    }
+    flush(start, &mut bodies, &mut shards);
+    shards
+}
+
+/// Decodes a shard (tests and `tests/search.rs` read the built output with it).
+pub fn decode_shard(bytes: &[u8]) -> Option<Vec<(String, Entry)>> {
+    let mut pos = 0;
+    let n = get_varint(bytes, &mut pos)?;
+    let mut out: Vec<(String, Entry)> = Vec::new();
+    let mut prev: Vec<u8> = Vec::new();
+    for _ in 0..n {
+        let shared = get_varint(bytes, &mut pos)? as usize;
+        let len = get_varint(bytes, &mut pos)? as usize;
+        let mut key = prev.get(..shared)?.to_vec();
+        key.extend_from_slice(bytes.get(pos..pos + len)?);
+        pos += len;
+        let flags = get_varint(bytes, &mut pos)?;
+        let mut e = Entry::default();
+        if flags & 2 != 0 {
+            let len = get_varint(bytes, &mut pos)? as usize;
+            e.alias = Some(String::from_utf8(bytes.get(pos..pos + len)?.to_vec()).ok()?);
+            pos += len;
+        }
+        if flags & 1 != 0 {
+            let count = get_varint(bytes, &mut pos)?;
+            let mut doc = 0u64;
+            for k in 0..count {
+                let gap = get_varint(bytes, &mut pos)?;
+                doc = if k == 0 { gap } else { doc + gap };
+                let score = get_varint(bytes, &mut pos)?;
+                e.postings
+                    .push((u32::try_from(doc).ok()?, u32::try_from(score).ok()?));
+            }
+        }
+        out.push((String::from_utf8(key.clone()).ok()?, e));
+        prev = key;
+    }
+    (pos == bytes.len()).then_some(out)
+}
+
+/// What one document contributes to its language's index.
+struct DocTerms {
+    /// (key, weighted count), sorted by key.
+    terms: Vec<(String, f32)>,
+    /// Weighted length.
+    len: f32,
+    /// Folded words and their keys.
+    forms: Vec<(String, String)>,
+}
+
+fn doc_terms(
+    site: &Site,
+    i: usize,
+    stem: &Stem,
+    stop: &std::collections::HashSet<String>,
+) -> DocTerms {
+    let a = &site.articles[i];
+    let m = &a.doc.meta;
+    let cfg = &site.config.search;
+    let mut counts: HashMap<String, f32> = HashMap::new();
+    let mut forms: HashMap<String, String> = HashMap::new();
+    let mut len = 0f32;
+    let mut add = |text: &str, w: f32| {
+        words(text, |folded| {
+            len += w;
+            if stop.contains(&folded) {
+                return;
+            }
+            let key = match forms.get(&folded) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = stem.key(&folded);
+                    forms.insert(folded, k.clone());
+                    k
+                }
+            };
+            *counts.entry(key).or_default() += w;
+        });
+    };
+    add(&m.title, W_TITLE);
+    if let Some(k) = &m.kicker {
+        add(k, W_LEAD);
+    }
+    if let Some(d) = &m.description {
+        add(d, W_LEAD);
+    }
+    if cfg.credits {
+        for &p in a.authors.iter().chain(&a.translators) {
+            add(site.people.get(p).display_name(a.lang()), W_CREDITS);
+        }
+    }
+    if cfg.body {
+        add(&a.rendered.text, W_BODY);
+    }
+    let mut terms: Vec<(String, f32)> = counts.into_iter().collect();
+    terms.sort_by(|x, y| x.0.cmp(&y.0));
+    let mut forms: Vec<(String, String)> = forms.into_iter().collect();
+    forms.sort();
+    DocTerms { terms, len, forms }
+}
+
+/// The entries of one language: postings of its documents (`docs`: (document number, article)),
+/// and aliases where the script's rule would miss.
+fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(String, Entry)> {
+    let stem = Stem::new(lang);
+    let stop: std::collections::HashSet<String> = stop_words(lang).into_iter().collect();
+    let mut postings: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
+    let mut forms: BTreeMap<String, String> = BTreeMap::new();
+    let mut lens: Vec<f32> = Vec::with_capacity(docs.len());
+    let mut total = 0f64;
+    // In chunks, so that only a chunk's per-document terms are held at once.
+    for chunk in docs.chunks(512) {
+        let made: Vec<DocTerms> = chunk
+            .par_iter()
+            .map(|&(_, i)| doc_terms(site, i, &stem, &stop))
+            .collect();
+        for (&(n, _), d) in chunk.iter().zip(made) {
+            for (k, tf) in d.terms {
+                postings.entry(k).or_default().push((n, tf));
+            }
+            for (f, k) in d.forms {
+                forms.entry(f).or_insert(k);
+            }
+            total += f64::from(d.len);
+            lens.push(d.len);
+        }
+    }
+    let count = docs.len() as f64;
+    let avg = if docs.is_empty() { 1.0 } else { total / count };
+    let len_of: HashMap<u32, f32> = docs.iter().map(|&(n, _)| n).zip(lens).collect();
+    // Aliases first (they need only the set of keys), then the postings, consumed as they are
+    // scored so that the two lists are not held at once.
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    for (form, key) in forms {
+        if rule_key(&form, |k| postings.contains_key(k)) != Some(key.as_str()) {
+            aliases.insert(form, key);
+        }
+    }
+    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    for (key, list) in postings {
+        let df = list.len() as f64;
+        let idf = (1.0 + (count - df + 0.5) / (df + 0.5)).ln();
+        let postings = list
+            .iter()
+            .map(|&(n, tf)| {
+                let tf = f64::from(tf);
+                let dl = f64::from(len_of[&n]);
+                let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
+                (n, ((s * SCORE_SCALE).round() as u32).max(1))
+            })
+            .collect();
+        entries.insert(
+            key,
+            Entry {
+                alias: None,
+                postings,
+            },
+        );
+    }
+    for (form, key) in aliases {
+        entries.entry(form).or_default().alias = Some(key);
+    }
+    entries.into_iter().collect()
+}
+
+/// A result as `docs/N.json` holds it.
+#[derive(Serialize)]
+struct DocView<'a> {
+    /// URL.
+    u: String,
+    /// Language.
+    l: &'a str,
+    /// Kicker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k: Option<&'a str>,
+    /// Headline.
+    h: &'a str,
+    /// Dek.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<&'a str>,
+    /// Date (RFC 3339).
+    t: String,
+    /// Authors.
+    a: Vec<&'a str>,
+    /// Translators.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    r: Vec<&'a str>,
+    /// Story.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<&'a str>,
+    /// Outlet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    o: Option<&'a str>,
+    /// Tags.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    g: &'a [String],
+    /// Excerpt of the body.
+    x: String,
+}
+
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= EXCERPT_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(p) if p > EXCERPT_CHARS / 2 => &cut[..p],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end())
+}
+
+/// `meta.json`.
+#[derive(Serialize)]
+struct Meta {
+    version: u32,
+    v: String,
+    docs: usize,
+    fragment: usize,
+    max_strip: usize,
+    languages: Vec<LangMeta>,
+    facets: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct LangMeta {
+    code: String,
+    docs: usize,
+    shards: Vec<String>,
+    /// Folded stop words: not indexed, and skipped in queries.
+    stop: Vec<String>,
+}
+
+/// The folded stop words of a language (those of related reading), sorted.
+pub fn stop_words(lang: &str) -> Vec<String> {
+    let mut v: Vec<String> = crate::related::stop_words(lang)
+        .split_whitespace()
+        .map(fold)
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// One filter value in `facets.json`: key, name, documents.
+type FacetValue = (String, String, usize);
+
+/// Every file of the index: (site-relative path, bytes), `meta.json` first.
+pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let docs = indexed(site);
+    let base = urls::SEARCH_INDEX;
+    let number: HashMap<usize, u32> = docs
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| (i, n as u32))
+        .collect();
+    let mut by_lang: BTreeMap<&str, Vec<(u32, usize)>> = BTreeMap::new();
+    for (n, &i) in docs.iter().enumerate() {
+        by_lang
+            .entry(site.articles[i].lang())
+            .or_default()
+            .push((n as u32, i));
+    }
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut languages = Vec::new();
+    for (lang, list) in &by_lang {
+        let entries = language_entries(site, lang, list);
+        let shards = shard(&entries);
+        let mut firsts = Vec::with_capacity(shards.len());
+        for (n, (first, bytes)) in shards.into_iter().enumerate() {
+            out.push((format!("{base}{lang}/{n}.bin"), bytes));
+            firsts.push(first);
+        }
+        languages.push(LangMeta {
+            code: lang.to_string(),
+            docs: list.len(),
+            shards: firsts,
+            stop: stop_words(lang),
+        });
+    }
+    // Filters.
+    let mut facet_entries: Vec<(String, Entry)> = Vec::new();
+    let mut facet_names: BTreeMap<&str, Vec<FacetValue>> = BTreeMap::new();
+    let default_lang = site.config.default_language.as_str();
+    for (kind, terms) in &site.taxonomies {
+        let names = facet_names.entry(kind.name()).or_default();
+        for t in terms {
+            let postings: Vec<(u32, u32)> = {
+                let mut p: Vec<(u32, u32)> = t
+                    .articles
+                    .iter()
+                    .filter_map(|i| number.get(i).map(|&n| (n, 0)))
+                    .collect();
+                p.sort_unstable();
+                p.dedup();
+                p
+            };
+            if postings.is_empty() {
+                continue;
+            }
+            let name = match (kind, t.person) {
+                (TaxonomyKind::Authors | TaxonomyKind::Translators, Some(p)) => {
+                    site.people.get(p).display_name(default_lang).to_string()
+                }
+                _ => t.name.clone(),
+            };
+            names.push((t.rel.clone(), name, postings.len()));
+            facet_entries.push((
+                t.rel.clone(),
+                Entry {
+                    alias: None,
+                    postings,
+                },
+            ));
+        }
+        names.sort_by(|a, b| {
+            a.1.to_lowercase()
+                .cmp(&b.1.to_lowercase())
+                .then(a.0.cmp(&b.0))
+        });
+    }
+    facet_entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut facet_firsts = Vec::new();
+    for (n, (first, bytes)) in shard(&facet_entries).into_iter().enumerate() {
+        out.push((format!("{base}facets/{n}.bin"), bytes));
+        facet_firsts.push(first);
+    }
+    out.push((
+        format!("{base}facets.json"),
+        serde_json::to_vec(&facet_names).unwrap_or_default(),
+    ));
+    // Result fragments.
+    let size = fragment_size(docs.len());
+    for (n, chunk) in docs.chunks(size).enumerate() {
+        let views: Vec<DocView<'_>> = chunk.iter().map(|&i| doc_view(site, i)).collect();
+        out.push((
+            format!("{base}docs/{n}.json"),
+            serde_json::to_vec(&views).unwrap_or_default(),
+        ));
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (path, bytes) in &out {
+        (path, bytes).hash(&mut h);
+    }
+    let meta = Meta {
+        version: VERSION,
+        v: format!("{:016x}", h.finish()),
+        docs: docs.len(),
+        fragment: size,
+        max_strip: MAX_STRIP,
+        languages,
+        facets: facet_firsts,
+    };
+    out.insert(
+        0,
+        (
+            format!("{base}meta.json"),
+            serde_json::to_vec(&meta).unwrap_or_default(),
+        ),
+    );
+    out
+}
+
+fn doc_view(site: &Site, i: usize) -> DocView<'_> {
+    let a = &site.articles[i];
+    let m = &a.doc.meta;
+    let lang = a.lang();
+    let names = |ids: &[usize]| -> Vec<&str> {
+        ids.iter()
+            .map(|&p| site.people.get(p).display_name(lang))
+            .collect()
+    };
+    DocView {
+        u: site.url(&a.rel),
+        l: lang,
+        k: m.kicker.as_deref(),
+        h: &m.title,
+        d: m.description.as_deref(),
+        t: m.date.rfc3339(),
+        a: names(&a.authors),
+        r: names(&a.translators),
+        s: m.story.as_deref(),
+        o: m.source.as_ref().map(|s| s.name.as_str()),
+        g: &m.tags,
+        x: excerpt(if m.description.is_some() {
+            &a.rendered.text
+        } else {
+            a.rendered
+                .text
+                .strip_prefix(a.rendered.first_paragraph.as_str())
+                .unwrap_or(&a.rendered.text)
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_matches_the_script() {
+        assert_eq!(fold("Ёлка"), "елка");
+        assert_eq!(fold("м’ясо"), "мясо");
+        assert_eq!(fold("إِسْلام"), "اسلام");
+        assert_eq!(fold("DAMS"), "dams");
+    }
+
+    #[test]
+    fn stemmers_reduce_inflected_forms_to_one_key() {
+        let ru = Stem::new("ru");
+        assert_eq!(ru.key("плотины"), ru.key("плотина"));
+        assert_eq!(ru.key("плотину"), "плотин");
+        let en = Stem::new("en");
+        assert_eq!(en.key("dams"), "dam");
+        let de = Stem::new("de");
+        assert_eq!(de.key("staudämme"), de.key("staudämmen"));
+        let uk = Stem::new("uk");
+        assert_eq!(uk.key("греблі"), "гребл");
+        assert_eq!(uk.key("греблею"), "гребл");
+        assert_eq!(uk.key("дамба"), "дамб");
+        // Short words keep three letters.
+        assert_eq!(ukrainian_stem("ріка"), "рік");
+        assert_eq!(ukrainian_stem("он"), "он");
+    }
+
+    #[test]
+    fn the_query_rule_finds_the_stem_of_an_unseen_form() {
+        let keys = ["плот", "плотин", "dam"];
+        let has = |k: &str| keys.contains(&k);
+        assert_eq!(rule_key("плотина", has), Some("плотин"));
+        assert_eq!(rule_key("плотинами", has), Some("плотин"));
+        assert_eq!(rule_key("dams", has), Some("dam"));
+        // At most MAX_STRIP letters go.
+        assert_eq!(rule_key("damnationsxyz", has), None);
+        assert_eq!(rule_key("da", has), None);
+    }
+
+    #[test]
+    fn words_split_by_unicode_rules() {
+        let mut out = Vec::new();
+        words("Гребля, «плотины» — and dams' 2023 U.S.", |w| out.push(w));
+        assert_eq!(out, ["гребля", "плотины", "and", "dams", "2023", "u.s"]);
+    }
+
+    #[test]
+    fn varints_and_shards_round_trip() {
+        let mut buf = Vec::new();
+        for v in [0u64, 1, 127, 128, 300, 1 << 35] {
+            put_varint(&mut buf, v);
+        }
+        let mut pos = 0;
+        for v in [0u64, 1, 127, 128, 300, 1 << 35] {
+            assert_eq!(get_varint(&buf, &mut pos), Some(v));
+        }
+        let mut entries: Vec<(String, Entry)> = (0..5000)
+            .map(|k| {
+                (
+                    format!("term{k:05}"),
+                    Entry {
+                        alias: (k % 7 == 0).then(|| format!("alias{k}")),
+                        postings: (0..(k % 13) as u32).map(|d| (d * 3 + 1, d + 2)).collect(),
+                    },
+                )
+            })
+            .collect();
+        entries.retain(|(_, e)| e.alias.is_some() || !e.postings.is_empty());
+        let shards = shard(&entries);
+        assert!(shards.len() > 1, "{} shards", shards.len());
+        let mut back = Vec::new();
+        for (first, bytes) in &shards {
+            let d = decode_shard(bytes).expect("decodes");
+            assert_eq!(&d[0].0, first);
+            back.extend(d);
+        }
+        assert_eq!(back, entries);
+    }
+}
