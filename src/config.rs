@@ -306,6 +306,7 @@ struct RawConfig {
     embeds: EmbedsConfig,
     #[serde(default)]
     images: ImagesConfig,
+    #[serde(default)]
     search: SearchConfig,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
