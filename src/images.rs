@@ -857,6 +857,13 @@ pub fn crop_region(
     (place(w, cw, focus.0), place(h, ch, focus.1), cw, ch)
 }
 
+/// Whether some variant of `pic` is not in the cache yet: producing it means decoding and
+/// encoding (the dev server makes such images after the page that shows them is served).
+pub fn needs_encoding(config: &Config, pic: &Picture) -> bool {
+    let dir = cache_dir(config);
+    pic.variants.iter().any(|v| !dir.join(&v.cache).is_file())
+}
+
 /// Makes picture `pic`'s variant files, encoding only those not in the cache; returns them as
 /// copies from the cache.
 pub fn produce(config: &Config, pic: &Picture) -> Result<Vec<(String, Made)>> {

@@ -473,3 +473,100 @@ fn a_body_edit_serves_the_page_before_the_search_index() {
     assert!(!f.engine.unsettled());
     f.assert_equals_clean_build();
 }
+
+/// A photo not in the image cache yet: the page that shows it is served first (its `<img>`
+/// already names the variants), and the follow-up build encodes them; a second edit of the
+/// article finds them in the cache and serves page and pictures in one build.
+#[test]
+fn a_new_photo_is_encoded_after_its_page_is_served() {
+    let mut f = Fixture::new();
+    let img = image::RgbImage::from_fn(900, 600, |x, y| {
+        image::Rgb([(x / 4) as u8, (y / 3) as u8, ((x + y) / 6) as u8])
+    });
+    let mut jpg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 80)
+        .encode_image(&img)
+        .unwrap();
+    let bundle = f.root().join("content/en/flood");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::write(bundle.join("lead.jpg"), &jpg).unwrap();
+    let p = f.write(
+        "content/en/flood/index.md",
+        &article(
+            "title: Flood\ndate: 2024-04-01T10:00:00Z\ntags: [water]\nimage: { src: lead.jpg, alt: A flooded street }",
+            "Water in the streets.",
+        ),
+    );
+    let update = f
+        .engine
+        .prepare(&Changes {
+            content: BTreeSet::from([p.clone()]),
+            ..Changes::default()
+        })
+        .unwrap();
+    let (_, first) = f.engine.commit(update).unwrap();
+    let page = "2024/04/01/flood/index.html";
+    assert!(produced(&first).contains(page), "{:?}", produced(&first));
+    assert!(
+        !produced(&first).iter().any(|p| p.ends_with(".webp")),
+        "no variant is encoded before the page is served: {:?}",
+        produced(&first)
+    );
+    assert!(f.engine.unsettled(), "the variants are left to a follow-up");
+    let served = f.dir.path().join("served");
+    let html = std::fs::read_to_string(served.join(page)).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("article img[srcset]").unwrap();
+    let srcset = doc
+        .select(&sel)
+        .next()
+        .expect("the lead image is on the page")
+        .value()
+        .attr("srcset")
+        .unwrap()
+        .to_string();
+    while f.engine.unsettled() {
+        let update = f
+            .engine
+            .prepare(&Changes {
+                settle: true,
+                ..Changes::default()
+            })
+            .unwrap();
+        f.engine.commit(update).unwrap();
+    }
+    for candidate in srcset.split(", ") {
+        let url = candidate.split(' ').next().unwrap();
+        assert!(
+            served.join(url.trim_start_matches('/')).is_file(),
+            "{url} exists after the follow-up"
+        );
+    }
+    f.assert_equals_clean_build();
+    // Cached now: a headline edit serves the page with nothing held back.
+    let p = f.replace(
+        "content/en/flood/index.md",
+        "title: Flood",
+        "title: Flood waters",
+    );
+    let update = f
+        .engine
+        .prepare(&Changes {
+            content: BTreeSet::from([p]),
+            ..Changes::default()
+        })
+        .unwrap();
+    let (_, third) = f.engine.commit(update).unwrap();
+    assert!(produced(&third).contains(page));
+    while f.engine.unsettled() {
+        let update = f
+            .engine
+            .prepare(&Changes {
+                settle: true,
+                ..Changes::default()
+            })
+            .unwrap();
+        f.engine.commit(update).unwrap();
+    }
+    f.assert_equals_clean_build();
+}

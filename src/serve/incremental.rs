@@ -417,6 +417,9 @@ pub struct Engine {
     /// The search index was held back from the last build so that the edited page is served
     /// first; the follow-up build ([`Changes::settle`]) makes it.
     search_deferred: bool,
+    /// Images whose variants were not in the cache were held back from the last build for
+    /// the same reason; the follow-up build encodes them.
+    images_deferred: bool,
     /// The build being prepared is such a follow-up.
     settling: bool,
     /// The same keys by article index, for the fast path.
@@ -468,6 +471,7 @@ impl Engine {
             outputs: Outputs::All,
             related_inputs: HashMap::new(),
             search_deferred: false,
+            images_deferred: false,
             settling: false,
             related_keys: Vec::new(),
             text_keys: HashMap::new(),
@@ -1048,7 +1052,7 @@ impl Engine {
     /// Whether related reading still has to be computed for the served build: the builder then
     /// runs a follow-up build with [`Changes::settle`].
     pub fn unsettled(&self) -> bool {
-        matches!(self.state, State::Pending(_)) || self.search_deferred
+        matches!(self.state, State::Pending(_)) || self.search_deferred || self.images_deferred
     }
 
     /// Computes related reading for the model (the second half of a change that moved it).
@@ -1125,6 +1129,7 @@ impl Engine {
             sigs.insert(path, sig);
         }
         timer.lap("signatures");
+        self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
         self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
         // Every file that some product makes stays; the rest are removed.
@@ -1178,13 +1183,15 @@ impl Engine {
         }
         let keys = &derived.keys;
         let key = |i: usize, facet: Facet| keys[i].of(facet);
-        let deferred = self.search_deferred;
+        let (deferred, images_deferred) = (self.search_deferred, self.images_deferred);
         let mut wanted: Vec<u32> = changed
             .iter()
             .flat_map(|&i| derived.deps[i].iter().copied())
             .chain((0..plan.products.len() as u32).filter(|&k| {
                 let p = &plan.products[k as usize];
-                p.volatile() || (deferred && matches!(p, Product::SearchIndex))
+                p.volatile()
+                    || (deferred && matches!(p, Product::SearchIndex))
+                    || (images_deferred && matches!(p, Product::Image(_)))
             }))
             .collect();
         wanted.sort_unstable();
@@ -1202,6 +1209,7 @@ impl Engine {
             sigs.insert(path, sig);
         }
         timer.lap("signatures");
+        self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
         self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
         update.tracked = Some(derived);
@@ -1303,6 +1311,27 @@ impl Engine {
 /// Holds the search index back when other outputs are made too (unless this is the follow-up
 /// build): it reads every article, and the edited page must not wait for it. True when held
 /// back.
+/// Holds back the images whose variants are not in the cache when pages are made too (unless
+/// this is the follow-up build): encoding a photo takes long, and the page that shows it must
+/// not wait (its `<img>` names the variants already; the follow-up build makes them and the
+/// browser reloads). True when some were held back.
+fn hold_back_encoding(plan: &Plan<'_>, selected: &mut Vec<usize>, settling: bool) -> bool {
+    if settling {
+        return false;
+    }
+    let site = plan.site;
+    let slow = |k: usize| match plan.products[k] {
+        Product::Image(i) => crate::images::needs_encoding(&site.config, &site.images.pictures[i]),
+        _ => false,
+    };
+    let held = selected.iter().filter(|&&k| slow(k)).count();
+    if held == 0 || held == selected.len() {
+        return false;
+    }
+    selected.retain(|&k| !slow(k));
+    true
+}
+
 fn hold_back_search(plan: &Plan<'_>, selected: &mut Vec<usize>, settling: bool) -> bool {
     let search = selected
         .iter()
