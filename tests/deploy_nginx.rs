@@ -46,7 +46,7 @@ http {{
     default_type application/octet-stream;
     # Feeds and sitemaps are UTF-8; say so, or some readers guess Latin-1.
     charset utf-8;
-    charset_types text/html text/xml text/plain text/css application/xml
+    charset_types text/xml text/plain text/css application/xml
                   application/rss+xml application/atom+xml application/json
                   application/feed+json application/javascript;
     access_log {t}/access.log;
