@@ -608,6 +608,7 @@ fn render_at(
             | Event::Start(Tag::TableCell)
             | Event::Start(Tag::BlockQuote(_)) => {
                 quotes.reset();
+                separate_blocks(&mut out.text);
                 if matches!(event, Event::Start(Tag::Paragraph)) && !first_para_done {
                     in_first_para = true;
                 }
@@ -622,10 +623,12 @@ fn render_at(
             }
             Event::Start(Tag::Heading { .. }) => {
                 quotes.reset();
+                separate_blocks(&mut out.text);
                 event
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
+                separate_blocks(&mut out.text);
                 event
             }
             Event::End(TagEnd::CodeBlock) => {
@@ -1177,6 +1180,15 @@ fn count_words(t: &str, out: &mut Rendered) {
     out.text.push_str(t);
 }
 
+/// Blocks are words apart in the plain text: without a space, "Levsk." ending one paragraph and
+/// "Laut" starting the next would be one word "Levsk.Laut" by Unicode's rules (a full stop
+/// between letters joins them), for search, related reading and excerpts alike.
+fn separate_blocks(text: &mut String) {
+    if !text.is_empty() && !text.ends_with(char::is_whitespace) {
+        text.push(' ');
+    }
+}
+
 /// The URL of a destination, and whether it is a content link (to another article).
 fn resolve_dest(
     dest: &str,
@@ -1324,6 +1336,18 @@ mod tests {
                 links: &NoLinks,
             },
         )
+    }
+
+    #[test]
+    fn plain_text_keeps_blocks_apart() {
+        let r = md(
+            "de",
+            "Haushalte in Levsk.\n\nLaut Medien\n\n## Reform\n\n- Punkt\n- Zweiter\n\n> Zitat",
+        );
+        assert_eq!(
+            r.text,
+            "Haushalte in Levsk. Laut Medien Reform Punkt Zweiter Zitat"
+        );
     }
 
     #[test]
