@@ -4,7 +4,8 @@
 #
 #   bench/search.sh [N…]        default: 10000 100000
 #
-# Environment: RUNS=3 (timed builds of each kind, medians), BENCH_DIR=/dev/shm/gen-bench-search,
+# Environment: RUNS=3 (timed builds of each kind, medians; 0 builds once with search and
+# measures only the index and the queries), BENCH_DIR=/dev/shm/gen-bench-search,
 # NICE=-20 (priority of the timed builds when run as root), GEN and EXAMPLES (binaries to use
 # instead of building them), QUERIES=9 (words timed in Chromium per size).
 #
@@ -76,6 +77,7 @@ for N in "${SIZES[@]}"; do
         build "$ON" "$BENCH_DIR/out-$N" >>"$BENCH_DIR/on.txt"
     done
     rm -rf "$BENCH_DIR/out-$N-off"
+    if [ "$RUNS" = 0 ]; then echo "0 0" >"$BENCH_DIR/on.txt"; echo "0 0" >"$BENCH_DIR/off.txt"; fi
     grep -E '^\s+\S' "$BENCH_DIR/last.log" | sed 's/^/  last build with search: /' >&2
     on_wall=$(cut -d' ' -f1 "$BENCH_DIR/on.txt" | median)
     on_rss=$(cut -d' ' -f2 "$BENCH_DIR/on.txt" | median)
@@ -162,9 +164,10 @@ on_wall, on_rss, off_wall, off_rss = map(float, sys.argv[2:6])
 idx_bytes, idx_files, all_files = map(int, sys.argv[6:9])
 lat = [json.loads(l) for l in open(sys.argv[9]) if l.strip() not in ("", "{}")]
 print(f"\n{n} articles")
-print(f"  build without search  {off_wall:7.2f} s  {off_rss / 1024:7.0f} MiB")
-print(f"  build with search     {on_wall:7.2f} s  {on_rss / 1024:7.0f} MiB"
-      f"   (+{100 * (on_wall / off_wall - 1):.0f} % time, +{100 * (on_rss / off_rss - 1):.0f} % peak RSS)")
+if off_wall > 0:
+    print(f"  build without search  {off_wall:7.2f} s  {off_rss / 1024:7.0f} MiB")
+    print(f"  build with search     {on_wall:7.2f} s  {on_rss / 1024:7.0f} MiB"
+          f"   (+{100 * (on_wall / off_wall - 1):.0f} % time, +{100 * (on_rss / off_rss - 1):.0f} % peak RSS)")
 print(f"  index: {idx_bytes / 2**20:,.1f} MiB in {idx_files:,} files (site: {all_files:,} files)")
 print("  bytes per query:")
 for line in sys.argv[10].splitlines():

@@ -12,7 +12,7 @@
 //!   and tag (its page's folder, `stories/dnipro-dam/`), listing its documents.
 //! - `facets.json` — filter names and counts, fetched when the reader opens the filters.
 //! - `docs/N.json` — what a result shows (URL, kicker, headline, dek, date, credits, language,
-//!   story, outlet, tags, a short excerpt) for [`fragment_size`] documents each.
+//!   story, outlet, a short excerpt) for [`fragment_size`] documents each.
 //!
 //! **Keys.** Words are split by Unicode rules (UAX #29, `unicode-segmentation`; the script
 //! uses `Intl.Segmenter`, the same rules), folded by [`fold`] (lowercase, ё → е, apostrophes
@@ -58,7 +58,7 @@ pub const MAX_STRIP: usize = 5;
 /// Scores are stored as whole numbers: BM25 × this.
 pub const SCORE_SCALE: f64 = 8.0;
 /// Characters of body text kept as a result's excerpt.
-const EXCERPT_CHARS: usize = 240;
+const EXCERPT_CHARS: usize = 160;
 /// Field weights: headline, kicker and dek, credits, body.
 const W_TITLE: f32 = 3.0;
 const W_LEAD: f32 = 2.0;
@@ -68,10 +68,12 @@ const W_BODY: f32 = 1.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// Documents per `docs/N.json`: 32, more past 96,000 documents, so the count of fragment
-/// files stays near 3,000.
+/// Documents per `docs/N.json`: 24, more past 96,000 documents, so the count of fragment
+/// files stays near 4,000. The first page of results is ten documents scattered over as many
+/// fragments, so their size is most of what a query downloads: 24 records of about 500 bytes
+/// keep a one-word query under 100 KiB (gzip) at 100,000 articles (see bench/search.sh).
 pub fn fragment_size(docs: usize) -> usize {
-    32.max(docs.div_ceil(3000))
+    24.max(docs.div_ceil(4000))
 }
 
 /// The articles the index holds, in site order: published articles (the site model already
@@ -508,9 +510,6 @@ struct DocView<'a> {
     /// Outlet.
     #[serde(skip_serializing_if = "Option::is_none")]
     o: Option<&'a str>,
-    /// Tags.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    g: &'a [String],
     /// Excerpt of the body.
     x: String,
 }
@@ -699,7 +698,6 @@ fn doc_view(site: &Site, i: usize) -> DocView<'_> {
         r: names(&a.translators),
         s: m.story.as_deref(),
         o: m.source.as_ref().map(|s| s.name.as_str()),
-        g: &m.tags,
         x: excerpt(if m.description.is_some() {
             &a.rendered.text
         } else {
