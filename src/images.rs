@@ -170,7 +170,8 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    fn explain(&self, max_pixels: u64) -> (String, String) {
+    /// What is wrong, and what to do.
+    pub fn explain(&self, max_pixels: u64) -> (String, String) {
         match self {
             Refusal::Unreadable(e) => (
                 format!("cannot be read: {e}"),
@@ -772,7 +773,7 @@ pub fn attach(site: &mut Site, memo: &Memo) -> std::result::Result<(), Vec<Diagn
 }
 
 /// The variants of a source at `path`; `crops` (lead images) with the focal point.
-fn variants(
+pub fn variants(
     path: &str,
     probe: &Probe,
     settings: &ImagesConfig,

@@ -268,6 +268,8 @@ pub struct Theme {
     pub locales: Arc<Locales>,
     /// Output names of static files (fingerprinted when the site asks) and rewritten CSS.
     pub assets: Arc<Assets>,
+    /// The static images templates ask for with `image(path=…)`, with their variants.
+    pub images: Arc<crate::theme_images::ThemeImages>,
 }
 
 /// Reads a theme folder's files as (relative path, bytes) pairs, skipping editor leftovers.
@@ -445,6 +447,12 @@ impl Theme {
 
         let static_files: Vec<ThemeFile> = static_files.into_values().collect();
         let assets = Arc::new(Assets::plan(config, &static_files)?);
+        let images = Arc::new(crate::theme_images::ThemeImages::load(
+            config,
+            &templates,
+            &static_files,
+            &assets,
+        )?);
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -452,6 +460,7 @@ impl Theme {
         let locales = Arc::new(Locales::new(&codes));
         register_filters(&mut tera, strings.clone(), locales.clone());
         register_asset_function(&mut tera, assets.clone());
+        crate::theme_images::register(&mut tera, images.clone());
         let origins: HashMap<String, PathBuf> = templates
             .iter()
             .map(|(k, (p, _))| (k.clone(), p.clone()))
@@ -480,6 +489,7 @@ impl Theme {
             strings,
             locales,
             assets,
+            images,
         })
     }
 
@@ -576,8 +586,8 @@ const TESTS: &[&str] = &[
     "string",
     "undefined",
 ];
-/// The functions: Tera 2's and gen's `asset`.
-const FUNCTIONS: &[&str] = &["asset", "range", "throw"];
+/// The functions: Tera 2's and gen's `asset` and `image`.
+const FUNCTIONS: &[&str] = &["asset", "image", "range", "throw"];
 /// Tera 2's tags (`{% if %}`); those that only close or continue another come after `raw`.
 const TAGS: &[&str] = &[
     "block",
