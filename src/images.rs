@@ -1,5 +1,6 @@
-//! One pipeline for every photo gen publishes: lead images (`image:`), images in article bodies
-//! and photos in people.yaml.
+//! One pipeline for every photo gen publishes: lead images (`image:`), images in article bodies,
+//! photos in people.yaml, and the static images templates ask for with `image(path=…)`
+//! ([`crate::theme_images`], which lists their variants with [`variants`] when the theme loads).
 //!
 //! [`attach`] finds each image the site shows, reads its header (format, size, EXIF orientation)
 //! and refuses bad files before anything is written, each error at the Markdown line (or the

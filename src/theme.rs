@@ -586,7 +586,9 @@ const TESTS: &[&str] = &[
     "string",
     "undefined",
 ];
-/// The functions: Tera 2's and gen's `asset` and `image`.
+/// The functions gen adds (documented in docs/themes.md, which a test checks).
+pub const GEN_FUNCTIONS: &[&str] = &["asset", "image"];
+/// The functions: Tera 2's and gen's.
 const FUNCTIONS: &[&str] = &["asset", "image", "range", "throw"];
 /// Tera 2's tags (`{% if %}`); those that only close or continue another come after `raw`.
 const TAGS: &[&str] = &[
