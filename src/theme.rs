@@ -1509,6 +1509,7 @@ mod tests {
             Arc::new(Locales::new(&codes)),
         );
         register_asset_function(&mut tera, Arc::new(Assets::default()));
+        crate::theme_images::register(&mut tera, Default::default());
         let known = |tera: &mut Tera, text: &str| tera.add_raw_template("t.html", text).is_ok();
         for f in FILTERS {
             assert!(
