@@ -220,14 +220,17 @@ impl<'a> Plan<'a> {
                 .filter(|p| !shown.contains(p.site_path.as_str())),
         );
         // They are published as variants, without their metadata; not as originals, unless
-        // the site asks, or a template names the file itself with `asset()`.
+        // the site asks, or the theme names the file itself (`asset()`, a stylesheet's `url()`).
         let withheld: std::collections::HashSet<&str> = if site.config.images.keep_original {
             Default::default()
         } else {
             pictures
                 .iter()
                 .map(|p| p.site_path.as_str())
-                .filter(|p| !theme.images.named_by_asset.contains(*p))
+                .filter(|p| {
+                    !theme.images.named_by_asset.contains(*p)
+                        && !theme.assets.named_by_css.contains(*p)
+                })
                 .collect()
         };
         for i in 0..site.articles.len() {

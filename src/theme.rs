@@ -1102,6 +1102,9 @@ pub struct Assets {
     known: std::collections::BTreeSet<String>,
     /// Site-relative path → what is written for it.
     files: BTreeMap<String, PlannedAsset>,
+    /// Static files the stylesheets refer to (`url(../img/bg.jpg)`, `url(/img/bg.jpg)`): they
+    /// are published as they are, even when an article shows them as variants.
+    pub named_by_css: std::collections::BTreeSet<String>,
 }
 
 /// What is written for one static file.
@@ -1137,10 +1140,26 @@ impl Assets {
             };
             sources.insert(rel, bytes);
         }
+        let mut named_by_css = std::collections::BTreeSet::new();
+        for (rel, bytes) in sources.iter().filter(|(r, _)| r.ends_with(".css")) {
+            let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            map_css_urls(&String::from_utf8_lossy(bytes), |url| {
+                let path = split_suffix(url).0;
+                let target = match path.strip_prefix('/') {
+                    Some(rest) if !rest.starts_with('/') => Some(rest.to_string()),
+                    Some(_) => None,
+                    None if is_external(url) => None,
+                    None => join_rel(dir, path),
+                };
+                named_by_css.extend(target);
+                None
+            });
+        }
         let mut out = Assets {
             base_path: config.base_path.clone(),
             known,
             files: BTreeMap::new(),
+            named_by_css,
         };
         // CSS referring to other fingerprinted files must wait for their names: settle files in
         // rounds, each taking those whose references are settled; a cycle is settled as is.

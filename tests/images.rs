@@ -713,7 +713,7 @@ fn a_template_image_is_published_as_variants_without_metadata_or_original() {
 }
 
 #[test]
-fn a_static_file_a_template_names_with_asset_keeps_its_original() {
+fn a_static_file_the_theme_names_with_asset_or_css_keeps_its_original() {
     // An article shows a static photo (published as variants); the theme also links the file
     // itself with asset(): it is published as it is, so that link works.
     let (base, _) = base_with(
@@ -738,8 +738,22 @@ fn a_static_file_a_template_names_with_asset_keeps_its_original() {
     ]);
     f.write_bytes("static/photos/quay.jpg", &jpeg(900, 600));
     f.write_bytes("static/photos/olena.jpg", &jpeg(300, 300));
+    // A stylesheet's background, also shown in an article.
+    f.write(
+        "static/css/extra.css",
+        ".hero { background: url(\"../photos/river.jpg?v=2\") }",
+    );
+    f.write_bytes("static/photos/river.jpg", &jpeg(320, 200));
+    f.write(
+        "content/en/c.md",
+        &article(
+            "title: C\ndate: 2024-05-03T10:00:00Z",
+            "![The river](/photos/river.jpg)",
+        ),
+    );
     f.build_ok();
     assert!(f.public().join("photos/quay.jpg").is_file());
+    assert!(f.public().join("photos/river.jpg").is_file());
     assert!(!f.public().join("photos/olena.jpg").exists());
     assert_eq!(check_imgs(&f, "2024/05/02/b/index.html"), 1);
 }
