@@ -1,5 +1,6 @@
-//! One pipeline for every photo gen publishes: lead images (`image:`), images in article bodies
-//! and photos in people.yaml.
+//! One pipeline for every photo gen publishes: lead images (`image:`), images in article bodies,
+//! photos in people.yaml, and the static images templates ask for with `image(path=…)`
+//! ([`crate::theme_images`], which lists their variants with [`variants`] when the theme loads).
 //!
 //! [`attach`] finds each image the site shows, reads its header (format, size, EXIF orientation)
 //! and refuses bad files before anything is written, each error at the Markdown line (or the
@@ -170,7 +171,8 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    fn explain(&self, max_pixels: u64) -> (String, String) {
+    /// What is wrong, and what to do.
+    pub fn explain(&self, max_pixels: u64) -> (String, String) {
         match self {
             Refusal::Unreadable(e) => (
                 format!("cannot be read: {e}"),
@@ -772,7 +774,7 @@ pub fn attach(site: &mut Site, memo: &Memo) -> std::result::Result<(), Vec<Diagn
 }
 
 /// The variants of a source at `path`; `crops` (lead images) with the focal point.
-fn variants(
+pub fn variants(
     path: &str,
     probe: &Probe,
     settings: &ImagesConfig,

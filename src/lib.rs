@@ -35,6 +35,7 @@ pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;
 pub mod theme;
+pub mod theme_images;
 pub mod timer;
 pub mod urls;
 pub mod xml;

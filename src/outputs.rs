@@ -64,9 +64,10 @@ pub enum Product<'a> {
         /// Source file.
         src: PathBuf,
     },
-    /// The variants of one image (`site.images.pictures[i]`), made from its source in one
-    /// decode: WebP widths, the fallback, share crops.
-    Image(usize),
+    /// The variants of one image (of `site.images.pictures`, or of the static images the theme
+    /// asks for with `image()`), made from its source in one decode: WebP widths, the fallback,
+    /// share crops.
+    Image(&'a crate::images::Picture),
     /// One format of one feed (`Plan::feeds[spec]`).
     Feed {
         /// Index into [`Plan::feeds`].
@@ -206,19 +207,35 @@ impl<'a> Plan<'a> {
         let feeds = crate::feeds::specs(site);
         let mut products: Vec<Product<'a>> = Vec::with_capacity(jobs.len() + feeds.len() * 3);
         products.extend(jobs.into_iter().map(Product::Page));
-        // Photos the site shows are published as variants, without their metadata.
-        let pictures: std::collections::HashSet<&str> = if site.config.images.keep_original {
-            Default::default()
-        } else {
-            site.images
+        // Photos the site shows and static images the theme asks for with `image()`, one
+        // product per file.
+        let mut pictures: Vec<&'a crate::images::Picture> = site.images.pictures.iter().collect();
+        let shown: std::collections::HashSet<&str> =
+            pictures.iter().map(|p| p.site_path.as_str()).collect();
+        pictures.extend(
+            theme
+                .images
                 .pictures
                 .iter()
+                .filter(|p| !shown.contains(p.site_path.as_str())),
+        );
+        // They are published as variants, without their metadata; not as originals, unless
+        // the site asks, or the theme names the file itself (`asset()`, a stylesheet's `url()`).
+        let withheld: std::collections::HashSet<&str> = if site.config.images.keep_original {
+            Default::default()
+        } else {
+            pictures
+                .iter()
                 .map(|p| p.site_path.as_str())
+                .filter(|p| {
+                    !theme.images.named_by_asset.contains(*p)
+                        && !theme.assets.named_by_css.contains(*p)
+                })
                 .collect()
         };
         for i in 0..site.articles.len() {
             for (rel, src) in crate::render::article_assets(site, i) {
-                if pictures.contains(rel.as_str()) {
+                if withheld.contains(rel.as_str()) {
                     continue;
                 }
                 products.push(Product::Asset {
@@ -228,7 +245,7 @@ impl<'a> Plan<'a> {
                 });
             }
         }
-        products.extend((0..site.images.pictures.len()).map(Product::Image));
+        products.extend(pictures.into_iter().map(Product::Image));
         for spec in 0..feeds.len() {
             for format in FeedFormat::ALL {
                 products.push(Product::Feed { spec, format });
@@ -241,7 +258,7 @@ impl<'a> Plan<'a> {
             products.push(Product::SearchIndex);
         }
         products.extend(
-            static_outputs(theme)
+            static_outputs(theme, &withheld)
                 .into_iter()
                 .map(|(rel, src)| Product::Static { rel, src }),
         );
@@ -464,7 +481,7 @@ impl Product<'_> {
         match self {
             Product::Page(job) => job.output_rel(plan.site),
             Product::Asset { rel, .. } | Product::Static { rel, .. } => rel.clone(),
-            Product::Image(i) => plan.site.images.pictures[*i].variants[0].rel.clone(),
+            Product::Image(pic) => pic.variants[0].rel.clone(),
             Product::Feed { spec, format } => urls::feed(&plan.feeds[*spec].rel, *format),
             Product::Sitemap => urls::SITEMAP.to_string(),
             Product::NewsSitemap => urls::NEWS_SITEMAP.to_string(),
@@ -536,10 +553,7 @@ impl Product<'_> {
             }
             Product::Page(job) => format!("the {} page", job.kind().name()),
             Product::Asset { src, .. } => format!("the bundle file {}", src.display()),
-            Product::Image(i) => format!(
-                "the variants of {}",
-                site.images.pictures[*i].disk.display()
-            ),
+            Product::Image(pic) => format!("the variants of {}", pic.disk.display()),
             Product::Static { src, rel } => match src {
                 StaticSource::Disk(p) => format!("the static file {}", p.display()),
                 StaticSource::Bytes(_) => format!("the theme's static file {rel}"),
@@ -582,7 +596,7 @@ impl Product<'_> {
             Product::Page(job) => page_signature(site, job, article, &mut h),
             Product::Asset { src, .. } => (0u8, src, stamp(src)).hash(&mut h),
             // The source's digest, size and the settings, through the variants' names.
-            Product::Image(i) => (3u8, site.images.pictures[*i].key()).hash(&mut h),
+            Product::Image(pic) => (3u8, pic.key()).hash(&mut h),
             Product::Static { src, .. } => match src {
                 StaticSource::Disk(p) => (1u8, p, stamp(p)).hash(&mut h),
                 StaticSource::Bytes(b) => (2u8, b).hash(&mut h),
@@ -679,7 +693,7 @@ impl Product<'_> {
                 })
             }
             Product::Asset { rel, src, .. } => Ok(vec![(rel.clone(), Made::File(src.clone()))]),
-            Product::Image(i) => crate::images::produce(&site.config, &site.images.pictures[*i]),
+            Product::Image(pic) => crate::images::produce(&site.config, pic),
             Product::Static { rel, src } => Ok(vec![(
                 rel.clone(),
                 match src {
@@ -832,12 +846,18 @@ fn stamp(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
     Some((m.len(), m.modified().ok()))
 }
 
-/// Every static file of the theme and the site: output path (fingerprinted when the theme
-/// asks) and source.
-pub fn static_outputs(theme: &Theme) -> Vec<(String, StaticSource<'_>)> {
+/// Every static file of the theme and the site but the `withheld` ones (images published as
+/// variants only): output path (fingerprinted when the theme asks) and source.
+pub fn static_outputs<'t>(
+    theme: &'t Theme,
+    withheld: &std::collections::HashSet<&str>,
+) -> Vec<(String, StaticSource<'t>)> {
     let mut out = Vec::with_capacity(theme.static_files.len());
     for f in &theme.static_files {
         let rel = f.rel.to_string_lossy().replace('\\', "/");
+        if withheld.contains(rel.as_str()) {
+            continue;
+        }
         if let Some(plan) = theme.assets.planned(&rel) {
             // Rewritten CSS and fingerprinted copies (see `theme::Assets`).
             let src = match (&plan.bytes, &f.disk, f.bytes) {

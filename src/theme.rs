@@ -268,6 +268,8 @@ pub struct Theme {
     pub locales: Arc<Locales>,
     /// Output names of static files (fingerprinted when the site asks) and rewritten CSS.
     pub assets: Arc<Assets>,
+    /// The static images templates ask for with `image(path=…)`, with their variants.
+    pub images: Arc<crate::theme_images::ThemeImages>,
 }
 
 /// Reads a theme folder's files as (relative path, bytes) pairs, skipping editor leftovers.
@@ -445,6 +447,12 @@ impl Theme {
 
         let static_files: Vec<ThemeFile> = static_files.into_values().collect();
         let assets = Arc::new(Assets::plan(config, &static_files)?);
+        let images = Arc::new(crate::theme_images::ThemeImages::load(
+            config,
+            &templates,
+            &static_files,
+            &assets,
+        )?);
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -452,6 +460,7 @@ impl Theme {
         let locales = Arc::new(Locales::new(&codes));
         register_filters(&mut tera, strings.clone(), locales.clone());
         register_asset_function(&mut tera, assets.clone());
+        crate::theme_images::register(&mut tera, images.clone());
         let origins: HashMap<String, PathBuf> = templates
             .iter()
             .map(|(k, (p, _))| (k.clone(), p.clone()))
@@ -480,6 +489,7 @@ impl Theme {
             strings,
             locales,
             assets,
+            images,
         })
     }
 
@@ -576,8 +586,10 @@ const TESTS: &[&str] = &[
     "string",
     "undefined",
 ];
-/// The functions: Tera 2's and gen's `asset`.
-const FUNCTIONS: &[&str] = &["asset", "range", "throw"];
+/// The functions gen adds (documented in docs/themes.md, which a test checks).
+pub const GEN_FUNCTIONS: &[&str] = &["asset", "image"];
+/// The functions: Tera 2's and gen's.
+const FUNCTIONS: &[&str] = &["asset", "image", "range", "throw"];
 /// Tera 2's tags (`{% if %}`); those that only close or continue another come after `raw`.
 const TAGS: &[&str] = &[
     "block",
@@ -1090,6 +1102,9 @@ pub struct Assets {
     known: std::collections::BTreeSet<String>,
     /// Site-relative path → what is written for it.
     files: BTreeMap<String, PlannedAsset>,
+    /// Static files the stylesheets refer to (`url(../img/bg.jpg)`, `url(/img/bg.jpg)`): they
+    /// are published as they are, even when an article shows them as variants.
+    pub named_by_css: std::collections::BTreeSet<String>,
 }
 
 /// What is written for one static file.
@@ -1125,10 +1140,26 @@ impl Assets {
             };
             sources.insert(rel, bytes);
         }
+        let mut named_by_css = std::collections::BTreeSet::new();
+        for (rel, bytes) in sources.iter().filter(|(r, _)| r.ends_with(".css")) {
+            let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            map_css_urls(&String::from_utf8_lossy(bytes), |url| {
+                let path = split_suffix(url).0;
+                let target = match path.strip_prefix('/') {
+                    Some(rest) if !rest.starts_with('/') => Some(rest.to_string()),
+                    Some(_) => None,
+                    None if is_external(url) => None,
+                    None => join_rel(dir, path),
+                };
+                named_by_css.extend(target);
+                None
+            });
+        }
         let mut out = Assets {
             base_path: config.base_path.clone(),
             known,
             files: BTreeMap::new(),
+            named_by_css,
         };
         // CSS referring to other fingerprinted files must wait for their names: settle files in
         // rounds, each taking those whose references are settled; a cycle is settled as is.
@@ -1497,6 +1528,7 @@ mod tests {
             Arc::new(Locales::new(&codes)),
         );
         register_asset_function(&mut tera, Arc::new(Assets::default()));
+        crate::theme_images::register(&mut tera, Default::default());
         let known = |tera: &mut Tera, text: &str| tera.add_raw_template("t.html", text).is_ok();
         for f in FILTERS {
             assert!(

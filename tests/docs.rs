@@ -346,6 +346,17 @@ fn every_template_variable_is_documented() {
 }
 
 #[test]
+fn every_function_gen_adds_is_documented() {
+    let guide = std::fs::read_to_string(root().join("docs/themes.md")).unwrap();
+    for f in gensite::theme::GEN_FUNCTIONS {
+        assert!(
+            guide.contains(&format!("`{f}(path=")),
+            "docs/themes.md does not document the function `{f}`"
+        );
+    }
+}
+
+#[test]
 fn every_ui_string_key_is_documented() {
     let guide = std::fs::read_to_string(root().join("docs/themes.md")).unwrap();
     let en: toml::Table = toml::from_str(

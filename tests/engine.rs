@@ -570,3 +570,69 @@ fn a_new_photo_is_encoded_after_its_page_is_served() {
     }
     f.assert_equals_clean_build();
 }
+
+/// A static image a template shows through `image()`: editing the file gives every page that
+/// calls it the new variants' names, the old variants go, and the served folder equals a clean
+/// build.
+#[test]
+fn a_static_image_a_template_shows_is_picked_up_when_edited() {
+    let mut f = Fixture::new();
+    let photo = |shade: u8| {
+        let img = image::RgbImage::from_fn(1000, 400, |x, y| {
+            image::Rgb([(x / 4) as u8, shade, (y / 2) as u8])
+        });
+        let mut jpg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 80)
+            .encode_image(&img)
+            .unwrap();
+        jpg
+    };
+    let path = f.root().join("static/images/masthead.jpg");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, photo(10)).unwrap();
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .unwrap()
+    .replacen(
+        "</header>",
+        "{% set m = image(path=\"images/masthead.jpg\") %}<img class=\"masthead\" src=\"{{ m.src }}\" srcset=\"{{ m.srcset }}\" width=\"{{ m.width }}\" height=\"{{ m.height }}\" alt=\"\"></header>",
+        1,
+    );
+    f.write("templates/base.html", &base);
+    f.apply(Changes {
+        theme: true,
+        statics: true,
+        files: BTreeSet::from([path.clone()]),
+        ..Changes::default()
+    });
+    f.assert_equals_clean_build();
+    let served = f.dir.path().join("served");
+    let src_of = |page: &str| {
+        let html = std::fs::read_to_string(served.join(page)).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("img.masthead").unwrap();
+        let el = doc.select(&sel).next().expect("the masthead");
+        el.value().attr("src").unwrap().to_string()
+    };
+    let before = src_of(DAMS);
+    assert!(served.join(before.trim_start_matches('/')).is_file());
+    assert!(!served.join("images/masthead.jpg").exists(), "no original");
+
+    std::fs::write(&path, photo(200)).unwrap();
+    let stats = f.apply(Changes {
+        statics: true,
+        files: BTreeSet::from([path.clone()]),
+        ..Changes::default()
+    });
+    assert_eq!(stats.rendered, stats.pages, "every page shows the masthead");
+    let after = src_of(DAMS);
+    assert_ne!(after, before, "new bytes, new variant names");
+    assert_eq!(src_of("index.html"), after);
+    assert!(served.join(after.trim_start_matches('/')).is_file());
+    assert!(
+        !served.join(before.trim_start_matches('/')).exists(),
+        "old variants removed"
+    );
+    f.assert_equals_clean_build();
+}

@@ -284,10 +284,15 @@ fn srcset_candidates_exist_and_decode_to_their_widths_without_metadata() {
     }
 
     // Every image in the output: no GPS, no maker note, no camera or serial, and no original.
-    let originals: Vec<Vec<u8>> = ["content/en/flood/lead.jpg", "content/en/flood/level.png"]
-        .iter()
-        .map(|p| std::fs::read(f.root().join(p)).unwrap())
-        .collect();
+    let originals: Vec<Vec<u8>> = [
+        "content/en/flood/lead.jpg",
+        "content/en/flood/level.png",
+        "static/photos/quay.jpg",
+        "static/photos/olena.jpg",
+    ]
+    .iter()
+    .map(|p| std::fs::read(f.root().join(p)).unwrap())
+    .collect();
     let mut images = 0;
     for (path, bytes) in snapshot(&f.public()) {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -304,10 +309,6 @@ fn srcset_candidates_exist_and_decode_to_their_widths_without_metadata() {
             image::load_from_memory_with_format(&bytes, image::ImageFormat::WebP)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
-        if path.starts_with("photos") {
-            // static/ is published as it is (documented); its photos are also shown as variants.
-            continue;
-        }
         assert!(
             exif_of(&bytes).is_none(),
             "{} holds EXIF: {:?}",
@@ -315,7 +316,7 @@ fn srcset_candidates_exist_and_decode_to_their_widths_without_metadata() {
             exif_of(&bytes).map(|e| e.fields().map(|f| f.tag.to_string()).collect::<Vec<_>>())
         );
     }
-    assert!(images >= 20, "variants written: {images}");
+    assert!(images >= 19, "variants written: {images}");
 }
 
 #[test]
@@ -612,4 +613,209 @@ fn the_example_site_publishes_no_camera_metadata() {
     assert!(photos >= 10);
     let doc = Html::parse_document(&std::fs::read_to_string(public.join("index.html")).unwrap());
     assert!(!attrs(&doc, ".card img", "srcset").is_empty());
+}
+
+/// The default theme's `base.html` with `lines` added before the end of the site header; the
+/// text and the line number of the first added line.
+fn base_with(lines: &str) -> (String, usize) {
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    let at = base.find("</header>").expect("a site header");
+    let line = base[..at].matches('\n').count() + 1;
+    let text = format!("{}{lines}\n{}", &base[..at], &base[at..]);
+    // The added text starts on the line of `</header>`, at its column.
+    (text, line)
+}
+
+const MASTHEAD: &str = "{% set m = image(path=\"images/masthead.jpg\") %}<img class=\"masthead\" src=\"{{ m.src }}\" srcset=\"{{ m.srcset }}\" sizes=\"100vw\" width=\"{{ m.width }}\" height=\"{{ m.height }}\" alt=\"\" decoding=\"async\">{% set l = image(path=\"/images/logo.svg\") %}<img class=\"logo\" src=\"{{ l.src }}\" width=\"{{ l.width }}\" height=\"{{ l.height }}\" alt=\"\">";
+
+/// A site whose template shows a static masthead photo (1700×500, with the camera's EXIF)
+/// and an SVG logo through `image()`.
+fn masthead_site(toml_extra: &str) -> Fixture {
+    let (base, _) = base_with(MASTHEAD);
+    let f = Fixture::new(&[
+        ("site.toml", &format!("{}{toml_extra}", common::SITE_TOML)),
+        ("templates/base.html", &base),
+        (
+            "content/en/a.md",
+            &article("title: A\ndate: 2024-05-01T10:00:00Z", "Text."),
+        ),
+        (
+            "static/images/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"40\"><rect width=\"120\" height=\"40\"/></svg>",
+        ),
+    ]);
+    f.write_bytes("static/images/masthead.jpg", &camera_jpeg(1700, 500, 1));
+    f
+}
+
+#[test]
+fn a_template_image_is_published_as_variants_without_metadata_or_original() {
+    let f = masthead_site("");
+    f.build_ok();
+    for page in ["index.html", "2024/05/01/a/index.html"] {
+        assert_eq!(
+            check_imgs(&f, page),
+            1,
+            "{page}: the masthead is responsive"
+        );
+        let doc = f.html(page);
+        let widths: Vec<u32> = candidates(&attrs(&doc, "img.masthead", "srcset")[0])
+            .into_iter()
+            .map(|c| c.1)
+            .collect();
+        assert_eq!(
+            widths,
+            [480, 800, 1200, 1600],
+            "never above 1700, at most 1600"
+        );
+        let src = &attrs(&doc, "img.masthead", "src")[0];
+        assert!(src.starts_with("/images/masthead-1200x353-") && src.ends_with(".jpg"));
+        assert_eq!(attrs(&doc, "img.masthead", "width"), ["1200"]);
+        // The SVG as it is, with the size its root element states.
+        assert_eq!(attrs(&doc, "img.logo", "src"), ["/images/logo.svg"]);
+        assert_eq!(attrs(&doc, "img.logo", "width"), ["120"]);
+        assert_eq!(attrs(&doc, "img.logo", "height"), ["40"]);
+    }
+    assert!(f.public().join("images/logo.svg").is_file());
+    // The original carries the camera's metadata: not published; no variant holds any.
+    let original = std::fs::read(f.root().join("static/images/masthead.jpg")).unwrap();
+    assert!(!f.public().join("images/masthead.jpg").exists());
+    let mut variants = 0;
+    for (path, bytes) in snapshot(&f.public()) {
+        assert_ne!(bytes, original, "{} is the original", path.display());
+        if path.starts_with("images") && path.extension().is_some_and(|e| e != "svg") {
+            variants += 1;
+            assert!(exif_of(&bytes).is_none(), "{} holds EXIF", path.display());
+        }
+    }
+    assert_eq!(variants, 5, "four WebP widths and the JPEG");
+    // `gen check` finds every link and image of the pages.
+    let out = f.run(&["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // keep_original publishes the file too.
+    f.write(
+        "site.toml",
+        &format!("{}\n[images]\nkeep_original = true\n", common::SITE_TOML),
+    );
+    f.build_ok();
+    assert_eq!(
+        std::fs::read(f.public().join("images/masthead.jpg")).unwrap(),
+        original
+    );
+}
+
+#[test]
+fn a_static_file_the_theme_names_with_asset_or_css_keeps_its_original() {
+    // An article shows a static photo (published as variants); the theme also links the file
+    // itself with asset(): it is published as it is, so that link works.
+    let (base, _) = base_with(
+        "<link rel=\"preload\" as=\"image\" href=\"{{ asset(path=\"photos/quay.jpg\") }}\">",
+    );
+    let f = Fixture::new(&[
+        ("templates/base.html", &base),
+        (
+            "content/en/a.md",
+            &article(
+                "title: A\ndate: 2024-05-01T10:00:00Z",
+                "![The quay](/photos/quay.jpg)",
+            ),
+        ),
+        (
+            "content/en/b.md",
+            &article(
+                "title: B\ndate: 2024-05-02T10:00:00Z",
+                "![The quay](/photos/olena.jpg)",
+            ),
+        ),
+    ]);
+    f.write_bytes("static/photos/quay.jpg", &jpeg(900, 600));
+    f.write_bytes("static/photos/olena.jpg", &jpeg(300, 300));
+    // A stylesheet's background, also shown in an article.
+    f.write(
+        "static/css/extra.css",
+        ".hero { background: url(\"../photos/river.jpg?v=2\") }",
+    );
+    f.write_bytes("static/photos/river.jpg", &jpeg(320, 200));
+    f.write(
+        "content/en/c.md",
+        &article(
+            "title: C\ndate: 2024-05-03T10:00:00Z",
+            "![The river](/photos/river.jpg)",
+        ),
+    );
+    f.build_ok();
+    assert!(f.public().join("photos/quay.jpg").is_file());
+    assert!(f.public().join("photos/river.jpg").is_file());
+    assert!(!f.public().join("photos/olena.jpg").exists());
+    assert_eq!(check_imgs(&f, "2024/05/02/b/index.html"), 1);
+}
+
+/// Builds a site whose `base.html` gets `lines`, expecting failure at the line they start on
+/// with every `needles`, and the earlier output intact.
+fn template_fails(lines: &str, needles: &[&str]) {
+    let f = masthead_site("");
+    f.build_ok();
+    let before = snapshot(&f.public());
+    let (base, line) = base_with(lines);
+    f.write("templates/base.html", &base);
+    let at = format!("templates/base.html:{line}:");
+    let mut all = vec![at.as_str()];
+    all.extend_from_slice(needles);
+    fails_with(&f, &before, &all);
+}
+
+#[test]
+fn an_image_call_without_a_literal_path_is_an_error_at_its_line() {
+    template_fails(
+        "{% set p = \"images/masthead.jpg\" %}{{ image(path=p).src }}",
+        &["`image()` needs its path as a literal string"],
+    );
+    template_fails(
+        "{{ image(path=\"images/\" ~ \"masthead.jpg\").src }}",
+        &["literal string"],
+    );
+}
+
+#[test]
+fn an_image_call_naming_no_static_file_is_an_error_at_its_line() {
+    template_fails(
+        "{{ image(path=\"images/mast-head.jpg\").src }}",
+        &["image(path=\"images/mast-head.jpg\"): no such file"],
+    );
+}
+
+#[test]
+fn a_bad_static_image_is_an_error_at_the_template_line() {
+    let f = masthead_site("\n[images]\nmax_pixels = 1000000\n");
+    f.build_ok();
+    let before = snapshot(&f.public());
+    let (_, line) = base_with("");
+    let at = format!("templates/base.html:{line}:");
+    f.write_bytes("static/images/masthead.jpg", b"<html>not a photo</html>");
+    fails_with(
+        &f,
+        &before,
+        &[
+            &at,
+            "image `images/masthead.jpg` (static/images/masthead.jpg) is not an image",
+        ],
+    );
+    let full = jpeg(400, 300);
+    f.write_bytes("static/images/masthead.jpg", &full[..full.len() * 2 / 3]);
+    fails_with(&f, &before, &[&at, "is truncated"]);
+    f.write_bytes("static/images/masthead.jpg", &jpeg(1200, 1000));
+    fails_with(&f, &before, &[&at, "over the limit of 1000000"]);
+    f.write_bytes(
+        "static/images/masthead.jpg",
+        b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+    );
+    fails_with(&f, &before, &[&at, "is a GIF file"]);
 }

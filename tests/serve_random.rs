@@ -1167,6 +1167,19 @@ impl Editor {
     fn statics(&mut self, site: &Site) -> String {
         let n = self.id();
         match self.rng.random_range(0..4) {
+            // Every other time (the same random draws as before it was added, so seeds replay
+            // as they did): the masthead the theme shows through `image()`, new bytes.
+            0 if n % 2 == 1 => {
+                let img = image::RgbImage::from_fn(700, 200, |x, y| {
+                    image::Rgb([(x % 256) as u8, (n % 256) as u8, (y % 256) as u8])
+                });
+                let mut jpg = Vec::new();
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 70)
+                    .encode_image(&img)
+                    .unwrap();
+                self.put(site, "static/images/masthead.jpg", Some(&jpg));
+                "static images/masthead.jpg".into()
+            }
             0 => {
                 self.put(
                     site,
@@ -1583,6 +1596,16 @@ fn fixture(ed: &Editor) -> Site {
         site.write(&format!("content/{}", a.path), &a.text());
     }
     std::fs::write(site.root().join("content/en/beta/photo.jpg"), JPG).unwrap();
+    // A static masthead shown through `image()`.
+    let base = site.root().join("themes/local/templates/base.html");
+    let text = std::fs::read_to_string(&base).unwrap().replacen(
+        "</header>",
+        "{% set m = image(path=\"images/masthead.jpg\") %}<img class=\"masthead\" src=\"{{ m.src }}\" srcset=\"{{ m.srcset }}\" width=\"{{ m.width }}\" height=\"{{ m.height }}\" alt=\"\"></header>",
+        1,
+    );
+    std::fs::write(&base, text).unwrap();
+    std::fs::create_dir_all(site.root().join("static/images")).unwrap();
+    std::fs::write(site.root().join("static/images/masthead.jpg"), JPG).unwrap();
     std::fs::write(site.root().join("content/en/beta/map.png"), PNG).unwrap();
     site.write(
         "content/people.yaml",

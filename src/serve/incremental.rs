@@ -558,12 +558,14 @@ impl Engine {
         }
         if self.theme.is_none() || ch.theme || ch.statics {
             let config = self.config.as_ref().expect("config loaded above");
-            let had = self.theme.is_some();
+            let had = self.theme.as_ref().map(|t| t.images.key());
             self.theme = None;
             let theme = Theme::load(config).map_err(errors_of)?;
+            // With fingerprinting, pages name static files by their hash; pages that call
+            // `image()` name the variants of a static image by the hash of its bytes.
+            let images_changed = had.is_some_and(|k| k != theme.images.key());
             self.theme = Some(theme);
-            // With fingerprinting, pages name static files by their hash.
-            if !had || ch.theme || config.fingerprint {
+            if had.is_none() || ch.theme || config.fingerprint || images_changed {
                 self.outputs = Outputs::All;
             }
         }
@@ -1319,9 +1321,8 @@ fn hold_back_encoding(plan: &Plan<'_>, selected: &mut Vec<usize>, settling: bool
     if settling {
         return false;
     }
-    let site = plan.site;
     let slow = |k: usize| match plan.products[k] {
-        Product::Image(i) => crate::images::needs_encoding(&site.config, &site.images.pictures[i]),
+        Product::Image(pic) => crate::images::needs_encoding(&plan.site.config, pic),
         _ => false,
     };
     let held = selected.iter().filter(|&&k| slow(k)).count();
