@@ -1228,9 +1228,22 @@ impl Editor {
 
     /// An edit after which the site must not build.
     fn breakage(&mut self, site: &Site) -> String {
-        // Links and references of drafts are not resolved: break a published article.
-        let live: Vec<usize> = (0..self.m.arts.len())
-            .filter(|&j| !self.m.arts[j].draft)
+        // Links, references and credits of drafts and taken-down articles are not checked
+        // (what gen publishes of them is nothing, or a tombstone): break a published article.
+        let arts = &self.m.arts;
+        let taken = |a: &Art| a.unpublished.as_deref().is_some_and(|u| u != "false");
+        // Translations follow a taken-down original: stay away from every version of one.
+        let near_takedown = |a: &Art| {
+            arts.iter().filter(|t| taken(t)).any(|t| {
+                std::ptr::eq(t, a)
+                    || a.translation_of.as_deref() == Some(t.path.as_str())
+                    || t.translation_of.as_deref() == Some(a.path.as_str())
+                    || (a.translation_of.is_some() && a.translation_of == t.translation_of)
+                    || (a.translation_key.is_some() && a.translation_key == t.translation_key)
+            })
+        };
+        let live: Vec<usize> = (0..arts.len())
+            .filter(|&j| !arts[j].draft && !near_takedown(&arts[j]))
             .collect();
         let i = match live.choose(&mut self.rng) {
             Some(&i) => i,
