@@ -65,7 +65,16 @@ pub fn front(site: &Site, lang: &str) -> Front {
     let lead = pinned.or_else(|| list.first().copied());
     let mut rest = list.iter().copied().filter(|&i| Some(i) != lead);
     let latest: Vec<usize> = rest.by_ref().take(home.latest).collect();
-    let mut shown: std::collections::HashSet<usize> = lead.iter().chain(&latest).copied().collect();
+    // An article shown is shown with its language versions: a story block does not offer the
+    // English version of the lead.
+    let mut shown: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let show = |shown: &mut std::collections::HashSet<usize>, i: usize| {
+        shown.insert(i);
+        shown.extend(site.articles[i].translations.iter().copied());
+    };
+    for &i in lead.iter().chain(&latest) {
+        show(&mut shown, i);
+    }
 
     let mut stories: Vec<(usize, Vec<usize>, Timestamp)> = Vec::new();
     if let (Some(&newest), Some(terms)) =
@@ -97,7 +106,9 @@ pub fn front(site: &Site, lang: &str) -> Front {
                 .filter(|i| !shown.contains(i))
                 .take(home.story_cards)
                 .collect();
-            shown.extend(cards.iter().copied());
+            for &i in cards.iter() {
+                show(&mut shown, i);
+            }
         }
         stories.retain(|(_, cards, _)| !cards.is_empty());
     }
