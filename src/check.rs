@@ -513,7 +513,7 @@ fn problem(
                 .with_hint("remove a `../`"),
         ),
         Target::Site { path, fragment } => {
-            if here.rel == urls::NOT_FOUND
+            if (here.rel == urls::NOT_FOUND || here.rel.ends_with(&format!("/{}", urls::NOT_FOUND)))
                 && !r.url.starts_with(['/', '#'])
                 && !r.url.contains("://")
                 && !r.url.is_empty()

@@ -165,6 +165,59 @@ impl Default for RelatedConfig {
     }
 }
 
+/// The front page (`[home]`): how many articles each part shows and what is pinned.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct HomeConfig {
+    /// Articles after the lead, shown with thumbnails.
+    pub latest: usize,
+    /// Headlines with their times under "Most recent".
+    pub recent: usize,
+    /// A running story gets a block while it has an article this many days before the
+    /// language's newest article (counted from content, so the same files give the same page).
+    pub active_days: u32,
+    /// At most this many story blocks.
+    pub stories: usize,
+    /// Articles in a story block.
+    pub story_cards: usize,
+    /// Pinned leads per language code: the first that has not expired is the lead.
+    pub lead: BTreeMap<String, Vec<Pin>>,
+}
+
+impl Default for HomeConfig {
+    fn default() -> Self {
+        Self {
+            latest: 4,
+            recent: 6,
+            active_days: 14,
+            stories: 3,
+            story_cards: 3,
+            lead: BTreeMap::new(),
+        }
+    }
+}
+
+/// An article pinned as a language's lead, until a date.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// Content path (`en/river-dam-inquiry.md`).
+    pub article: String,
+    /// Last day (or instant) it leads; none: until removed.
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// One entry of a language's menu (`[[menus.en]]`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MenuEntry {
+    /// Link text.
+    pub name: String,
+    /// `/stories/x/` (under the site's base path), or an absolute URL.
+    pub url: String,
+}
+
 /// Site search (`[search]`): an index written by the build, read by the theme's script.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Hash)]
 #[serde(deny_unknown_fields, default)]
@@ -309,6 +362,10 @@ struct RawConfig {
     #[serde(default)]
     search: SearchConfig,
     #[serde(default)]
+    home: HomeConfig,
+    #[serde(default)]
+    menus: BTreeMap<String, Vec<MenuEntry>>,
+    #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -380,6 +437,10 @@ pub struct Config {
     pub images: ImagesConfig,
     /// Site search.
     pub search: SearchConfig,
+    /// The front page.
+    pub home: HomeConfig,
+    /// Header menus per language code.
+    pub menus: BTreeMap<String, Vec<MenuEntry>>,
     /// Free data for themes.
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Include drafts (from the command line).
@@ -572,6 +633,32 @@ impl Config {
                 "list codes declared under [languages], or leave languages out to index every one",
             ));
         }
+        for (l, list) in raw
+            .home
+            .lead
+            .iter()
+            .map(|(l, p)| (l, p.len()))
+            .chain(raw.menus.iter().map(|(l, m)| (l, m.len())))
+        {
+            if list > 0 && !languages.iter().any(|d| d.code == *l) {
+                return Err(fail(
+                    &format!("{l} ="),
+                    format!("[home] lead or [menus] names `{l}`, which is not among [languages]"),
+                    "use codes declared under [languages]",
+                ));
+            }
+        }
+        for pin in raw.home.lead.values().flatten() {
+            if let Some(u) = &pin.until
+                && let Err(e) = crate::dates::DateTime::parse(u)
+            {
+                return Err(fail(
+                    "until",
+                    format!("[home] lead until `{u}`: {e}"),
+                    "write until = \"2026-04-01\" (the last day it leads)",
+                ));
+            }
+        }
         if raw.paginate == 0 {
             return Err(fail(
                 "paginate",
@@ -624,6 +711,8 @@ impl Config {
             embeds: raw.embeds,
             images: raw.images,
             search: raw.search,
+            home: raw.home,
+            menus: raw.menus,
             extra: raw.extra,
             drafts: overrides.drafts,
             future: overrides.future || overrides.preview_scheduled,

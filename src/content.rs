@@ -339,8 +339,24 @@ struct RawFrontMatter {
     #[serde(default, deserialize_with = "one_or_many")]
     aliases: Vec<String>,
     unpublished: Option<RawUnpublished>,
+    home: Option<RawHome>,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// `home:` as written: `lead`, or `{ pin: lead, until: 2026-04-01 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawHome {
+    Word(String),
+    Pin { pin: String, until: Option<String> },
+}
+
+/// `home: lead`: the article leads its language's front page (until a date).
+#[derive(Debug, Clone, Copy, serde::Serialize, PartialEq, Eq)]
+pub struct HomePin {
+    /// The last day (or instant) it leads; none: while the key is there.
+    pub until: Option<DateTime>,
 }
 
 /// `unpublished:` as written: the takedown, or `false` for a translation that stays up when
@@ -506,6 +522,8 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     /// Takedown.
     pub unpublished: Unpublished,
+    /// Pinned as its language's lead.
+    pub home: Option<HomePin>,
     /// Theme data.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -727,6 +745,7 @@ pub fn parse_document(
     let related = check_related(&mut r, &raw.related);
     let aliases = check_aliases(&mut r, &raw.aliases);
     let unpublished = check_unpublished(&mut r, raw.unpublished.as_ref());
+    let home = check_home(&mut r, raw.home.as_ref());
 
     let (Some(date), true) = (date, r.errs.is_empty()) else {
         return Err(r.errs);
@@ -758,6 +777,7 @@ pub fn parse_document(
             draft: raw.draft,
             aliases,
             unpublished,
+            home,
             extra: raw.extra,
         },
         body: split.body.to_string(),
@@ -949,6 +969,35 @@ fn check_title(r: &mut Reporter<'_>, title: Option<&str>) -> String {
 }
 
 /// `date` (required) and `updated`: RFC 3339 or a plain date.
+/// `home:`: only `lead` is a place to pin to; `until` is a date.
+fn check_home(r: &mut Reporter<'_>, raw: Option<&RawHome>) -> Option<HomePin> {
+    let (word, until) = match raw? {
+        RawHome::Word(w) => (w.as_str(), None),
+        RawHome::Pin { pin, until } => (pin.as_str(), until.as_deref()),
+    };
+    if word.trim() != "lead" {
+        r.at_key(
+            "home",
+            format!("unknown `home: {word}`"),
+            "write `home: lead` to make it the lead of its language's front page, or `home: { pin: lead, until: 2026-04-01 }`",
+        );
+        return None;
+    }
+    let until = match until.map(DateTime::parse) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => {
+            r.at_key(
+                "home",
+                format!("invalid `until` of `home`: {e}"),
+                "write dates as 2026-04-01 or 2026-04-01T18:00:00+02:00",
+            );
+            return None;
+        }
+    };
+    Some(HomePin { until })
+}
+
 fn check_date(r: &mut Reporter<'_>, key: &str, value: Option<&str>) -> Option<DateTime> {
     let Some(value) = value else {
         let line = r.line(key);

@@ -31,7 +31,7 @@ use crate::content::Source;
 use crate::dates::DateTime;
 use crate::diagnostics::{Error, Result};
 use crate::meta::{ShareImage, article_image, last_modified, person_url, term_url};
-use crate::site::{Site, TaxonomyKind};
+use crate::site::{Site, TaxonomyKind, Term};
 use crate::urls::{self, FeedFormat};
 use crate::xml::{decl, text_el, xml_text};
 
@@ -86,18 +86,42 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
     });
     for terms in site.taxonomies.values() {
         for t in terms {
-            let title = format!("{} — {}", t.name, c.title);
-            out.push(FeedSpec {
-                rel: t.rel.clone(),
-                description: title.clone(),
-                title,
-                lang: None,
-                page: c.abs_url(&t.rel),
-                articles: t.articles.clone(),
-            });
+            for lang in term_feed_langs(site, t) {
+                let rel = site.term_rel(t, lang);
+                let title = format!(
+                    "{} — {}",
+                    crate::render::term_name(site, t, lang),
+                    crate::meta::site_name(site, lang)
+                );
+                out.push(FeedSpec {
+                    description: title.clone(),
+                    title,
+                    lang: Some(lang.to_string()),
+                    page: c.abs_url(&rel),
+                    articles: t
+                        .articles
+                        .iter()
+                        .copied()
+                        .filter(|&i| site.articles[i].lang() == lang)
+                        .collect(),
+                    rel,
+                });
+            }
         }
     }
     out
+}
+
+/// The languages a term has a feed in: those of its articles, in site.toml's order. A term's
+/// feed in a language lists its articles in that language (a reader subscribes to a story in
+/// the language they read); its page there lists the others too.
+pub fn term_feed_langs<'s>(site: &'s Site, t: &Term) -> Vec<&'s str> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|&l| t.articles.iter().any(|&i| site.articles[i].lang() == l))
+        .collect()
 }
 
 /// A person credited in an item.
@@ -159,7 +183,7 @@ fn item(site: &Site, i: usize) -> Item<'_> {
         ids.iter()
             .map(|&p| Credit {
                 name: site.people.get(p).display_name(lang).to_string(),
-                url: person_url(site, kind, p),
+                url: person_url(site, kind, p, lang),
             })
             .collect()
     };
@@ -192,7 +216,7 @@ fn item(site: &Site, i: usize) -> Item<'_> {
         story: m
             .story
             .as_deref()
-            .map(|s| (s, term_url(site, TaxonomyKind::Stories, s))),
+            .map(|s| (s, term_url(site, TaxonomyKind::Stories, s, lang))),
         image: article_image(site, i),
         source: m.source.as_ref(),
     }

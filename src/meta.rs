@@ -86,15 +86,24 @@ pub fn last_modified(a: &Article) -> DateTime {
         .fold(m.date, |acc, d| if d > acc { d } else { acc })
 }
 
-/// Absolute URL of a person's page here.
-pub fn person_url(site: &Site, kind: TaxonomyKind, person: usize) -> String {
-    site.config
-        .abs_url(&crate::urls::term(kind, &site.people.get(person).slug))
+/// Absolute URL of a person's page here, in `lang`.
+pub fn person_url(site: &Site, kind: TaxonomyKind, person: usize, lang: &str) -> String {
+    site.config.abs_url(&crate::urls::term(
+        &site.config,
+        lang,
+        kind,
+        &site.people.get(person).slug,
+    ))
 }
 
-/// Absolute URL of a tag's, story's or outlet's page here.
-pub fn term_url(site: &Site, kind: TaxonomyKind, name: &str) -> String {
-    site.config.abs_url(&crate::urls::term_named(kind, name))
+/// Absolute URL of a tag's, story's or outlet's page here, in `lang`.
+pub fn term_url(site: &Site, kind: TaxonomyKind, name: &str, lang: &str) -> String {
+    site.config.abs_url(&crate::urls::term(
+        &site.config,
+        lang,
+        kind,
+        &site.people.terms.slug(kind, name),
+    ))
 }
 
 /// The lead image of an article as share metadata sees it.
@@ -264,7 +273,7 @@ pub fn article_meta(site: &Site, i: usize) -> Meta {
     for &p in &a.authors {
         og.push(tag(
             "article:author",
-            person_url(site, TaxonomyKind::Authors, p),
+            person_url(site, TaxonomyKind::Authors, p, a.lang()),
         ));
     }
     if let Some(story) = &m.story {
@@ -326,7 +335,7 @@ fn person(site: &Site, kind: TaxonomyKind, p: usize, lang: &str) -> Value {
     let mut o = Map::new();
     o.insert("@type".into(), "Person".into());
     o.insert("name".into(), person.display_name(lang).into());
-    o.insert("url".into(), person_url(site, kind, p).into());
+    o.insert("url".into(), person_url(site, kind, p, lang).into());
     let same_as: Vec<Value> = person
         .links
         .iter()
@@ -461,7 +470,7 @@ pub fn news_article(site: &Site, i: usize) -> Value {
             json!({
                 "@type": "CreativeWorkSeries",
                 "name": story,
-                "url": term_url(site, TaxonomyKind::Stories, story),
+                "url": term_url(site, TaxonomyKind::Stories, story, lang),
             }),
         );
     }

@@ -772,21 +772,53 @@ fn page_signature(
             for &i in *items {
                 card(i).hash(h);
             }
+            if *page == 1 {
+                // The front page's parts: which articles in which part, their cards, and the
+                // stories' names, pages and counts.
+                let front = crate::front::front(site, lang);
+                front.hash(h);
+                for i in front
+                    .lead
+                    .iter()
+                    .chain(&front.latest)
+                    .chain(&front.recent)
+                    .chain(front.stories.iter().flat_map(|(_, l)| l))
+                {
+                    card(*i).hash(h);
+                }
+                for (k, _) in &front.stories {
+                    let t = &site.taxonomies[&crate::site::TaxonomyKind::Stories][*k];
+                    let name = crate::render::term_name(site, t, lang);
+                    (name, &t.slug, t.articles.len()).hash(h);
+                }
+            }
         }
-        Job::Taxonomy(kind) => {
-            (2u8, kind).hash(h);
+        Job::Taxonomy { kind, lang } => {
+            (2u8, kind, lang).hash(h);
             for t in &site.taxonomies[kind] {
-                (&t.name, &t.rel, t.articles.len()).hash(h);
+                let name = crate::render::term_name(site, t, lang);
+                (name, &t.rel, t.articles.len()).hash(h);
             }
         }
         Job::Term {
             term,
+            lang,
             page,
             items,
             total,
         } => {
-            (3u8, term.kind, &term.name, &term.rel, term.articles.len()).hash(h);
+            let name = crate::render::term_name(site, term, lang);
+            (3u8, term.kind, name, &term.rel, term.articles.len(), lang).hash(h);
             (page, total).hash(h);
+            // Whether it announces a feed, and where its other-language articles start.
+            crate::feeds::term_feed_langs(site, term)
+                .contains(lang)
+                .hash(h);
+            term.order(lang)
+                .iter()
+                .take_while(|&&i| site.articles[i].lang() == *lang)
+                .count()
+                .hash(h);
             if let Some(p) = term.person {
                 serde_json::to_string(site.people.get(p))
                     .unwrap_or_default()
@@ -797,7 +829,7 @@ fn page_signature(
                 card(i).hash(h);
             }
         }
-        Job::NotFound => 4u8.hash(h),
+        Job::NotFound(lang) => (4u8, lang).hash(h),
         Job::Archive {
             archive,
             page,

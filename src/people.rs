@@ -88,16 +88,22 @@ pub struct People {
     /// All people, people.yaml entries first.
     pub list: Vec<Person>,
     by_key: HashMap<String, usize>,
+    /// The stories and tags of `content/terms.yaml`: the site's other register of names, read
+    /// and watched with people.yaml so every stage that knows people knows them.
+    pub terms: crate::terms::Terms,
 }
 
 impl People {
-    /// Reads `content/people.yaml` when it exists.
+    /// Reads `content/people.yaml` and `content/terms.yaml` when they exist.
     pub fn load(content_dir: &Path, diags: &mut Diagnostics) -> People {
+        let terms = crate::terms::Terms::load(content_dir, diags);
         let path = content_dir.join("people.yaml");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return People::default();
+        let mut people = match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, diags),
+            Err(_) => People::default(),
         };
-        Self::parse(&text, diags)
+        people.terms = terms;
+        people
     }
 
     /// Parses the text of people.yaml.

@@ -49,7 +49,7 @@ use rayon::prelude::*;
 
 use crate::config::RelatedConfig;
 use crate::diagnostics::plural;
-use crate::site::{Related, Site};
+use crate::site::{Related, Site, TaxonomyKind};
 use crate::slug::slugify_ascii;
 
 /// Terms kept per article: enough to describe a news story, few enough to bound the work.
@@ -918,11 +918,17 @@ fn keys_of(site: &Site, i: usize) -> Vec<(Signal, String, String)> {
     let a = &site.articles[i];
     let m = &a.doc.meta;
     let mut out = Vec::new();
+    // One key for every name terms.yaml gives a story or tag.
+    let terms = &site.people.terms;
     if let Some(s) = &m.story {
-        out.push((Signal::Story, slugify_ascii(s), s.clone()));
+        out.push((
+            Signal::Story,
+            terms.slug(TaxonomyKind::Stories, s),
+            s.clone(),
+        ));
     }
     for t in &m.tags {
-        out.push((Signal::Tag, slugify_ascii(t), t.clone()));
+        out.push((Signal::Tag, terms.slug(TaxonomyKind::Tags, t), t.clone()));
     }
     for &p in &a.authors {
         let person = site.people.get(p);

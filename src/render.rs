@@ -342,6 +342,12 @@ pub struct PageView<'a> {
     pub languages: Vec<LanguageLink<'a>>,
     /// The page's language's archive of every year and month.
     pub archive_url: String,
+    /// The index page of each taxonomy in the page's language, by name (`stories`,
+    /// `authors`, `translators`, `outlets`, `tags`).
+    pub taxonomies: BTreeMap<&'static str, String>,
+    /// The header's menu: `[[menus.<lang>]]` of site.toml, else the language's stories, tags
+    /// and archive.
+    pub menu: Vec<MenuLink>,
     /// The search page of the page's language, when `[search]` is on (the header's field
     /// submits to it).
     pub search_url: Option<String>,
@@ -393,16 +399,24 @@ fn person_refs<'a>(
             let person = site.people.get(p);
             PersonRef {
                 name: person.display_name(lang),
-                url: site.url(&urls::term(kind, &person.slug)),
+                url: site.url(&urls::term(&site.config, lang, kind, &person.slug)),
             }
         })
         .collect()
 }
 
-fn term_ref<'a>(site: &Site, kind: TaxonomyKind, name: &'a str) -> TermRef<'a> {
+/// A tag, story or outlet named in front matter, linked to its page in `lang` and named in
+/// `lang` when terms.yaml has it.
+fn term_ref<'a>(site: &'a Site, kind: TaxonomyKind, name: &'a str, lang: &str) -> TermRef<'a> {
+    let terms = &site.people.terms;
     TermRef {
-        name,
-        url: site.url(&urls::term_named(kind, name)),
+        name: terms.display(kind, name, lang),
+        url: site.url(&urls::term(
+            &site.config,
+            lang,
+            kind,
+            &terms.slug(kind, name),
+        )),
     }
 }
 
@@ -457,7 +471,7 @@ pub fn card<'a>(site: &'a Site, i: usize, lang: &str) -> Card<'a> {
         story: m
             .story
             .as_deref()
-            .map(|s| term_ref(site, TaxonomyKind::Stories, s)),
+            .map(|s| term_ref(site, TaxonomyKind::Stories, s, lang)),
         image: image_view(site, i),
         authors: person_refs(site, &a.authors, TaxonomyKind::Authors, lang),
         translators: person_refs(site, &a.translators, TaxonomyKind::Translators, lang),
@@ -594,17 +608,22 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
             url: &s.url,
             lang: s.lang.as_deref(),
             published: s.published.map(|d| d.rfc3339()),
-            outlet_url: site.url(&urls::term_named(TaxonomyKind::Outlets, &s.name)),
+            outlet_url: site.url(&urls::term(
+                &site.config,
+                lang,
+                TaxonomyKind::Outlets,
+                &urls::term_slug(&s.name),
+            )),
         }),
         tags: m
             .tags
             .iter()
-            .map(|t| term_ref(site, TaxonomyKind::Tags, t))
+            .map(|t| term_ref(site, TaxonomyKind::Tags, t, lang))
             .collect(),
         story: m
             .story
             .as_deref()
-            .map(|s| term_ref(site, TaxonomyKind::Stories, s)),
+            .map(|s| term_ref(site, TaxonomyKind::Stories, s, lang)),
         image: image_view(site, i),
         corrections: m
             .corrections
@@ -681,6 +700,18 @@ fn page_view<'a>(
         feeds: Vec::new(),
         languages: languages(site),
         archive_url: site.url(&urls::archive_index(&site.config, lang)),
+        taxonomies: {
+            let l = if site.config.language(lang).is_some() {
+                lang
+            } else {
+                site.config.default_language.as_str()
+            };
+            TaxonomyKind::ALL
+                .iter()
+                .map(|&k| (k.name(), site.url(&urls::taxonomy(&site.config, l, k))))
+                .collect()
+        },
+        menu: menu(site, lang, rel),
         search_url: site.config.search.enabled.then(|| {
             let l = if site.config.language(lang).is_some() {
                 lang
@@ -691,6 +722,58 @@ fn page_view<'a>(
         }),
         robots: None,
         meta,
+    }
+}
+
+/// The header's menu of a page in `lang` at `rel`.
+fn menu(site: &Site, lang: &str, rel: &str) -> Vec<MenuLink> {
+    let here = site.url(rel);
+    let link = |name: String, key: Option<&'static str>, url: String| MenuLink {
+        key,
+        current: url != site.url("")
+            && url != site.url(&urls::home(&site.config, lang))
+            && here.starts_with(&url),
+        name,
+        url,
+    };
+    match site.config.menus.get(lang) {
+        Some(list) => list
+            .iter()
+            .map(|m| {
+                let url = if m.url.contains("://") {
+                    m.url.clone()
+                } else {
+                    site.url(m.url.trim_start_matches('/'))
+                };
+                link(m.name.clone(), None, url)
+            })
+            .collect(),
+        None => {
+            let l = if site.config.language(lang).is_some() {
+                lang
+            } else {
+                site.config.default_language.as_str()
+            };
+            // Named by UI strings, which the theme shows in the page's language.
+            [
+                (
+                    "taxonomy.stories",
+                    urls::taxonomy(&site.config, l, TaxonomyKind::Stories),
+                ),
+                (
+                    "taxonomy.tags",
+                    urls::taxonomy(&site.config, l, TaxonomyKind::Tags),
+                ),
+                (
+                    "taxonomy.authors",
+                    urls::taxonomy(&site.config, l, TaxonomyKind::Authors),
+                ),
+                ("archive", urls::archive_index(&site.config, l)),
+            ]
+            .into_iter()
+            .map(|(k, r)| link(String::new(), Some(k), site.url(&r)))
+            .collect()
+        }
     }
 }
 
@@ -730,12 +813,19 @@ pub enum Job<'a> {
         /// Number of pages.
         total: usize,
     },
-    /// The index page of a taxonomy.
-    Taxonomy(TaxonomyKind),
-    /// Page `page` of a term's list.
+    /// The index page of a taxonomy in a language.
+    Taxonomy {
+        /// Which taxonomy.
+        kind: TaxonomyKind,
+        /// Language code.
+        lang: &'a str,
+    },
+    /// Page `page` of a term's list in a language (the reader's language first).
     Term {
         /// The term.
         term: &'a Term,
+        /// Language code.
+        lang: &'a str,
         /// 1-based page number.
         page: usize,
         /// Articles on this page.
@@ -743,8 +833,8 @@ pub enum Job<'a> {
         /// Number of pages.
         total: usize,
     },
-    /// The 404 page.
-    NotFound,
+    /// The 404 page of a language.
+    NotFound(&'a str),
     /// Page `page` of the date archive `Site::archives[archive]`.
     Archive {
         /// Index into [`Site::archives`].
@@ -779,18 +869,22 @@ pub fn jobs(site: &Site) -> Vec<Job<'_>> {
             });
         }
     }
-    for (kind, terms) in &site.taxonomies {
-        jobs.push(Job::Taxonomy(*kind));
-        for term in terms {
-            let chunks = paginate(&term.articles, site.config.paginate);
-            let total = chunks.len();
-            for (n, items) in chunks.into_iter().enumerate() {
-                jobs.push(Job::Term {
-                    term,
-                    page: n + 1,
-                    items,
-                    total,
-                });
+    for l in &site.config.languages {
+        let lang = l.code.as_str();
+        for (kind, terms) in &site.taxonomies {
+            jobs.push(Job::Taxonomy { kind: *kind, lang });
+            for term in terms {
+                let chunks = paginate(term.order(lang), site.config.paginate);
+                let total = chunks.len();
+                for (n, items) in chunks.into_iter().enumerate() {
+                    jobs.push(Job::Term {
+                        term,
+                        lang,
+                        page: n + 1,
+                        items,
+                        total,
+                    });
+                }
             }
         }
     }
@@ -815,7 +909,12 @@ pub fn jobs(site: &Site) -> Vec<Job<'_>> {
             jobs.push(Job::Search(&l.code));
         }
     }
-    jobs.push(Job::NotFound);
+    jobs.extend(
+        site.config
+            .languages
+            .iter()
+            .map(|l| Job::NotFound(l.code.as_str())),
+    );
     jobs
 }
 
@@ -825,9 +924,9 @@ impl Job<'_> {
         match self {
             Job::Article(_) => PageKind::Article,
             Job::Home { .. } => PageKind::Home,
-            Job::Taxonomy(_) => PageKind::Taxonomy,
+            Job::Taxonomy { .. } => PageKind::Taxonomy,
             Job::Term { .. } => PageKind::Term,
-            Job::NotFound => PageKind::NotFound,
+            Job::NotFound(_) => PageKind::NotFound,
             Job::Archive { .. } | Job::ArchiveIndex(_) => PageKind::Archive,
             Job::Tombstone(_) => PageKind::Tombstone,
             Job::Search(_) => PageKind::Search,
@@ -839,9 +938,11 @@ impl Job<'_> {
         match self {
             Job::Article(i) => site.articles[*i].rel.clone(),
             Job::Home { lang, page, .. } => urls::list_page(&urls::home(&site.config, lang), *page),
-            Job::Taxonomy(kind) => urls::taxonomy(*kind),
-            Job::Term { term, page, .. } => urls::list_page(&term.rel, *page),
-            Job::NotFound => urls::NOT_FOUND.to_string(),
+            Job::Taxonomy { kind, lang } => urls::taxonomy(&site.config, lang, *kind),
+            Job::Term {
+                term, lang, page, ..
+            } => urls::list_page(&site.term_rel(term, lang), *page),
+            Job::NotFound(lang) => urls::not_found(&site.config, lang),
             Job::Archive { archive, page, .. } => {
                 urls::list_page(&site.archives[*archive].rel, *page)
             }
@@ -882,7 +983,8 @@ pub struct ArticleContext<'a> {
     pub article: ArticleView<'a>,
 }
 
-/// What `home.html` receives: one page of a language's newest articles.
+/// What `home.html` receives: one page of a language's newest articles; the first page also
+/// gets the front page's parts (see [`crate::front`]).
 #[derive(Debug, Serialize)]
 pub struct HomeContext<'a> {
     /// Page-level data.
@@ -891,6 +993,14 @@ pub struct HomeContext<'a> {
     pub lang: &'a str,
     /// The articles of this page, newest first.
     pub cards: Vec<Card<'a>>,
+    /// First page: the lead (pinned, else the newest).
+    pub lead: Option<Card<'a>>,
+    /// First page: the articles after the lead.
+    pub latest: Vec<Card<'a>>,
+    /// First page: a block per active running story.
+    pub stories: Vec<StoryBlock<'a>>,
+    /// First page: "Most recent" headlines.
+    pub recent: Vec<Card<'a>>,
     /// Page numbers.
     pub pagination: Pagination,
 }
@@ -917,14 +1027,44 @@ pub struct TermContext<'a> {
     pub lang: &'a str,
     /// `authors`, `translators`, `outlets`, `tags` or `stories`.
     pub taxonomy: TaxonomyKind,
+    /// The taxonomy's index page in the page's language.
+    pub taxonomy_url: String,
     /// The term.
     pub term: TermSummary<'a>,
+    /// How many of the term's articles are in the page's language: they come first, the
+    /// others after them.
+    pub in_language: usize,
+    /// Where in `cards` the articles in other languages start, when on this page and after
+    /// at least one in the page's language (the theme puts a heading there).
+    pub other_from: Option<usize>,
     /// For authors and translators: the person.
     pub person: Option<PersonView<'a>>,
     /// The articles of this page, newest first.
     pub cards: Vec<Card<'a>>,
     /// Page numbers.
     pub pagination: Pagination,
+}
+
+/// A running story on the front page.
+#[derive(Debug, Serialize)]
+pub struct StoryBlock<'a> {
+    /// The story: name in the page's language, its page there, how many articles.
+    pub story: TermSummary<'a>,
+    /// Its newest articles not shown above, the page's language first.
+    pub cards: Vec<Card<'a>>,
+}
+
+/// An entry of the header's menu.
+#[derive(Debug, Serialize)]
+pub struct MenuLink {
+    /// Link text from site.toml (empty for the default menu's entries).
+    pub name: String,
+    /// The UI string to show instead (`taxonomy.stories`, `archive`…), for the default menu.
+    pub key: Option<&'static str>,
+    /// URL.
+    pub url: String,
+    /// It is the page itself, or the page is under it.
+    pub current: bool,
 }
 
 /// A period of the date archive, linked.
@@ -1033,6 +1173,7 @@ fn article_context(site: &Site, i: usize) -> ArticleContext<'_> {
 
 fn home_context<'a>(
     site: &'a Site,
+    theme: &Theme,
     lang: &'a str,
     n: usize,
     items: &[usize],
@@ -1049,30 +1190,69 @@ fn home_context<'a>(
         .or_else(|| site.config.description.clone());
     let mut page = page_view(site, PageKind::Home, lang, &rel, title.clone(), description);
     page.feeds = feed_links(site, &base, &title);
+    if site.config.languages.len() > 1 {
+        // The whole site, every language, for readers of more than one.
+        page.feeds.extend(feed_links(
+            site,
+            urls::ALL_FEEDS,
+            &format!(
+                "{} — {}",
+                site.config.title,
+                ui(theme, lang, "all_languages")
+            ),
+        ));
+    }
     if n == 1 {
         page.alternates = site.home_alternates();
     }
+    let front = if n == 1 {
+        crate::front::front(site, lang)
+    } else {
+        crate::front::Front::default()
+    };
+    let cards_of =
+        |list: &[usize]| -> Vec<Card<'a>> { list.iter().map(|&i| card(site, i, lang)).collect() };
     HomeContext {
         page,
         lang,
-        cards: items.iter().map(|&i| card(site, i, lang)).collect(),
+        cards: cards_of(items),
+        lead: front.lead.map(|i| card(site, i, lang)),
+        latest: cards_of(&front.latest),
+        stories: front
+            .stories
+            .iter()
+            .map(|(k, list)| StoryBlock {
+                story: term_summary(site, &site.taxonomies[&TaxonomyKind::Stories][*k], lang),
+                cards: cards_of(list),
+            })
+            .collect(),
+        recent: cards_of(&front.recent),
         pagination: pagination(site, &base, n, total),
     }
 }
 
-fn term_summary<'a>(site: &Site, t: &'a Term) -> TermSummary<'a> {
+/// A term as a list shows it in `lang`: its name there (people by their name in that
+/// language) and its page there.
+fn term_summary<'a>(site: &'a Site, t: &'a Term, lang: &str) -> TermSummary<'a> {
     TermSummary {
-        name: &t.name,
-        url: site.url(&t.rel),
+        name: term_name(site, t, lang),
+        url: site.url(&site.term_rel(t, lang)),
         count: t.articles.len(),
     }
 }
 
-fn taxonomy_context(site: &Site, kind: TaxonomyKind) -> TaxonomyContext<'_> {
-    let lang = site.config.default_language.as_str();
+/// The name of a term in `lang`.
+pub fn term_name<'a>(site: &'a Site, t: &'a Term, lang: &str) -> &'a str {
+    match t.person {
+        Some(p) => site.people.get(p).display_name(lang),
+        None => site.people.terms.display(t.kind, &t.name, lang),
+    }
+}
+
+fn taxonomy_context<'a>(site: &'a Site, kind: TaxonomyKind, lang: &'a str) -> TaxonomyContext<'a> {
     let mut terms: Vec<TermSummary<'_>> = site.taxonomies[&kind]
         .iter()
-        .map(|t| term_summary(site, t))
+        .map(|t| term_summary(site, t, lang))
         .collect();
     terms.sort_by(|a, b| {
         a.name
@@ -1080,15 +1260,17 @@ fn taxonomy_context(site: &Site, kind: TaxonomyKind) -> TaxonomyContext<'_> {
             .cmp(&b.name.to_lowercase())
             .then(a.name.cmp(b.name))
     });
+    let mut page = page_view(
+        site,
+        PageKind::Taxonomy,
+        lang,
+        &urls::taxonomy(&site.config, lang, kind),
+        kind.name().to_string(),
+        None,
+    );
+    page.alternates = site.language_alternates(|l| urls::taxonomy(&site.config, l, kind));
     TaxonomyContext {
-        page: page_view(
-            site,
-            PageKind::Taxonomy,
-            lang,
-            &urls::taxonomy(kind),
-            kind.name().to_string(),
-            None,
-        ),
+        page,
         lang,
         taxonomy: kind,
         terms,
@@ -1098,22 +1280,34 @@ fn taxonomy_context(site: &Site, kind: TaxonomyKind) -> TaxonomyContext<'_> {
 fn term_context<'a>(
     site: &'a Site,
     term: &'a Term,
+    lang: &'a str,
     n: usize,
     items: &[usize],
     total: usize,
 ) -> TermContext<'a> {
-    let lang = site.config.default_language.as_str();
-    let rel = urls::list_page(&term.rel, n);
-    let mut page = page_view(site, PageKind::Term, lang, &rel, term.name.clone(), None);
-    page.feeds = feed_links(
-        site,
-        &term.rel,
-        &format!("{} — {}", term.name, site.config.title),
-    );
+    let base = site.term_rel(term, lang);
+    let rel = urls::list_page(&base, n);
+    let name = term_name(site, term, lang);
+    let in_language = term
+        .order(lang)
+        .iter()
+        .take_while(|&&i| site.articles[i].lang() == lang)
+        .count();
+    let mut page = page_view(site, PageKind::Term, lang, &rel, name.to_string(), None);
+    if crate::feeds::term_feed_langs(site, term).contains(&lang) {
+        page.feeds = feed_links(
+            site,
+            &base,
+            &format!("{name} — {}", crate::meta::site_name(site, lang)),
+        );
+    }
+    if n == 1 {
+        page.alternates = site.language_alternates(|l| site.term_rel(term, l));
+    }
     let person = term.person.map(|idx| {
         let p = site.people.get(idx);
         PersonView {
-            name: &p.name,
+            name: p.display_name(lang),
             names: &p.names,
             bio: p.bio_in(lang),
             links: &p.links,
@@ -1133,10 +1327,18 @@ fn term_context<'a>(
         page,
         lang,
         taxonomy: term.kind,
-        term: term_summary(site, term),
+        taxonomy_url: site.url(&urls::taxonomy(&site.config, lang, term.kind)),
+        term: term_summary(site, term, lang),
+        in_language,
+        other_from: {
+            let start = (n - 1) * site.config.paginate;
+            (in_language > 0 && in_language >= start && in_language - start < items.len())
+                .then(|| in_language - start)
+                .filter(|&k| k > 0 || n > 1)
+        },
         person,
         cards: items.iter().map(|&i| card(site, i, lang)).collect(),
-        pagination: pagination(site, &term.rel, n, total),
+        pagination: pagination(site, &base, n, total),
     }
 }
 
@@ -1170,14 +1372,13 @@ fn search_context<'a>(site: &'a Site, theme: &Theme, lang: &'a str) -> SearchCon
     }
 }
 
-fn not_found_context(site: &Site) -> NotFoundContext<'_> {
-    let lang = site.config.default_language.as_str();
+fn not_found_context<'a>(site: &'a Site, lang: &'a str) -> NotFoundContext<'a> {
     NotFoundContext {
         page: page_view(
             site,
             PageKind::NotFound,
             lang,
-            urls::NOT_FOUND,
+            &urls::not_found(&site.config, lang),
             "404".into(),
             None,
         ),
@@ -1330,15 +1531,16 @@ pub fn page_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::C
             page,
             items,
             total,
-        } => context(&home_context(site, lang, *page, items, *total))?,
-        Job::Taxonomy(kind) => context(&taxonomy_context(site, *kind))?,
+        } => context(&home_context(site, theme, lang, *page, items, *total))?,
+        Job::Taxonomy { kind, lang } => context(&taxonomy_context(site, *kind, lang))?,
         Job::Term {
             term,
+            lang,
             page,
             items,
             total,
-        } => context(&term_context(site, term, *page, items, *total))?,
-        Job::NotFound => context(&not_found_context(site))?,
+        } => context(&term_context(site, term, lang, *page, items, *total))?,
+        Job::NotFound(lang) => context(&not_found_context(site, lang))?,
         Job::Archive {
             archive,
             page,

@@ -24,16 +24,32 @@ pub use crate::taxonomy::TaxonomyKind;
 pub struct Term {
     /// Which taxonomy.
     pub kind: TaxonomyKind,
-    /// Display name (for people: the canonical name).
+    /// Display name (for people: the canonical name; for a story or tag of terms.yaml, its
+    /// `name`).
     pub name: String,
     /// URL slug.
     pub slug: String,
-    /// Site-relative path (`authors/ivan-petrov/`).
+    /// Site-relative folder of its page in the default language (`authors/ivan-petrov/`; see
+    /// [`Site::term_rel`] for the others).
     pub rel: String,
     /// Articles, newest first.
     pub articles: Vec<usize>,
     /// For authors and translators: index into [`Site::people`].
     pub person: Option<usize>,
+    /// For a term with articles in more than one language: per language of its articles, the
+    /// order of its page in that language (that language's articles first, then the others,
+    /// each newest first). Other terms and languages use `articles`.
+    pub orders: Vec<(String, Vec<usize>)>,
+}
+
+impl Term {
+    /// The articles as the term's page in `lang` lists them: the reader's language first.
+    pub fn order(&self, lang: &str) -> &[usize] {
+        self.orders
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(&self.articles, |(_, o)| o)
+    }
 }
 
 /// A related-reading entry.
@@ -167,24 +183,7 @@ impl Site {
     /// The hreflang cluster of the home pages (first pages only): one per language, and
     /// `x-default` = the default language's. Empty for a one-language site.
     pub fn home_alternates(&self) -> Vec<Alternate> {
-        let langs = &self.config.languages;
-        if langs.len() < 2 {
-            return Vec::new();
-        }
-        let mut out: Vec<Alternate> = langs
-            .iter()
-            .map(|l| Alternate {
-                hreflang: l.code.clone(),
-                href: self.config.abs_url(&urls::home(&self.config, &l.code)),
-            })
-            .collect();
-        out.push(Alternate {
-            hreflang: "x-default".into(),
-            href: self
-                .config
-                .abs_url(&urls::home(&self.config, &self.config.default_language)),
-        });
-        out
+        self.language_alternates(|l| urls::home(&self.config, l))
     }
 
     /// Position of a language in site.toml's order (unknown codes last).
@@ -194,6 +193,33 @@ impl Site {
             .iter()
             .position(|l| l.code == code)
             .unwrap_or(usize::MAX)
+    }
+
+    /// Site-relative folder of a term's page in `lang`.
+    pub fn term_rel(&self, term: &Term, lang: &str) -> String {
+        urls::term(&self.config, lang, term.kind, &term.slug)
+    }
+
+    /// The hreflang cluster of a page every language has (taxonomy indexes, term pages): one
+    /// per language from `rel_of`, and `x-default` = the default language's. Empty for a
+    /// one-language site.
+    pub fn language_alternates(&self, rel_of: impl Fn(&str) -> String) -> Vec<Alternate> {
+        let langs = &self.config.languages;
+        if langs.len() < 2 {
+            return Vec::new();
+        }
+        let mut out: Vec<Alternate> = langs
+            .iter()
+            .map(|l| Alternate {
+                hreflang: l.code.clone(),
+                href: self.config.abs_url(&rel_of(&l.code)),
+            })
+            .collect();
+        out.push(Alternate {
+            hreflang: "x-default".into(),
+            href: self.config.abs_url(&rel_of(&self.config.default_language)),
+        });
+        out
     }
 
     /// Root-relative URL of a site-relative path.
@@ -212,7 +238,8 @@ impl Site {
                     .iter()
                     .find(|t| t.person == Some(p));
             }
-            _ => urls::term_slug(name),
+            TaxonomyKind::Stories | TaxonomyKind::Tags => self.people.terms.slug(kind, name),
+            TaxonomyKind::Outlets => urls::term_slug(name),
         };
         let terms = self.taxonomies.get(&kind)?;
         terms
@@ -701,6 +728,7 @@ pub fn build_with(
         });
     }
     mark_stale(&mut articles, diags);
+    suggest_terms(&articles, &people.terms, diags);
 
     let mut by_lang: BTreeMap<String, Vec<usize>> = config
         .languages
@@ -710,7 +738,7 @@ pub fn build_with(
     for (i, a) in articles.iter().enumerate() {
         by_lang.entry(a.lang().to_string()).or_default().push(i);
     }
-    let taxonomies = taxonomies(&articles, &people);
+    let taxonomies = taxonomies(&config, &articles, &people);
     let archives = crate::archives::archives(&config, &articles);
 
     let related = articles.iter().map(|a| a.pinned.clone()).collect();
@@ -958,8 +986,105 @@ fn mark_stale(articles: &mut [Article], diags: &mut Diagnostics) {
     }
 }
 
+/// Warns when language versions of one article name different stories or tags that
+/// terms.yaml does not make one: a suggestion with the entry to add, never a silent merge
+/// (two names may be two stories). Each pair of names is reported once, at the translation.
+fn suggest_terms(articles: &[Article], terms: &crate::terms::Terms, diags: &mut Diagnostics) {
+    let mut seen: std::collections::BTreeSet<(String, String)> = Default::default();
+    for (j, b) in articles.iter().enumerate() {
+        // Each version is compared with its original, else with the group's oldest version.
+        let base = b
+            .original
+            .or_else(|| b.translations.iter().copied().max().filter(|&o| o > j));
+        if let Some(i) = base {
+            let a = &articles[i];
+            if a.lang() == b.lang() {
+                continue;
+            }
+            let (ma, mb) = (&a.doc.meta, &b.doc.meta);
+            if let (Some(sa), Some(sb)) = (&ma.story, &mb.story) {
+                let (ka, kb) = (
+                    terms.slug(TaxonomyKind::Stories, sa),
+                    terms.slug(TaxonomyKind::Stories, sb),
+                );
+                if ka != kb && seen.insert((format!("s:{ka}"), kb)) {
+                    diags.push(
+                        Diagnostic::warning(
+                            b.doc.display_path(),
+                            b.doc.line_of("story"),
+                            1,
+                            format!(
+                                "story `{sb}` differs from `{sa}` of its {} version {}",
+                                a.lang(),
+                                a.doc.display_path().display()
+                            ),
+                        )
+                        .with_hint(format!(
+                            "if they are one story, add it to content/terms.yaml: `stories: [{{ name: {sa}, names: {{ {}: {sb} }} }}]`",
+                            b.lang()
+                        )),
+                    );
+                }
+            }
+            let keys = |m: &crate::content::FrontMatter| -> Vec<(String, String)> {
+                m.tags
+                    .iter()
+                    .map(|t| (terms.slug(TaxonomyKind::Tags, t), t.clone()))
+                    .collect()
+            };
+            let (ta, tb) = (keys(ma), keys(mb));
+            let only_a: Vec<&str> = ta
+                .iter()
+                .filter(|(k, _)| !tb.iter().any(|(l, _)| l == k))
+                .map(|(_, n)| n.as_str())
+                .collect();
+            let only_b: Vec<&str> = tb
+                .iter()
+                .filter(|(k, _)| !ta.iter().any(|(l, _)| l == k))
+                .map(|(_, n)| n.as_str())
+                .collect();
+            if !only_a.is_empty()
+                && !only_b.is_empty()
+                && seen.insert((only_a.join("\n"), only_b.join("\n")))
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        b.doc.display_path(),
+                        b.doc.line_of("tags"),
+                        1,
+                        format!(
+                            "tags {} differ from {} of its {} version {}",
+                            quoted(&only_b),
+                            quoted(&only_a),
+                            a.lang(),
+                            a.doc.display_path().display()
+                        ),
+                    )
+                    .with_hint(format!(
+                        "if some are one tag, give it its name per language in content/terms.yaml: `tags: [{{ name: {}, names: {{ {}: {} }} }}]`",
+                        only_a[0],
+                        b.lang(),
+                        only_b[0]
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn quoted(list: &[&str]) -> String {
+    list.iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The taxonomies: every person, outlet, tag and story with its articles, terms by slug.
-fn taxonomies(articles: &[Article], people: &People) -> BTreeMap<TaxonomyKind, Vec<Term>> {
+fn taxonomies(
+    config: &Config,
+    articles: &[Article],
+    people: &People,
+) -> BTreeMap<TaxonomyKind, Vec<Term>> {
     let mut taxonomies: BTreeMap<TaxonomyKind, Vec<Term>> = BTreeMap::new();
     for kind in TaxonomyKind::ALL {
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
@@ -988,10 +1113,13 @@ fn taxonomies(articles: &[Article], people: &People) -> BTreeMap<TaxonomyKind, V
                 }
             };
             for (name, person) in entries {
-                let slug = if person.is_some() {
-                    name.clone()
-                } else {
-                    urls::term_slug(&name)
+                // Stories and tags: one term for every name terms.yaml gives it.
+                let (slug, name) = match person {
+                    Some(_) => (name.clone(), name),
+                    None => match people.terms.find(kind, &name) {
+                        Some(e) => (e.slug.clone(), e.name.clone()),
+                        None => (urls::term_slug(&name), name),
+                    },
                 };
                 if slug.is_empty() {
                     continue;
@@ -1001,19 +1129,44 @@ fn taxonomies(articles: &[Article], people: &People) -> BTreeMap<TaxonomyKind, V
                     name: person
                         .map(|p| people.get(p).name.clone())
                         .unwrap_or_else(|| name.clone()),
-                    rel: urls::term(kind, &slug),
+                    rel: urls::term(config, &config.default_language, kind, &slug),
                     slug,
                     articles: Vec::new(),
                     person,
+                    orders: Vec::new(),
                 });
                 if term.articles.last() != Some(&i) {
                     term.articles.push(i);
                 }
             }
         }
-        taxonomies.insert(kind, terms.into_values().collect());
+        let mut terms: Vec<Term> = terms.into_values().collect();
+        for t in &mut terms {
+            t.orders = reader_orders(articles, &t.articles);
+        }
+        taxonomies.insert(kind, terms);
     }
     taxonomies
+}
+
+/// The per-language orders of a list mixing languages (see [`Term::orders`]); empty when the
+/// list has one language.
+fn reader_orders(articles: &[Article], list: &[usize]) -> Vec<(String, Vec<usize>)> {
+    let mut langs: Vec<&str> = list.iter().map(|&i| articles[i].lang()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    if langs.len() < 2 {
+        return Vec::new();
+    }
+    langs
+        .into_iter()
+        .map(|l| {
+            let (mut first, rest): (Vec<usize>, Vec<usize>) =
+                list.iter().partition(|&&i| articles[i].lang() == l);
+            first.extend(rest);
+            (l.to_string(), first)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -93,21 +93,31 @@ pub fn entries(site: &Site) -> Vec<UrlEntry> {
             alternates: site.alternates(i),
         });
     }
+    // Taxonomy indexes and term pages exist in every language, linked as one cluster each.
+    let c = &site.config;
     for (kind, terms) in &site.taxonomies {
         if terms.is_empty() {
             continue;
         }
-        out.push(UrlEntry {
-            loc: site.config.abs_url(&urls::taxonomy(*kind)),
-            lastmod: terms.iter().filter_map(|t| newest(site, &t.articles)).max(),
-            alternates: Vec::new(),
-        });
-        for t in terms {
+        let lastmod = terms.iter().filter_map(|t| newest(site, &t.articles)).max();
+        let index = site.language_alternates(|l| urls::taxonomy(c, l, *kind));
+        for l in &c.languages {
             out.push(UrlEntry {
-                loc: site.config.abs_url(&t.rel),
-                lastmod: newest(site, &t.articles),
-                alternates: Vec::new(),
+                loc: c.abs_url(&urls::taxonomy(c, &l.code, *kind)),
+                lastmod,
+                alternates: index.clone(),
             });
+        }
+        for t in terms {
+            let cluster = site.language_alternates(|l| site.term_rel(t, l));
+            let lastmod = newest(site, &t.articles);
+            for l in &c.languages {
+                out.push(UrlEntry {
+                    loc: c.abs_url(&site.term_rel(t, &l.code)),
+                    lastmod,
+                    alternates: cluster.clone(),
+                });
+            }
         }
     }
     out

@@ -205,6 +205,16 @@ impl Locales {
         Ok(format!("{day}, {time} {offset}"))
     }
 
+    /// The time of day of an RFC 3339 instant, in the offset it was written in ("15:00",
+    /// "3:00 PM"), for lists of the day's headlines.
+    fn short_time(&self, lang: &str, s: &str) -> std::result::Result<String, String> {
+        let dt = crate::dates::DateTime::parse(s)?;
+        let civil = dt.offset.to_datetime(dt.ts);
+        let time = icu_time::Time::try_new(civil.hour() as u8, civil.minute() as u8, 0, 0)
+            .map_err(|e| e.to_string())?;
+        Ok(Self::pick(&self.times, lang)?.format(&time).to_string())
+    }
+
     /// A period of the date archive, from `2026`, `2026-05` or `2026-05-20`: "2026",
     /// "May 2026", "20 May 2026" in the reader's language.
     pub fn period_label(&self, lang: &str, iso: &str) -> std::result::Result<String, String> {
@@ -524,6 +534,7 @@ const FILTERS: &[&str] = &[
     "capitalize",
     "date_long",
     "date_time_long",
+    "time_short",
     "default",
     "escape",
     "escape_html",
@@ -1049,6 +1060,16 @@ fn register_filters(tera: &mut Tera, strings: Arc<Strings>, locales: Arc<Locales
         move |s: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let lang = kwargs.get::<&str>("lang")?.unwrap_or("en");
             l.long_date_time(lang, s).map_err(tera::Error::message)
+        },
+    );
+
+    // {{ date | time_short(lang=lang) }}: "14:30", "2:30 PM".
+    let l = locales.clone();
+    tera.register_filter(
+        "time_short",
+        move |s: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let lang = kwargs.get::<&str>("lang")?.unwrap_or("en");
+            l.short_time(lang, s).map_err(tera::Error::message)
         },
     );
 

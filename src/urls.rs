@@ -97,9 +97,9 @@ pub fn list_page(base: &str, n: usize) -> String {
     }
 }
 
-/// Folder of a taxonomy's index page (`tags/`).
-pub fn taxonomy(kind: TaxonomyKind) -> String {
-    format!("{}/", kind.name())
+/// Folder of a taxonomy's index page in a language (`tags/`, `ru/tags/`).
+pub fn taxonomy(config: &Config, lang: &str, kind: TaxonomyKind) -> String {
+    format!("{}{}/", home(config, lang), kind.name())
 }
 
 /// The slug of a tag, story or outlet name (people have theirs from people.yaml or their
@@ -108,14 +108,20 @@ pub fn term_slug(name: &str) -> String {
     slugify_ascii(name)
 }
 
-/// Folder of a term's page (`tags/water/`, `authors/ivan-petrov/`) from its slug.
-pub fn term(kind: TaxonomyKind, slug: &str) -> String {
-    format!("{}/{slug}/", kind.name())
+/// Folder of a term's page in a language (`tags/water/`, `ru/authors/ivan-petrov/`) from its
+/// slug: every term has a page in every language of the site.
+pub fn term(config: &Config, lang: &str, kind: TaxonomyKind, slug: &str) -> String {
+    format!("{}{}/{slug}/", home(config, lang), kind.name())
 }
 
-/// Folder of a tag's, story's or outlet's page from its display name.
-pub fn term_named(kind: TaxonomyKind, name: &str) -> String {
-    term(kind, &term_slug(name))
+/// The not-found page of a language: [`NOT_FOUND`] at the root for the default language (what
+/// static hosts serve), `ru/404.html` for the others.
+pub fn not_found(config: &Config, lang: &str) -> String {
+    if lang == config.default_language {
+        NOT_FOUND.to_string()
+    } else {
+        format!("{}{NOT_FOUND}", home(config, lang))
+    }
 }
 
 /// Folder of a language's date archives: the permalink pattern's literal segments before
@@ -268,17 +274,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn per_language_pages() {
+        let c = Config::parse(
+            std::path::Path::new("/site"),
+            "title = \"T\"\nbase_url = \"https://e.org/\"\n\
+             [languages.en]\nname = \"English\"\n[languages.ru]\nname = \"Русский\"\n",
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(term(&c, "en", TaxonomyKind::Tags, "water"), "tags/water/");
+        assert_eq!(
+            term(&c, "ru", TaxonomyKind::Stories, "dam-inquiry"),
+            "ru/stories/dam-inquiry/"
+        );
+        assert_eq!(taxonomy(&c, "ru", TaxonomyKind::Authors), "ru/authors/");
+        assert_eq!(taxonomy(&c, "en", TaxonomyKind::Authors), "authors/");
+        assert_eq!(not_found(&c, "en"), "404.html");
+        assert_eq!(not_found(&c, "ru"), "ru/404.html");
+    }
+
+    #[test]
     fn list_pages_and_files() {
         assert_eq!(list_page("tags/x/", 1), "tags/x/");
         assert_eq!(list_page("tags/x/", 3), "tags/x/page/3/");
         assert_eq!(page_file("ru/"), "ru/index.html");
         assert_eq!(page_file(""), "index.html");
         assert_eq!(page_file(NOT_FOUND), "404.html");
-        assert_eq!(term(TaxonomyKind::Tags, "water"), "tags/water/");
-        assert_eq!(
-            term_named(TaxonomyKind::Stories, "Dam inquiry"),
-            "stories/dam-inquiry/"
-        );
         assert_eq!(feed("ru/", FeedFormat::Atom), "ru/atom.xml");
         assert_eq!(feed(ALL_FEEDS, FeedFormat::Json), "all/feed.json");
         assert_eq!(

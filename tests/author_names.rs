@@ -69,15 +69,16 @@ fn one_page_per_person_at_the_slug_of_their_language() {
     let f = names_site(None);
     f.build_ok();
     // Ukrainian national system for the Ukrainian credit (not Russian rules' iarina-bondar);
-    // Russian ё → e, so the Russian and the English credit are one person.
+    // Russian ё → e, so the Russian and the English credit are one person. Credits link the
+    // person's page in the article's language.
     assert_eq!(author_pages(&f), ["anna-kovaleva", "yaryna-bondar"]);
     assert_eq!(
         story_by(&f, "uk/2021/12/06/mist/index.html"),
-        ["/authors/yaryna-bondar/"]
+        ["/uk/authors/yaryna-bondar/"]
     );
     assert_eq!(
         story_by(&f, "ru/2021/12/07/plotina/index.html"),
-        ["/authors/anna-kovaleva/"]
+        ["/ru/authors/anna-kovaleva/"]
     );
     assert_eq!(
         story_by(&f, "2021/12/08/dam/index.html"),
@@ -100,6 +101,6 @@ fn a_slug_fixed_in_people_yaml_stays() {
     assert_eq!(author_pages(&f), ["anna-kovaleva", "iarina-bondar"]);
     assert_eq!(
         story_by(&f, "uk/2021/12/06/mist/index.html"),
-        ["/authors/iarina-bondar/"]
+        ["/uk/authors/iarina-bondar/"]
     );
 }

@@ -450,3 +450,57 @@ fn a_reader_may_choose_to_always_load_one_service() {
         true
     );
 }
+
+/// The Largest Contentful Paint of the page as Chromium reports it (the last
+/// `largest-contentful-paint` entry), described: its element, whether it is the headline or
+/// the lead picture, and where it is against the viewport.
+const LCP_JS: &str = r#"
+const e = window.__lcp && window.__lcp.element;
+if (!e) return null;
+const r = e.getBoundingClientRect();
+return {
+  element: e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).replace(/ /g, '.') : ''),
+  headline: e.matches('main h1.headline'),
+  lead_picture: e.matches('figure.lead-figure img'),
+  top: r.top,
+  viewport: window.innerHeight,
+};
+"#;
+
+#[test]
+fn an_article_paints_its_headline_or_lead_picture_first_at_390px() {
+    let (_tmp, out) = build_example();
+    let port = serve(out.clone());
+    let site = format!("http://127.0.0.1:{port}");
+    let browser = Browser::start(&["--hide-scrollbars", "--window-size=390,844"]);
+    browser.set_width(390, 844);
+    // With a lead picture and a translation credit, without a picture, and right to left.
+    for path in [
+        "/2026/05/20/dam-inspectors-testify/",
+        "/2026/11/18/drought-olive-harvest/",
+        "/ru/2026/03/27/newsroom-licensing-law/",
+        "/ar/2026/07/28/water-rationing/",
+    ] {
+        assert!(
+            out.join(path.trim_start_matches('/'))
+                .join("index.html")
+                .exists(),
+            "{path}"
+        );
+        browser.goto(&format!("{site}{path}"));
+        browser.js(
+            "window.__lcp = null; new PerformanceObserver(l => { const e = l.getEntries(); \
+             window.__lcp = e[e.length - 1]; }).observe({type: 'largest-contentful-paint', buffered: true}); return 1",
+        );
+        browser.wait_for("a largest-contentful-paint entry", "return !!window.__lcp");
+        let v = browser.js(LCP_JS);
+        assert!(
+            v["headline"] == true || v["lead_picture"] == true,
+            "{path}: the largest paint is {v}"
+        );
+        assert!(
+            v["top"].as_f64().unwrap() < v["viewport"].as_f64().unwrap(),
+            "{path}: below the first screen: {v}"
+        );
+    }
+}

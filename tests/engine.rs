@@ -636,3 +636,32 @@ fn a_static_image_a_template_shows_is_picked_up_when_edited() {
     );
     f.assert_equals_clean_build();
 }
+
+#[test]
+fn a_pin_moves_the_lead_and_terms_yaml_renames_a_story_everywhere() {
+    let mut f = Fixture::new();
+    // `home: lead` on the older article: the English front page changes, nothing else of it.
+    let p = f.replace(
+        "content/en/budget.md",
+        "tags: [money]",
+        "tags: [money]\nhome: lead",
+    );
+    let stats = f.edit_content(p);
+    let got = produced(&stats);
+    assert!(got.contains("index.html"), "{got:?}");
+    assert!(!got.contains("ru/index.html"), "{got:?}");
+    f.assert_equals_clean_build();
+    // terms.yaml names the story in Russian: the Russian pages that show it follow.
+    f.write(
+        "content/terms.yaml",
+        "stories:\n  - name: Dam inquiry\n    names: { ru: Расследование о плотине }\n",
+    );
+    let stats = f.apply(Changes {
+        people: true,
+        ..Changes::default()
+    });
+    let got = produced(&stats);
+    assert!(got.contains("ru/stories/dam-inquiry/index.html"), "{got:?}");
+    assert!(got.contains("ru/stories/index.html"), "{got:?}");
+    f.assert_equals_clean_build();
+}

@@ -147,15 +147,29 @@ fn example_site_feeds_list_the_newest_articles_with_credits_and_dates() {
         .map(|i| expect(&site, i))
         .collect();
     check_feeds(&public.join("all"), &want);
-    // Every author, translator, outlet, tag and story.
+    // Every author, translator, outlet, tag and story, in each language it has articles in,
+    // listing those articles; none in the others.
     let mut terms = 0;
     for kind in TaxonomyKind::ALL {
         for t in &site.taxonomies[&kind] {
-            let want: Vec<Expect> = newest(&t.articles, limit)
-                .into_iter()
-                .map(|i| expect(&site, i))
-                .collect();
-            check_feeds(&public.join(&t.rel), &want);
+            for l in &site.config.languages {
+                let mine: Vec<usize> = t
+                    .articles
+                    .iter()
+                    .copied()
+                    .filter(|&i| site.articles[i].lang() == l.code)
+                    .collect();
+                let dir = public.join(site.term_rel(t, &l.code));
+                if mine.is_empty() {
+                    assert!(!dir.join("rss.xml").exists(), "{}", dir.display());
+                    continue;
+                }
+                let want: Vec<Expect> = newest(&mine, limit)
+                    .into_iter()
+                    .map(|i| expect(&site, i))
+                    .collect();
+                check_feeds(&dir, &want);
+            }
             terms += 1;
         }
     }
@@ -265,8 +279,13 @@ fn every_feed_file_parses_and_uses_absolute_urls() {
         }
     }
     let site = load(repo());
-    let terms: usize = site.taxonomies.values().map(Vec::len).sum();
-    assert_eq!(count, 3 * (site.config.languages.len() + 1 + terms));
+    let term_feeds: usize = site
+        .taxonomies
+        .values()
+        .flatten()
+        .map(|t| gensite::feeds::term_feed_langs(&site, t).len())
+        .sum();
+    assert_eq!(count, 3 * (site.config.languages.len() + 1 + term_feeds));
 }
 
 fn dated(title: &str, date: &str, extra: &str) -> String {

@@ -177,8 +177,13 @@ fn every_example_article_has_share_metadata_and_a_news_article() {
                     let person = site.people.get(p);
                     (
                         person.display_name(lang).to_string(),
-                        site.config
-                            .abs_url(&format!("{}/{}/", kind.name(), person.slug)),
+                        // The person's page in the article's language.
+                        site.config.abs_url(&gensite::urls::term(
+                            &site.config,
+                            lang,
+                            kind,
+                            &person.slug,
+                        )),
                     )
                 })
                 .collect()
@@ -615,7 +620,10 @@ fn home_pages_have_site_metadata_and_language_alternates() {
         "https://relay.example.org/tags/water/",
     );
     assert_eq!(meta_values(&term, "property", "og:type"), ["website"]);
-    assert!(head_alternates(&term).is_empty());
+    // A term's page has a version in every language.
+    let alts = head_alternates(&term);
+    assert_eq!(alts["ru"], "https://relay.example.org/ru/tags/water/");
+    assert_eq!(alts["x-default"], "https://relay.example.org/tags/water/");
 }
 
 #[test]

@@ -147,7 +147,7 @@ fn credits_link_to_person_pages_in_the_page_language() {
     f.build_ok();
     let ru = f.html("ru/2021/12/07/dam/index.html");
     assert!(text_of(&ru, ".credits").unwrap().contains("Анна Ковалёва"));
-    assert!(hrefs(&ru, ".credits a").contains(&"/authors/anna-kovaleva/".to_string()));
+    assert!(hrefs(&ru, ".credits a").contains(&"/ru/authors/anna-kovaleva/".to_string()));
     let en = f.html("2021/12/08/dam/index.html");
     assert!(text_of(&en, ".credits").unwrap().contains("Anna Kovaleva"));
 }
@@ -209,4 +209,192 @@ fn per_language_home_pages() {
     assert!(!f.read("ru/index.html").contains("The dam\u{3c}"));
     let ar = f.html("ar/index.html");
     assert_eq!(attrs(&ar, "html", "dir"), vec!["rtl".to_string()]);
+}
+
+#[test]
+fn taxonomy_pages_exist_in_every_language() {
+    let f = group_site();
+    f.build_ok();
+    // The Russian story page: Russian UI, the Russian article first, then the others under a
+    // heading and marked with their language.
+    let ru = f.html("ru/stories/river-dam-inquiry/index.html");
+    assert_eq!(attrs(&ru, "html", "lang"), vec!["ru".to_string()]);
+    let titles: Vec<String> = {
+        let s = scraper::Selector::parse("main .card-title a").unwrap();
+        ru.select(&s)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(titles, vec!["Плотина", "السد", "The dam"]);
+    assert_eq!(
+        text_of(&ru, "h2.other-languages").as_deref(),
+        Some("На других языках")
+    );
+    assert_eq!(attrs(&ru, "main .lang-badge", "lang"), vec!["ar", "en"]);
+    assert_eq!(
+        hrefs(&ru, ".term-header .kicker a"),
+        vec!["/ru/stories/".to_string()]
+    );
+    // Cards link people, stories and tags in the page's language.
+    let ar = f.html("ar/stories/river-dam-inquiry/index.html");
+    assert_eq!(attrs(&ar, "html", "dir"), vec!["rtl".to_string()]);
+    // hreflang: every language's version of the term page and x-default.
+    let mut alts = attrs(&ru, "link[rel=alternate][hreflang]", "hreflang");
+    alts.sort();
+    assert_eq!(alts, vec!["ar", "en", "ru", "x-default"]);
+    // The index in Russian names people in Russian and links their Russian pages.
+    let index = f.html("ru/authors/index.html");
+    assert!(hrefs(&index, "main .terms a").contains(&"/ru/authors/anna-kovaleva/".to_string()));
+    assert!(
+        text_of(&index, "main .terms")
+            .unwrap()
+            .contains("Анна Ковалёва")
+    );
+    assert!(text_of(&index, "h1").unwrap().contains("Авторы"));
+    // The footer links the taxonomies in the page's language.
+    assert!(hrefs(&ru, "footer a").contains(&"/ru/tags/".to_string()));
+    // A term's feed in a language lists that language's articles, and its page there says so.
+    let feed = f.read("ru/stories/river-dam-inquiry/rss.xml");
+    assert!(
+        feed.contains("Плотина") && !feed.contains("The dam"),
+        "{feed}"
+    );
+    assert!(
+        f.read("stories/river-dam-inquiry/rss.xml")
+            .contains("The dam")
+    );
+    assert!(!f.public().join("ar/tags/courts/rss.xml").exists());
+    assert!(f.public().join("ar/tags/courts/index.html").exists());
+    let ar_courts = f.html("ar/tags/courts/index.html");
+    assert!(attrs(&ar_courts, "link[type='application/rss+xml']", "href").is_empty());
+    // The not-found page in each language.
+    let nf = f.html("ru/404.html");
+    assert_eq!(attrs(&nf, "html", "lang"), vec!["ru".to_string()]);
+    // Home pages announce the whole-site feed.
+    let home = f.html("ru/index.html");
+    assert!(
+        attrs(
+            &home,
+            "link[rel=alternate][type='application/atom+xml']",
+            "href"
+        )
+        .contains(&"/all/atom.xml".to_string())
+    );
+    // The sitemap lists the new pages with their alternates.
+    let sitemap = f.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example/ru/stories/river-dam-inquiry/</loc>"));
+    assert!(sitemap.contains("<loc>https://fixture.example/ar/authors/</loc>"));
+}
+
+fn pressure_site(terms: Option<&str>) -> Fixture {
+    let mut files: Vec<(&str, String)> = vec![
+        (
+            "content/en/law.md",
+            article(
+                "title: The law\ndate: 2026-03-26T10:00:00Z\nstory: Journalists under pressure\ntags: [media-freedom]",
+                "Text.",
+            ),
+        ),
+        (
+            "content/ru/law.md",
+            article(
+                "title: Закон\ndate: 2026-03-27T10:00:00Z\ntranslation_of: en/law.md\ntranslators: [Tanya Lee]\nsource: { name: Daily, url: 'https://d.example/law', lang: en }\nstory: Журналисты под давлением\ntags: [свобода прессы]",
+                "Текст.",
+            ),
+        ),
+        (
+            "content/ar/law.md",
+            article(
+                "title: القانون\ndate: 2026-03-28T10:00:00Z\ntranslation_of: en/law.md\ntranslators: [Tanya Lee]\nsource: { name: Daily, url: 'https://d.example/law', lang: en }\nstory: Journalists under pressure\ntags: [media-freedom]",
+                "نص.",
+            ),
+        ),
+    ];
+    if let Some(t) = terms {
+        files.push(("content/terms.yaml", t.to_string()));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    Fixture::new(&refs)
+}
+
+#[test]
+fn check_suggests_one_term_for_translations_naming_different_stories() {
+    let f = pressure_site(None);
+    let out = f.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // At the translation's `story:` line, with the terms.yaml entry to add; never merged.
+    assert!(
+        stderr.contains("content/ru/law.md:7:1: warning: story `Журналисты под давлением` differs from `Journalists under pressure`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stories: [{ name: Journalists under pressure, names: { ru: Журналисты под давлением } }]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("tags `свобода прессы` differ from `media-freedom`"),
+        "{stderr}"
+    );
+    // The Arabic version names the same story: nothing to say.
+    assert!(
+        !stderr
+            .lines()
+            .any(|l| l.contains("content/ar/law.md") && l.contains("differ")),
+        "{stderr}"
+    );
+    f.build_ok();
+    assert!(
+        f.public()
+            .join("ru/stories/zhurnalisty-pod-davleniem/index.html")
+            .exists()
+    );
+}
+
+#[test]
+fn terms_yaml_makes_one_story_across_languages() {
+    let f = pressure_site(Some(
+        "stories:\n  - name: Journalists under pressure\n    names: { ru: Журналисты под давлением }\ntags:\n  - name: media-freedom\n    names: { ru: свобода прессы, ar: حرية الصحافة }\n",
+    ));
+    let out = f.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("differ"), "{stderr}");
+    f.build_ok();
+    assert!(
+        !f.public()
+            .join("stories/zhurnalisty-pod-davleniem")
+            .exists()
+    );
+    // One page per language listing all three, named in the page's language.
+    let ru = f.html("ru/stories/journalists-under-pressure/index.html");
+    assert_eq!(
+        text_of(&ru, "h1").as_deref(),
+        Some("Журналисты под давлением")
+    );
+    assert_eq!(attrs(&ru, "main .card-title a", "href").len(), 3);
+    let en = f.html("stories/journalists-under-pressure/index.html");
+    assert_eq!(
+        text_of(&en, "h1").as_deref(),
+        Some("Journalists under pressure")
+    );
+    // The Russian article links the story and tag by their names in Russian, to Russian pages;
+    // the Arabic one shows the tag's Arabic name though its front matter says media-freedom.
+    let art = f.html("ru/2026/03/27/law/index.html");
+    assert!(hrefs(&art, "main a").contains(&"/ru/stories/journalists-under-pressure/".to_string()));
+    assert!(hrefs(&art, "main a").contains(&"/ru/tags/media-freedom/".to_string()));
+    let ar = f.read("ar/2026/03/28/law/index.html");
+    assert!(ar.contains("حرية الصحافة"));
+    // The story's Russian feed lists the Russian article only.
+    let feed = f.read("ru/stories/journalists-under-pressure/atom.xml");
+    assert!(feed.contains("Закон") && !feed.contains("The law"));
+}
+
+#[test]
+fn terms_yaml_errors_name_the_file_line_and_column() {
+    let f = pressure_site(Some("stories:\n  - name: A\n    names: [ru]\n"));
+    let out = f.run(&["build"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("content/terms.yaml:3:"), "{stderr}");
+    assert!(stderr.contains("invalid terms.yaml"), "{stderr}");
 }

@@ -173,6 +173,17 @@ fn http_rules() {
         "{}",
         r.text()
     );
+    // Under a language's folder, that language's not-found page.
+    let r = srv.get("/ru/no/such/page/");
+    assert_eq!(r.status, 404);
+    let doc = html(&r);
+    let s = scraper::Selector::parse("html").unwrap();
+    assert_eq!(
+        doc.select(&s).next().and_then(|e| e.value().attr("lang")),
+        Some("ru"),
+        "{}",
+        r.text()
+    );
     // A folder without index.html: 404, never a listing.
     let r = srv.get("/css/");
     assert_eq!(r.status, 404);

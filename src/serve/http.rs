@@ -166,7 +166,30 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let served = tokio::task::spawn_blocking(move || lookup(&s, &path))
         .await
         .unwrap_or(Served::NotFound);
-    respond(&shared, served, &parts.headers, head)
+    let lang_404 = not_found_page(&shared, parts.uri.path());
+    respond(&shared, served, lang_404, &parts.headers, head)
+}
+
+/// The not-found page for a request path: a language's own (`ru/404.html`) when the path is
+/// under a folder that has one, else the site's `404.html`.
+fn not_found_page(shared: &Shared, raw: &str) -> String {
+    let base = shared
+        .state
+        .lock()
+        .map(|s| s.base_path.clone())
+        .unwrap_or_else(|_| "/".into());
+    let first = raw
+        .strip_prefix(base.as_str())
+        .and_then(|rest| rest.split('/').next())
+        .filter(|s| !s.is_empty() && !s.starts_with('.') && s.len() <= 16);
+    if let Some(seg) = first {
+        let rel = format!("{seg}/404.html");
+        let _tree = shared.tree.read();
+        if crate::output::safe_join(&shared.dir, &rel).is_some_and(|p| p.is_file()) {
+            return rel;
+        }
+    }
+    "404.html".to_string()
 }
 
 fn internal_endpoint(
@@ -399,7 +422,13 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == etag || t == "*")
 }
 
-fn respond(shared: &Arc<Shared>, served: Served, headers: &HeaderMap, head: bool) -> Response {
+fn respond(
+    shared: &Arc<Shared>,
+    served: Served,
+    not_found: String,
+    headers: &HeaderMap,
+    head: bool,
+) -> Response {
     let (generation, errors, have_build) = shared
         .state
         .lock()
@@ -417,10 +446,10 @@ fn respond(shared: &Arc<Shared>, served: Served, headers: &HeaderMap, head: bool
         Served::NotFound => {
             let page = {
                 let _tree = shared.tree.read();
-                std::fs::read(shared.dir.join("404.html")).ok()
+                std::fs::read(shared.dir.join(&not_found)).ok()
             };
             match page {
-                Some(b) => (StatusCode::NOT_FOUND, "404.html".to_string(), b),
+                Some(b) => (StatusCode::NOT_FOUND, not_found, b),
                 None if !errors.is_empty() => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "404.html".to_string(),

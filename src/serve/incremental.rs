@@ -1419,6 +1419,21 @@ fn article_keys(
         {
             persons.get(p).hash(&mut h);
         }
+        // terms.yaml's entries of its story and tags: their names per language and slugs.
+        let terms = &site.people.terms;
+        let m = &a.doc.meta;
+        for (kind, name) in m
+            .story
+            .iter()
+            .map(|s| (crate::taxonomy::TaxonomyKind::Stories, s))
+            .chain(
+                m.tags
+                    .iter()
+                    .map(|t| (crate::taxonomy::TaxonomyKind::Tags, t)),
+            )
+        {
+            terms.find(kind, name).hash(&mut h);
+        }
         h.finish()
     };
     let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -80,7 +80,7 @@ impl Classifier {
             [] => {}
             ["site.toml"] => ch.full = true,
             ["content"] => ch.rediscover = true,
-            ["content", "people.yaml"] => ch.people = true,
+            ["content", "people.yaml" | "terms.yaml"] => ch.people = true,
             ["content", .., last] if last.ends_with(".md") => {
                 ch.content.insert(path.to_path_buf());
             }
