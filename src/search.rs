@@ -423,8 +423,10 @@ fn doc_terms(
 fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(String, Entry)> {
     let stem = Stem::new(lang);
     let stop: std::collections::HashSet<String> = stop_words(lang).into_iter().collect();
-    let mut postings: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
-    let mut forms: BTreeMap<String, String> = BTreeMap::new();
+    // Hash maps while gathering (a tree's string comparisons per term and document grew
+    // faster than the corpus); keys are sorted once at the end, so the order stays the same.
+    let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+    let mut forms: HashMap<String, String> = HashMap::new();
     let mut lens: Vec<f32> = Vec::with_capacity(docs.len());
     let mut total = 0f64;
     // In chunks, so that only a chunk's per-document terms are held at once.
@@ -446,16 +448,23 @@ fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(Stri
     }
     let count = docs.len() as f64;
     let avg = if docs.is_empty() { 1.0 } else { total / count };
-    let len_of: HashMap<u32, f32> = docs.iter().map(|&(n, _)| n).zip(lens).collect();
+    let mut len_of = vec![0f32; docs.iter().map(|&(n, _)| n as usize + 1).max().unwrap_or(0)];
+    for (&(n, _), len) in docs.iter().zip(lens) {
+        len_of[n as usize] = len;
+    }
     // Aliases first (they need only the set of keys), then the postings, consumed as they are
     // scored so that the two lists are not held at once.
     let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    let mut forms: Vec<(String, String)> = forms.into_iter().collect();
+    forms.sort_unstable();
     for (form, key) in forms {
         if rule_key(&form, |k| postings.contains_key(k)) != Some(key.as_str()) {
             aliases.insert(form, key);
         }
     }
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut postings: Vec<(String, Vec<(u32, f32)>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (key, list) in postings {
         let df = list.len() as f64;
         let idf = (1.0 + (count - df + 0.5) / (df + 0.5)).ln();
@@ -463,7 +472,7 @@ fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(Stri
             .iter()
             .map(|&(n, tf)| {
                 let tf = f64::from(tf);
-                let dl = f64::from(len_of[&n]);
+                let dl = f64::from(len_of[n as usize]);
                 let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
                 (n, ((s * SCORE_SCALE).round() as u32).max(1))
             })
