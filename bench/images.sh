@@ -85,10 +85,10 @@ grep -E '^\s+(images|render)\s' "$BENCH_DIR/last.log" | sed 's/^/  last warm run
 
 OUT=$BENCH_DIR/out-photos
 page=$(find "$OUT" -path '*/index.html' | grep -E '/[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/]+/index.html$' |
-    sort | head -n 1)
+    sort | sed -n 1p)
 rel=${page#"$OUT"/}
 dir=${rel%index.html}
-src_photo=$(find "$PHOTOS/content" -path "*/$(basename "$dir")/photo.jpg" | head -n 1)
+src_photo=$(find "$PHOTOS/content" -path "*/$(basename "$dir")/photo.jpg" | sed -n 1p)
 cat >"$OUT/__measure.html" <<EOF
 <!DOCTYPE html><meta charset="utf-8"><title>measure</title><body>
 <script>
