@@ -315,6 +315,27 @@ pub fn did_you_mean<'a>(
         .map(|(_, k)| k)
 }
 
+/// A YAML data file that serde could not read (people.yaml, terms.yaml): the error at serde's
+/// line and column, its message explained, and `shape` (what the file holds) as the hint when
+/// the message brings none.
+pub fn yaml_file_error(
+    display: &Path,
+    file: &str,
+    e: &serde_yaml::Error,
+    shape: &str,
+) -> Diagnostic {
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    let (message, hint) = explain_serde_message(msg);
+    let mut d = Diagnostic::error(display, line, col, format!("invalid {file}: {message}"));
+    d.hint = hint.or(Some(shape.into()));
+    d
+}
+
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a message with a hint.
 pub fn explain_serde_message(msg: &str) -> (String, Option<String>) {
     if let Some(pos) = msg.find("unknown field `") {

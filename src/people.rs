@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, explain_serde_message};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::{name_key, name_slug, spelling_key};
 
 /// A link on a person's page.
@@ -112,24 +112,12 @@ impl People {
         let raw: Vec<RawPerson> = match serde_yaml::from_str::<Option<Vec<RawPerson>>>(text) {
             Ok(v) => v.unwrap_or_default(),
             Err(e) => {
-                let (line, col) = e
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((1, 1));
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                let (message, hint) = explain_serde_message(&msg);
-                let mut d = Diagnostic::error(
+                diags.push(crate::diagnostics::yaml_file_error(
                     &display,
-                    line,
-                    col,
-                    format!("invalid people.yaml: {message}"),
-                );
-                d.hint = hint.or(Some(
-                    "people.yaml is a list of entries with name, names, aliases, bio, links, photo"
-                        .into(),
+                    "people.yaml",
+                    &e,
+                    "people.yaml is a list of entries with name, names, aliases, bio, links, photo",
                 ));
-                diags.push(d);
                 return People::default();
             }
         };

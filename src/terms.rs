@@ -24,7 +24,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, explain_serde_message};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::taxonomy::TaxonomyKind;
 use crate::urls::term_slug;
 
@@ -90,24 +90,12 @@ impl Terms {
                 tags: Vec::new(),
             }),
             Err(e) => {
-                let (line, col) = e
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((1, 1));
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                let (message, hint) = explain_serde_message(&msg);
-                let mut d = Diagnostic::error(
+                diags.push(crate::diagnostics::yaml_file_error(
                     &display,
-                    line,
-                    col,
-                    format!("invalid terms.yaml: {message}"),
-                );
-                d.hint = hint.or(Some(
-                    "terms.yaml has `stories:` and `tags:`, lists of entries with name, names, aliases, slug"
-                        .into(),
+                    "terms.yaml",
+                    &e,
+                    "terms.yaml has `stories:` and `tags:`, lists of entries with name, names, aliases, slug",
                 ));
-                diags.push(d);
                 return Terms::default();
             }
         };

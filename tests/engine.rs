@@ -118,6 +118,13 @@ impl Fixture {
             .prepare(&ch)
             .unwrap_or_else(|e| panic!("{e:#?}"));
         let (_, stats) = self.engine.commit(update).unwrap();
+        self.settle();
+        stats
+    }
+
+    /// Runs the follow-up builds (related reading, search index, photo encodes) until none is
+    /// left.
+    fn settle(&mut self) {
         while self.engine.unsettled() {
             let settle = Changes {
                 settle: true,
@@ -126,7 +133,6 @@ impl Fixture {
             let update = self.engine.prepare(&settle).unwrap();
             self.engine.commit(update).unwrap();
         }
-        stats
     }
 
     fn edit_content(&mut self, path: PathBuf) -> Stats {
@@ -525,16 +531,7 @@ fn a_new_photo_is_encoded_after_its_page_is_served() {
         .attr("srcset")
         .unwrap()
         .to_string();
-    while f.engine.unsettled() {
-        let update = f
-            .engine
-            .prepare(&Changes {
-                settle: true,
-                ..Changes::default()
-            })
-            .unwrap();
-        f.engine.commit(update).unwrap();
-    }
+    f.settle();
     for candidate in srcset.split(", ") {
         let url = candidate.split(' ').next().unwrap();
         assert!(
@@ -558,16 +555,7 @@ fn a_new_photo_is_encoded_after_its_page_is_served() {
         .unwrap();
     let (_, third) = f.engine.commit(update).unwrap();
     assert!(produced(&third).contains(page));
-    while f.engine.unsettled() {
-        let update = f
-            .engine
-            .prepare(&Changes {
-                settle: true,
-                ..Changes::default()
-            })
-            .unwrap();
-        f.engine.commit(update).unwrap();
-    }
+    f.settle();
     f.assert_equals_clean_build();
 }
 
