@@ -59,8 +59,12 @@ du -sh "$PHOTOS/content" | awk '{print "corpus with photos: " $1}'
 seconds() {
     rm -rf "$2" "$2".*
     sync
-    "${prio[@]}" /usr/bin/time -f %e -o "$BENCH_DIR/time.txt" "$GEN" build --root "$1" --output "$2" --timings >"$BENCH_DIR/last.log" 2>&1
-    cat "$BENCH_DIR/time.txt"
+    "${prio[@]}" /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/time.txt" "$GEN" build --root "$1" --output "$2" --timings >"$BENCH_DIR/last.log" 2>&1
+    # Wall time on stdout; CPU time and peak RSS for the record (CPU is the fairer figure on a
+    # busy machine).
+    read -r wall user sys rss <"$BENCH_DIR/time.txt"
+    echo "  $(basename "$1"): wall ${wall} s, CPU ${user} s user + ${sys} s sys, peak RSS $((rss / 1024)) MiB" >&2
+    echo "$wall"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

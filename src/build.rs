@@ -157,6 +157,11 @@ impl Sink for ProgressSink<'_> {
         self.progress.file();
         Ok(())
     }
+    fn share(&self, rel: &str, src: &Path) -> Result<()> {
+        self.inner.share(rel, src)?;
+        self.progress.file();
+        Ok(())
+    }
 }
 
 /// `gen build`: everything, into a temporary folder swapped in at the end.

@@ -914,6 +914,12 @@ pub fn produce(config: &Config, pic: &Picture) -> Result<Vec<(String, Made)>> {
             // that a later build would take for a finished one.
             let tmp = dir.join(format!(".{}.{}.tmp", v.cache, std::process::id()));
             std::fs::write(&tmp, &encoded).map_err(|e| Error::io(&tmp, e))?;
+            // Read-only: outputs share cache files (hard links), and nothing may change one.
+            let mut perms = std::fs::metadata(&tmp)
+                .map_err(|e| Error::io(&tmp, e))?
+                .permissions();
+            perms.set_readonly(true);
+            std::fs::set_permissions(&tmp, perms).map_err(|e| Error::io(&tmp, e))?;
             std::fs::rename(&tmp, dir.join(&v.cache)).map_err(|e| Error::io(&tmp, e))?;
         }
     }
@@ -922,7 +928,7 @@ pub fn produce(config: &Config, pic: &Picture) -> Result<Vec<(String, Made)>> {
     files.sort_by_key(|v| &v.rel != first);
     Ok(files
         .into_iter()
-        .map(|v| (v.rel.clone(), Made::File(dir.join(&v.cache))))
+        .map(|v| (v.rel.clone(), Made::Cached(dir.join(&v.cache))))
         .collect())
 }
 

@@ -45,6 +45,11 @@ pub trait Sink: Sync {
         let bytes = fs::read(src).map_err(|e| Error::io(src, e))?;
         self.write(rel, &bytes)
     }
+    /// Publishes a file from gen's cache, which never changes once written: a sink on disk may
+    /// share it (hard link) rather than copy it.
+    fn share(&self, rel: &str, src: &Path) -> Result<()> {
+        self.copy(rel, src)
+    }
 }
 
 /// Counts of what a build wrote.
@@ -299,6 +304,52 @@ impl Sink for Output {
         let bytes = fs::read(src).map_err(|e| Error::io(src, e))?;
         self.write(rel, &bytes)
     }
+
+    /// A hard link to the cache file: an archive's image variants are gigabytes, and copying
+    /// them into every fresh output was most of a warm build. The link keeps the cache file's
+    /// modification time, so upload tools skip it between builds. Cache files are read-only, so
+    /// a tool that rewrites output files in place fails instead of changing the cache. A copy
+    /// when the output is on another file system.
+    fn share(&self, rel: &str, src: &Path) -> Result<()> {
+        let path = self.target(rel)?;
+        if fs::hard_link(src, &path).is_ok() {
+            let same = self
+                .previous
+                .as_ref()
+                .and_then(|p| safe_join(p, rel))
+                .is_some_and(|prev| same_file(&prev, src));
+            let count = if same { &self.unchanged } else { &self.written };
+            count.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        let bytes = fs::read(src).map_err(|e| Error::io(src, e))?;
+        if let Some(prev) = self.previous_same(rel, bytes.len() as u64, || Some(bytes.clone()))
+            && fs::hard_link(&prev, &path).is_ok()
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Whether two paths name the same file on disk (one is a hard link of the other).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
 }
 
 impl Drop for Output {
@@ -322,6 +373,9 @@ pub fn update_in_place(dir: &Path, writes: &[(String, Vec<u8>)], removes: &[Stri
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
+        // Removed first: the file may be a hard link into gen's cache (see `Output::share`),
+        // which writing through it would change.
+        let _ = fs::remove_file(&path);
         fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
     }
     for rel in removes {

@@ -174,6 +174,10 @@ pub enum Made {
     Bytes(Vec<u8>),
     /// A file on disk, copied as it is.
     File(PathBuf),
+    /// A file in gen's own cache (`.gen-cache/`): written once under a name that is a hash of
+    /// what made it and never changed afterwards, so the output may share it (a hard link)
+    /// instead of holding a copy.
+    Cached(PathBuf),
 }
 
 /// The products of one site model with one theme.
@@ -422,6 +426,7 @@ impl<'a> Plan<'a> {
                         match m {
                             Made::Bytes(b) => sink.write(&rel, &b)?,
                             Made::File(p) => sink.copy(&rel, &p)?,
+                            Made::Cached(p) => sink.share(&rel, &p)?,
                         }
                         if own.as_ref().is_some_and(|own| *own != rel) {
                             others.push(rel);

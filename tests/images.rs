@@ -416,6 +416,44 @@ fn a_rebuild_with_unchanged_images_encodes_nothing() {
     assert!(after.len() > first.len());
 }
 
+/// The output shares the cache's variant files instead of copying them (a warm build of a
+/// photo archive would otherwise copy gigabytes), and the shared files are read-only so nothing
+/// writing to the output changes the cache.
+#[cfg(unix)]
+#[test]
+fn variants_in_the_output_are_the_cache_files_themselves() {
+    use std::os::unix::fs::MetadataExt;
+    let f = photo_site();
+    f.build_ok();
+    let cache: BTreeMap<u64, String> = std::fs::read_dir(f.root().join(".gen-cache/images"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            assert!(m.permissions().readonly(), "{:?} is writable", e.path());
+            (m.ino(), e.file_name().to_string_lossy().into_owned())
+        })
+        .collect();
+    let mut shared = 0;
+    for e in walkdir::WalkDir::new(f.public()).into_iter().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".webp") {
+            let m = e.metadata().unwrap();
+            assert!(
+                cache.contains_key(&m.ino()),
+                "{name} is a copy, not the cache file"
+            );
+            shared += 1;
+        }
+    }
+    assert!(shared >= 4, "{shared} variants");
+    // Serving or deleting the output leaves the cache whole: a rebuild encodes nothing.
+    let before = cache_state(f.root());
+    std::fs::remove_dir_all(f.public()).unwrap();
+    f.build_ok();
+    assert_eq!(cache_state(f.root()), before);
+}
+
 /// A site whose article's lead image (line 5) and body image (line 8) are the given files.
 fn broken_site(lead: &[u8], body: &[u8], toml_extra: &str) -> (Fixture, Vec<(PathBuf, Vec<u8>)>) {
     let f = Fixture::new(&[
