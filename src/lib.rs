@@ -21,6 +21,7 @@ pub mod front;
 pub mod images;
 pub mod markdown;
 pub mod meta;
+pub mod minify;
 pub mod output;
 pub mod outputs;
 pub mod people;

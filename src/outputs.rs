@@ -200,7 +200,7 @@ pub struct Plan<'a> {
 pub struct Producer<'p, 'a> {
     plan: &'p Plan<'a>,
     items: Items<'a>,
-    minify: Option<minify_html::Cfg>,
+    minify: bool,
     env: Env,
 }
 
@@ -388,7 +388,7 @@ impl<'a> Plan<'a> {
         Producer {
             plan: self,
             items: Items::new(self.site),
-            minify: self.site.config.minify.then(minify_config),
+            minify: self.site.config.minify,
             env,
         }
     }
@@ -465,19 +465,6 @@ fn merge_errors(errors: Vec<Error>) -> Error {
             && a.message.split(" (while").next() == b.message.split(" (while").next()
     });
     Error::Content(list)
-}
-
-/// Deepest element nesting a page may have to be minified (real pages nest a few dozen levels;
-/// bodies are refused past [`crate::markdown::MAX_NESTING`]).
-const MINIFY_MAX_DEPTH: usize = 1000;
-
-fn minify_config() -> minify_html::Cfg {
-    minify_html::Cfg {
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        minify_css: true,
-        ..minify_html::Cfg::default()
-    }
 }
 
 impl Product<'_> {
@@ -684,17 +671,10 @@ impl Product<'_> {
         match self {
             Product::Page(job) => {
                 let html = crate::render::render_page(site, plan.theme, job)?;
-                // minify-html recurses once per open element: a page nested deeper than any
-                // real page (a theme's runaway macro) is published as rendered rather than risk
-                // the stack.
-                one(match &p.minify {
-                    Some(cfg)
-                        if crate::markdown::html_too_deep(&html, &mut 0, MINIFY_MAX_DEPTH)
-                            .is_none() =>
-                    {
-                        minify_html::minify(html.as_bytes(), cfg)
-                    }
-                    _ => html.into_bytes(),
+                one(if p.minify {
+                    crate::minify::minify(&html)
+                } else {
+                    html.into_bytes()
                 })
             }
             Product::Asset { rel, src, .. } => Ok(vec![(rel.clone(), Made::File(src.clone()))]),

@@ -1,6 +1,6 @@
 //! No input crashes or hangs gen: absurd nesting in a body is a content error at its line, deep
 //! HTML from templates builds, and a fuzz test drives random Markdown bodies and front matter
-//! through the whole pipeline (front matter → Markdown → site → templates → minify-html).
+//! through the whole pipeline (front matter → Markdown → site → templates → minifier).
 //!
 //! The fuzz test runs a few hundred cases by default; `GEN_FUZZ_CASES=100000 cargo test --test
 //! robustness fuzz -- --nocapture` runs longer.
@@ -108,8 +108,8 @@ fn honest_nesting_builds() {
 #[test]
 fn deep_html_from_a_template_does_not_overflow_the_stack() {
     // A theme can nest as deep as it likes: gen's workers have stack enough for the passes that
-    // recurse per element (minify-html), and a page deeper than any real one is published
-    // unminified. Before, this aborted with a stack overflow.
+    // recurse per element, and the minifier keeps a stack of names, not of calls. Before, this
+    // aborted with a stack overflow.
     let template = "<!doctype html><html lang=\"en\"><head><title>{{ page.title }}</title></head>\
                     <body>{% for i in range(end=5000) %}<div>{% endfor %}{{ article.body | safe }}\
                     {% for i in range(end=5000) %}</div>{% endfor %}</body></html>";
