@@ -36,14 +36,14 @@ enum Ws {
     Keep,
 }
 
+/// `label` and `output` are inline boxes, so a space at their edge shows between their text and
+/// what follows: they are `Inline`, not `Content` (minify-html trimmed them).
 fn html_ws(name: &[u8]) -> Ws {
     match name {
         b"address" | b"audio" | b"button" | b"canvas" | b"caption" | b"figcaption" | b"h1"
         | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"legend" | b"meter" | b"object" | b"option"
-        | b"p" | b"summary" | b"video" | b"dd" | b"details" | b"dt" | b"iframe" | b"label"
-        | b"li" | b"noscript" | b"output" | b"progress" | b"slot" | b"td" | b"template" | b"th" => {
-            Ws::Content
-        }
+        | b"p" | b"summary" | b"video" | b"dd" | b"details" | b"dt" | b"iframe" | b"li"
+        | b"noscript" | b"progress" | b"slot" | b"td" | b"template" | b"th" => Ws::Content,
         b"article" | b"aside" | b"blockquote" | b"body" | b"colgroup" | b"datalist" | b"dialog"
         | b"div" | b"dl" | b"fieldset" | b"figure" | b"footer" | b"form" | b"head" | b"header"
         | b"hgroup" | b"html" | b"main" | b"map" | b"menu" | b"nav" | b"ol" | b"optgroup"
@@ -370,7 +370,11 @@ impl<'a> Minifier<'a> {
             self.out.extend_from_slice(attr);
             unquoted_last = false;
             let Some((raw, quote)) = value else { continue };
-            if !svg && is_boolean_attribute(attr) {
+            // `hidden="hidden"` is `hidden`; another value may mean something (`hidden="until-found"`).
+            if !svg
+                && is_boolean_attribute(attr)
+                && (raw.is_empty() || raw.eq_ignore_ascii_case(attr))
+            {
                 continue;
             }
             unquoted_last = self.attribute_value(attr, raw, quote);
