@@ -271,21 +271,16 @@ fn article_page_has_all_seven_parts() {
     assert_eq!(text(one(&doc, ".lead-figure .credit")), "Photo by Agency");
     assert!(lead.select(&sel("figcaption")).next().is_some());
 
-    // 6: related reading, "Read more about <story>" over kicker, title and dek.
+    // 6: related reading: one label (the shared story's name, not the card's kicker) over
+    // title and dek; the heading says why they are here.
     let related = one(&doc, "section.related");
     assert_eq!(text(one(&doc, "#related-heading")), "Related reading");
     let card = related
         .select(&sel(".card"))
         .find(|c| text(*c).contains("What is at stake in Geneva"))
         .expect("the explainer is related");
-    assert_eq!(
-        text(card.select(&sel(".card-label")).next().unwrap()),
-        "Read more about Geneva summit"
-    );
-    assert_eq!(
-        text(card.select(&sel(".kicker")).next().unwrap()),
-        "Explainer"
-    );
+    let labels: Vec<String> = card.select(&sel(".kicker")).map(text).collect();
+    assert_eq!(labels, ["Geneva summit"]);
     assert_eq!(
         text(card.select(&sel(".dek")).next().unwrap()),
         "Five questions about the summit."
@@ -389,6 +384,86 @@ fn article_page_has_all_seven_parts() {
     );
 }
 
+/// Every related card has one label over its headline: the story it shares with the page,
+/// else its own kicker, else "External link" for a link to another site; never two.
+#[test]
+fn related_cards_have_one_label() {
+    let f = Fixture::new(&[
+        (
+            "content/en/main.md",
+            &article(
+                "title: Main\nkicker: Analysis\ndate: 2021-12-08\nlang: en\nstory: Geneva summit\n\
+                 related_count: 6\nrelated:\n  - same\n  - other\n  - plain\n\
+                 \x20 - { title: Background, url: 'https://example.org/x', kicker: Explainer }\n\
+                 \x20 - { title: Elsewhere, url: 'https://example.org/y' }",
+                "Body.",
+            ),
+        ),
+        (
+            "content/en/same.md",
+            &article(
+                "title: Same story\nkicker: Interview\ndate: 2021-12-07\nlang: en\nstory: Geneva summit",
+                "Body.",
+            ),
+        ),
+        (
+            "content/en/other.md",
+            &article(
+                "title: Other story\nkicker: Opinion\ndate: 2021-12-06\nlang: en\nstory: Water shortages",
+                "Body.",
+            ),
+        ),
+        (
+            "content/en/plain.md",
+            &article("title: Plain\ndate: 2021-12-05\nlang: en", "Body."),
+        ),
+    ]);
+    f.build_ok();
+    let doc = f.html("2021/12/08/main/index.html");
+    let cards = all(&doc, ".related .card");
+    let got: Vec<(String, Vec<String>)> = cards
+        .iter()
+        .map(|c| {
+            (
+                text(c.select(&sel(".card-title")).next().unwrap()),
+                c.select(&sel("p.kicker")).map(text).collect(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, Vec<String>)> = [
+        ("Same story", vec!["Geneva summit"]),
+        ("Other story", vec!["Opinion"]),
+        ("Plain", vec![]),
+        ("Background (opens another site)", vec!["Explainer"]),
+        ("Elsewhere (opens another site)", vec!["External link"]),
+    ]
+    .into_iter()
+    .map(|(t, l)| (t.to_string(), l.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(got, want);
+    // Nothing else in a card reads as a label: no element left over from the old
+    // "Read more about <story>" line.
+    for c in &cards {
+        assert_eq!(
+            c.select(&sel("p"))
+                .filter(|p| !p
+                    .value()
+                    .classes()
+                    .any(|k| k == "kicker" || k == "dek" || k == "card-meta"))
+                .count(),
+            0
+        );
+    }
+    // Cards of the home page keep their kicker (no story label there).
+    let home = f.html("index.html");
+    let same = all(&home, ".card")
+        .into_iter()
+        .find(|c| text(*c).contains("Same story"))
+        .expect("the home page lists it");
+    let labels: Vec<String> = same.select(&sel("p.kicker")).map(text).collect();
+    assert_eq!(labels, ["Interview"]);
+}
+
 #[test]
 fn the_original_has_no_stale_notice_and_names_join_in_other_languages() {
     let f = news_site();
@@ -430,10 +505,8 @@ fn russian_article_has_russian_labels_dates_and_quotes() {
     );
     assert_eq!(text(one(&doc, ".share a.share-vk")), "ВКонтакте");
     assert_eq!(text(one(&doc, "#related-heading")), "Читайте также");
-    assert_eq!(
-        text(one(&doc, ".related .card-label")),
-        "Ещё по теме «Geneva summit»"
-    );
+    // The shared story labels the card, by its name in the reader's language.
+    assert_eq!(text(one(&doc, ".related .card-story")), "Geneva summit");
     assert_eq!(text(one(&doc, ".versions .label")), "Язык:");
     assert_eq!(text(one(&doc, ".skip")), "Перейти к основному содержанию");
     let body = text(one(&doc, ".body"));
