@@ -979,3 +979,90 @@ fn theme_eject_copies_files_the_site_then_overrides_and_never_overwrites() {
         "{err}"
     );
 }
+
+/// docs/web-fonts: a site's `templates/partials/head.html` adds its stylesheet after the theme's
+/// and preloads the headline's face in the page's script; the stylesheet's fonts are published
+/// where its `url()`s point. Without that partial the head has the theme's stylesheet only.
+#[test]
+fn a_site_adds_web_fonts_through_the_head_partial() {
+    let head = include_str!("../docs/web-fonts/head.html");
+    let css = include_str!("../docs/web-fonts/fonts.css");
+    let mut files: Vec<(String, String)> = vec![
+        ("templates/partials/head.html".into(), head.into()),
+        ("static/css/fonts.css".into(), css.into()),
+        (
+            "content/en/a.md".into(),
+            article("title: A\ndate: 2021-12-08\nlang: en", "Text."),
+        ),
+        (
+            "content/ru/a.md".into(),
+            article("title: А\ndate: 2021-12-08\nlang: ru", "Текст."),
+        ),
+        (
+            "content/ar/a.md".into(),
+            article("title: أ\ndate: 2021-12-08\nlang: ar", "نص."),
+        ),
+    ];
+    for face in [
+        "serif-latin",
+        "serif-cyrillic",
+        "serif-latin-italic",
+        "serif-cyrillic-italic",
+        "sans-latin",
+        "sans-cyrillic",
+        "naskh-arabic",
+    ] {
+        // Stand-ins: static files are published as they are.
+        files.push((format!("static/fonts/{face}.woff2"), format!("wOF2 {face}")));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = Fixture::new(&refs);
+    f.build_ok();
+    for (page, face) in [
+        ("2021/12/08/a/index.html", "serif-latin"),
+        ("ru/2021/12/08/a/index.html", "serif-cyrillic"),
+        ("ar/2021/12/08/a/index.html", "naskh-arabic"),
+    ] {
+        let doc = f.html(page);
+        let sheets: Vec<String> = all(&doc, "head link[rel=stylesheet]")
+            .into_iter()
+            .map(|l| attr(l, "href"))
+            .collect();
+        assert_eq!(sheets, ["/css/style.css", "/css/fonts.css"], "{page}");
+        let preload = one(&doc, "head link[rel=preload]");
+        assert_eq!(
+            attr(preload, "href"),
+            format!("/fonts/{face}.woff2"),
+            "{page}"
+        );
+        assert_eq!(attr(preload, "as"), "font");
+        assert_eq!(attr(preload, "type"), "font/woff2");
+        assert!(preload.value().attr("crossorigin").is_some(), "{page}");
+    }
+    // Every url() of the published stylesheet names a published font.
+    let published = f.read("css/fonts.css");
+    let urls: Vec<&str> = published
+        .split("url(")
+        .skip(1)
+        .map(|s| s.split(')').next().unwrap().trim_matches(['"', '\'']))
+        .collect();
+    assert_eq!(urls.len(), 7, "{published}");
+    for u in urls {
+        let rel = u.trim_start_matches("../");
+        assert!(f.public().join(rel).is_file(), "{u} in fonts.css");
+    }
+    assert!(published.contains("font-display: swap") || published.contains("font-display:swap"));
+
+    // The theme's own partial adds nothing.
+    let plain = Fixture::new(&[(
+        "content/en/a.md",
+        &article("title: A\ndate: 2021-12-08\nlang: en", "Text."),
+    )]);
+    plain.build_ok();
+    let doc = plain.html("2021/12/08/a/index.html");
+    assert_eq!(all(&doc, "head link[rel=stylesheet]").len(), 1);
+    assert!(all(&doc, "head link[rel=preload]").is_empty());
+}
