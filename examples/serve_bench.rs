@@ -84,6 +84,7 @@ fn targets(root: &Path, n: usize) -> Vec<Target> {
     let config = Config::load(root, &Overrides::default()).expect("site.toml");
     let mut d = gensite::diagnostics::Diagnostics::default();
     let files = gensite::content::discover(&root.join("content"), &mut d);
+    let terms = gensite::terms::Terms::load(&root.join("content"), &mut d);
     let en: Vec<_> = files
         .into_iter()
         .filter(|f| f.rel.starts_with("en/"))
@@ -95,7 +96,7 @@ fn targets(root: &Path, n: usize) -> Vec<Target> {
         .map(|f| {
             let text = std::fs::read_to_string(&f.abs).unwrap();
             let doc = gensite::content::parse_document(&config, f.clone(), &text).unwrap();
-            let rel = gensite::urls::article(&config, &doc);
+            let rel = gensite::urls::article(&config, &doc, &terms);
             Target {
                 file: f.abs,
                 text,

@@ -47,6 +47,17 @@ pub struct BuildReport {
     pub missing_strings: Vec<(String, Vec<String>)>,
     /// Articles held back until their date, soonest first.
     pub held: Vec<crate::publishing::Held>,
+    /// When the next front-page pin has expired ([`crate::front::next_expiry`], in whole
+    /// seconds): the output is stale from then on until the next build.
+    pub pin_expires: Option<jiff::Timestamp>,
+}
+
+impl BuildReport {
+    /// When to build again: the next scheduled article or pin expiry, whichever is sooner.
+    pub fn next_build(&self) -> Option<jiff::Timestamp> {
+        let publish = crate::publishing::next_publish(&self.held).map(|d| d.ts);
+        publish.into_iter().chain(self.pin_expires).min()
+    }
 }
 
 /// Loads config and content into the frozen site model with related reading; no output.
@@ -215,6 +226,11 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         output_dir: site.config.output_dir.clone(),
         missing_strings,
         held: site.held.clone(),
+        // Whole seconds, rounded up, for schedulers: a pin holds through its `until` time.
+        pin_expires: crate::front::next_expiry(&site).and_then(|t| {
+            let up = i64::from(t.subsec_nanosecond() > 0);
+            jiff::Timestamp::from_second(t.as_second() + up).ok()
+        }),
     })
 }
 

@@ -33,8 +33,8 @@ const BUILD_EXAMPLES: &str = "Examples:
   gen build --clean                 rewrite every file, even unchanged ones
   gen build --deny-warnings         fail on warnings too (for CI)
   gen build --future                publish articles dated in the future now
-  gen build --format json | jq -r .next_publish
-                                    when to build again to publish the next scheduled article
+  gen build --format json | jq -r .next_build
+                                    when to build again: the next scheduled article or pin expiry
   gen build -q && rsync -a --delete public/ host:/var/www/site/
 
 Unchanged files keep their modification time, so rsync and bucket syncs upload
@@ -221,8 +221,8 @@ pub struct BuildArgs {
     /// their time; "now" is SOURCE_DATE_EPOCH when set).
     #[arg(long)]
     pub future: bool,
-    /// Summary format: `json` prints what was built, the held-back articles and
-    /// `next_publish` (when to build again) on stdout, for CI schedulers.
+    /// Summary format: `json` prints what was built, the held-back articles, `next_publish`,
+    /// `pin_expires` and `next_build` (when to build again) on stdout, for CI schedulers.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Override base_url of site.toml (e.g. for a staging host).
@@ -488,14 +488,21 @@ fn build_json(r: &BuildReport) -> String {
         "scheduled": held,
         "next_publish": crate::publishing::next_publish(&r.held)
             .map(|d| d.ts.to_string()),
+        "pin_expires": r.pin_expires.map(|t| t.to_string()),
+        "next_build": r.next_build().map(|t| t.to_string()),
     })
     .to_string()
 }
 
-/// Lines about held-back articles: which, and when to build again.
+/// Lines about held-back articles: which, and when to build again; and when a front-page pin
+/// expires.
 fn held_lines(r: &BuildReport) -> String {
+    let pin = r
+        .pin_expires
+        .map(|t| format!("A front-page pin expires at {t}: build again then.\n"))
+        .unwrap_or_default();
     let Some(next) = crate::publishing::next_publish(&r.held) else {
-        return String::new();
+        return pin;
     };
     let mut s = format!(
         "Held back {} dated in the future (publish now with --future):\n",
@@ -511,6 +518,7 @@ fn held_lines(r: &BuildReport) -> String {
         "Build again at {} to publish the next one.\n",
         next.ts
     ));
+    s.push_str(&pin);
     s
 }
 

@@ -468,6 +468,9 @@ pub struct Overrides {
     pub future: bool,
     /// The dev server: include future articles, marked as scheduled previews.
     pub preview_scheduled: bool,
+    /// "Now" for publishing decisions instead of `SOURCE_DATE_EPOCH` or the clock (the dev
+    /// server's timer when a front-page pin expires; tests).
+    pub now: Option<jiff::Timestamp>,
 }
 
 impl Config {
@@ -717,7 +720,7 @@ impl Config {
             drafts: overrides.drafts,
             future: overrides.future || overrides.preview_scheduled,
             preview_scheduled: overrides.preview_scheduled,
-            now: crate::publishing::now(),
+            now: overrides.now.unwrap_or_else(crate::publishing::now),
         })
     }
 

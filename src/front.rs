@@ -31,14 +31,42 @@ pub struct Front {
     pub recent: Vec<usize>,
 }
 
-/// Whether a pin that lasts `until` still holds at `now`: a date without a time holds to the
-/// end of that day.
-fn holds(until: Option<DateTime>, now: Timestamp) -> bool {
-    match until {
-        None => true,
-        Some(u) if u.date_only => u.ts + SignedDuration::from_hours(24) > now,
-        Some(u) => u.ts >= now,
+/// The first instant a pin that lasts `until` no longer holds: a date without a time holds to
+/// the end of that day, a time up to and including itself.
+fn ends(until: &DateTime) -> Timestamp {
+    if until.date_only {
+        until.ts + SignedDuration::from_hours(24)
+    } else {
+        until.ts + SignedDuration::from_nanos(1)
     }
+}
+
+/// Whether a pin that lasts `until` still holds at `now`.
+fn holds(until: Option<DateTime>, now: Timestamp) -> bool {
+    until.is_none_or(|u| now < ends(&u))
+}
+
+/// The next instant after the site's "now" at which a pin of any language's front page
+/// (`[home] lead` or `home: {pin: lead, until}`) expires: the dev server then decides the
+/// front pages again ([`crate::serve::incremental::Changes::now`]); `gen build` decides once.
+pub fn next_expiry(site: &Site) -> Option<Timestamp> {
+    let now = site.config.now;
+    let configured = site
+        .config
+        .home
+        .lead
+        .values()
+        .flatten()
+        .filter_map(|p| DateTime::parse(p.until.as_deref()?).ok());
+    let written = site.articles.iter().filter_map(|a| match &a.doc.meta.home {
+        Some(HomePin { until: Some(u) }) => Some(*u),
+        _ => None,
+    });
+    configured
+        .chain(written)
+        .map(|u| ends(&u))
+        .filter(|&t| t > now)
+        .min()
 }
 
 /// The front page of `lang`.

@@ -655,7 +655,8 @@ impl Product<'_> {
                 for (kind, terms) in &site.taxonomies {
                     kind.hash(&mut h);
                     for t in terms {
-                        (&t.rel, &t.name, &t.articles).hash(&mut h);
+                        let names = crate::search::facet_names(site, *kind, t);
+                        (&t.rel, names, &t.articles).hash(&mut h);
                     }
                 }
             }

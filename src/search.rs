@@ -10,7 +10,9 @@
 //!   [`SHARD_BYTES`] each), so a query fetches only the shard(s) holding its words' keys.
 //! - `facets/N.bin` — the same format for filters: a key per story, outlet, author, translator
 //!   and tag (its page's folder, `stories/dnipro-dam/`), listing its documents.
-//! - `facets.json` — filter names and counts, fetched when the reader opens the filters.
+//! - `facets.json` — filter names and counts, fetched when the reader opens the filters: per
+//!   taxonomy a list of `[key, name, count]`, with a fourth item `{lang: name}` when readers of
+//!   another language see another name (terms.yaml, people.yaml).
 //! - `docs/N.json` — what a result shows (URL, kicker, headline, dek, date, credits, language,
 //!   story, outlet, a short excerpt) for [`fragment_size`] documents each.
 //!
@@ -513,7 +515,7 @@ struct DocView<'a> {
     /// Translators.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     r: Vec<&'a str>,
-    /// Story.
+    /// Story, named in the article's language (terms.yaml).
     #[serde(skip_serializing_if = "Option::is_none")]
     s: Option<&'a str>,
     /// Outlet.
@@ -568,8 +570,28 @@ pub fn stop_words(lang: &str) -> Vec<String> {
     v
 }
 
-/// One filter value in `facets.json`: key, name, documents.
-type FacetValue = (String, String, usize);
+/// One filter value in `facets.json`: key, name (in the default language), documents, and
+/// the names readers of other languages see where they differ (a story or tag of terms.yaml,
+/// a person of people.yaml named per language).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FacetValue {
+    Plain(String, String, usize),
+    Named(String, String, usize, BTreeMap<String, String>),
+}
+
+impl FacetValue {
+    fn name(&self) -> &str {
+        match self {
+            FacetValue::Plain(_, n, _) | FacetValue::Named(_, n, _, _) => n,
+        }
+    }
+    fn key(&self) -> &str {
+        match self {
+            FacetValue::Plain(k, _, _) | FacetValue::Named(k, _, _, _) => k,
+        }
+    }
+}
 
 /// Every file of the index: (site-relative path, bytes), `meta.json` first.
 pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
@@ -606,10 +628,9 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
     // Filters.
     let mut facet_entries: Vec<(String, Entry)> = Vec::new();
-    let mut facet_names: BTreeMap<&str, Vec<FacetValue>> = BTreeMap::new();
-    let default_lang = site.config.default_language.as_str();
+    let mut filters: BTreeMap<&str, Vec<FacetValue>> = BTreeMap::new();
     for (kind, terms) in &site.taxonomies {
-        let names = facet_names.entry(kind.name()).or_default();
+        let names = filters.entry(kind.name()).or_default();
         for t in terms {
             let postings: Vec<(u32, u32)> = {
                 let mut p: Vec<(u32, u32)> = t
@@ -624,13 +645,14 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
             if postings.is_empty() {
                 continue;
             }
-            let name = match (kind, t.person) {
-                (TaxonomyKind::Authors | TaxonomyKind::Translators, Some(p)) => {
-                    site.people.get(p).display_name(default_lang).to_string()
-                }
-                _ => t.name.clone(),
-            };
-            names.push((t.rel.clone(), name, postings.len()));
+            // The key is the term's page folder, so every spelling terms.yaml joins (one story
+            // named per language) is one filter value listing the articles of every language.
+            let (name, others) = facet_names(site, *kind, t);
+            names.push(if others.is_empty() {
+                FacetValue::Plain(t.rel.clone(), name, postings.len())
+            } else {
+                FacetValue::Named(t.rel.clone(), name, postings.len(), others)
+            });
             facet_entries.push((
                 t.rel.clone(),
                 Entry {
@@ -640,9 +662,10 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
             ));
         }
         names.sort_by(|a, b| {
-            a.1.to_lowercase()
-                .cmp(&b.1.to_lowercase())
-                .then(a.0.cmp(&b.0))
+            a.name()
+                .to_lowercase()
+                .cmp(&b.name().to_lowercase())
+                .then(a.key().cmp(b.key()))
         });
     }
     facet_entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -653,7 +676,7 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
     out.push((
         format!("{base}facets.json"),
-        serde_json::to_vec(&facet_names).unwrap_or_default(),
+        serde_json::to_vec(&filters).unwrap_or_default(),
     ));
     // Result fragments.
     let size = fragment_size(docs.len());
@@ -687,6 +710,38 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// A filter value's name in the default language, and its names in the other languages where
+/// they differ (people.yaml's and terms.yaml's names per language). The search index's
+/// signature hashes this too.
+pub fn facet_names(
+    site: &Site,
+    kind: TaxonomyKind,
+    t: &crate::site::Term,
+) -> (String, BTreeMap<String, String>) {
+    let name_in = |lang: &str| -> String {
+        match (kind, t.person) {
+            (TaxonomyKind::Authors | TaxonomyKind::Translators, Some(p)) => {
+                site.people.get(p).display_name(lang).to_string()
+            }
+            (TaxonomyKind::Stories | TaxonomyKind::Tags, _) => {
+                site.people.terms.display(kind, &t.name, lang).to_string()
+            }
+            _ => t.name.clone(),
+        }
+    };
+    let default_lang = site.config.default_language.as_str();
+    let name = name_in(default_lang);
+    let others = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| l.code != default_lang)
+        .map(|l| (l.code.clone(), name_in(&l.code)))
+        .filter(|(_, n)| *n != name)
+        .collect();
+    (name, others)
+}
+
 fn doc_view(site: &Site, i: usize) -> DocView<'_> {
     let a = &site.articles[i];
     let m = &a.doc.meta;
@@ -705,7 +760,9 @@ fn doc_view(site: &Site, i: usize) -> DocView<'_> {
         t: m.date.rfc3339(),
         a: names(&a.authors),
         r: names(&a.translators),
-        s: m.story.as_deref(),
+        s: m.story
+            .as_deref()
+            .map(|s| site.people.terms.display(TaxonomyKind::Stories, s, lang)),
         o: m.source.as_ref().map(|s| s.name.as_str()),
         x: excerpt(if m.description.is_some() {
             &a.rendered.text

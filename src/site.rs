@@ -656,7 +656,7 @@ pub fn build_with(
         .gone
         .into_iter()
         .map(|(doc, takedown, follows)| Tombstone {
-            rel: urls::article(&config, &doc),
+            rel: urls::article(&config, &doc, &people.terms),
             doc,
             takedown,
             follows,
@@ -664,7 +664,10 @@ pub fn build_with(
         .collect();
     tombstones.sort_by(|a, b| a.doc.file.rel.cmp(&b.doc.file.rel));
 
-    let rels: Vec<String> = docs.iter().map(|d| urls::article(&config, d)).collect();
+    let rels: Vec<String> = docs
+        .iter()
+        .map(|d| urls::article(&config, d, &people.terms))
+        .collect();
     check_collisions(&docs, &rels, diags);
     let lookup = Lookup::new(&config, &docs, &rels, &tombstones);
 
@@ -1174,6 +1177,7 @@ mod tests {
     use super::*;
     use crate::config::Overrides;
     use crate::content::{SourceFile, parse_document};
+    use crate::terms::Terms;
     use std::path::PathBuf;
 
     fn config() -> Config {
@@ -1203,16 +1207,79 @@ mod tests {
     fn permalinks_drop_default_language() {
         let c = config();
         assert_eq!(
-            crate::urls::article(&c, &doc("en/a.md", "title: A\ndate: 2021-12-08")),
+            crate::urls::article(
+                &c,
+                &doc("en/a.md", "title: A\ndate: 2021-12-08"),
+                &Terms::default()
+            ),
             "2021/12/08/a/"
         );
         assert_eq!(
             crate::urls::article(
                 &c,
-                &doc("ru/a.md", "title: A\ndate: 2021-12-08T01:00:00+03:00")
+                &doc("ru/a.md", "title: A\ndate: 2021-12-08T01:00:00+03:00"),
+                &Terms::default()
             ),
             "ru/2021/12/08/a/"
         );
+    }
+
+    /// `:story` gives the story's term slug (terms.yaml's `slug:`, else its name's), so every
+    /// language version of a story named per language shares the segment; a story terms.yaml
+    /// does not know is slugged as written.
+    #[test]
+    fn story_token_uses_the_term() {
+        let c = Config::parse(
+            Path::new("/s"),
+            "title='T'\nbase_url='https://e.org/'\npermalink='/:lang/:story/:slug/'\n\
+             [languages.en]\nname='English'\n[languages.ru]\nname='Русский'\n",
+            &Overrides::default(),
+        )
+        .unwrap();
+        let mut d = Diagnostics::default();
+        let terms = Terms::parse(
+            "stories:\n  - name: Journalists under pressure\n    names: { ru: Журналисты под давлением }\n\
+             \x20 - name: Dam inquiry\n    slug: dam\n    names: { ru: Дело о плотине }\n",
+            &mut d,
+        );
+        assert!(!d.has_errors(), "{:?}", d.into_sorted());
+        let url = |rel: &str, fm: &str| {
+            let file = SourceFile {
+                rel: rel.into(),
+                abs: PathBuf::from(rel),
+                assets: vec![],
+            };
+            let doc = parse_document(&c, file, &format!("---\n{fm}\n---\nBody.\n")).unwrap();
+            crate::urls::article(&c, &doc, &terms)
+        };
+        let d8 = "date: 2021-12-08";
+        assert_eq!(
+            url(
+                "ru/a.md",
+                &format!("title: A\n{d8}\nstory: Журналисты под давлением")
+            ),
+            "ru/journalists-under-pressure/a/"
+        );
+        assert_eq!(
+            url(
+                "en/a.md",
+                &format!("title: A\n{d8}\nstory: Journalists under pressure")
+            ),
+            "journalists-under-pressure/a/"
+        );
+        assert_eq!(
+            url("ru/b.md", &format!("title: B\n{d8}\nstory: Дело о плотине")),
+            "ru/dam/b/"
+        );
+        assert_eq!(
+            url("en/b.md", &format!("title: B\n{d8}\nstory: Dam inquiry")),
+            "dam/b/"
+        );
+        assert_eq!(
+            url("ru/c.md", &format!("title: C\n{d8}\nstory: Выборы")),
+            "ru/vybory/c/"
+        );
+        assert_eq!(url("en/d.md", &format!("title: D\n{d8}")), "d/");
     }
 
     #[test]

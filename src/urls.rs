@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::content::Document;
 use crate::slug::slugify_ascii;
 use crate::taxonomy::TaxonomyKind;
+use crate::terms::Terms;
 
 /// Folder of the whole-site feed (every language): the root already belongs to the default
 /// language's home page and its feed.
@@ -42,8 +43,10 @@ pub fn page_file(rel: &str) -> String {
 }
 
 /// Folder of an article from the permalink pattern (`:lang`, `:year`, `:month`, `:day`,
-/// `:slug`, `:section`, `:story`).
-pub fn article(config: &Config, doc: &Document) -> String {
+/// `:slug`, `:section`, `:story`). `:story` is the slug of the story's term (through
+/// terms.yaml, as its page is): the language versions of an article whose story is named per
+/// language share that segment.
+pub fn article(config: &Config, doc: &Document, terms: &Terms) -> String {
     let d = doc.meta.date.civil_date();
     let mut parts = Vec::new();
     for seg in config.permalink.split('/').filter(|s| !s.is_empty()) {
@@ -70,7 +73,7 @@ pub fn article(config: &Config, doc: &Document) -> String {
                 }
             }
             ":story" => match &doc.meta.story {
-                Some(s) => slugify_ascii(s),
+                Some(s) => terms.slug(TaxonomyKind::Stories, s),
                 None => continue,
             },
             other => other.to_string(),

@@ -143,11 +143,17 @@ impl Fixture {
     }
 
     fn assert_equals_clean_build(&self) {
+        self.assert_equals_clean_build_at(None);
+    }
+
+    /// The same, the clean build deciding against `now` (else SOURCE_DATE_EPOCH).
+    fn assert_equals_clean_build_at(&self, now: Option<jiff::Timestamp>) {
         let clean = self.dir.path().join("clean");
         build(&BuildOptions {
             root: self.root(),
             overrides: Overrides {
                 output_dir: Some(clean.clone()),
+                now,
                 ..Overrides::default()
             },
             clean: true,
@@ -652,4 +658,67 @@ fn a_pin_moves_the_lead_and_terms_yaml_renames_a_story_everywhere() {
     assert!(got.contains("ru/stories/dam-inquiry/index.html"), "{got:?}");
     assert!(got.contains("ru/stories/index.html"), "{got:?}");
     f.assert_equals_clean_build();
+}
+
+/// The headline link of the lead on a served front page.
+fn lead_href(f: &Fixture, page: &str) -> String {
+    let html = std::fs::read_to_string(f.dir.path().join("served").join(page)).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse(".lead-story .card-title a").unwrap();
+    let a = doc.select(&sel).next().expect("a lead");
+    a.value().attr("href").unwrap().to_string()
+}
+
+#[test]
+fn a_pin_expiring_during_the_session_re_renders_only_that_front_page() {
+    let mut f = Fixture::new();
+    // SOURCE_DATE_EPOCH is 2025-01-01T00:00:00Z: the pin holds for six more hours.
+    let p = f.replace(
+        "content/en/budget.md",
+        "tags: [money]",
+        "tags: [money]\nhome: { pin: lead, until: 2025-01-01T06:00:00Z }",
+    );
+    f.edit_content(p);
+    assert_eq!(lead_href(&f, "index.html"), "/2024/02/01/budget/");
+    let ends: jiff::Timestamp = "2025-01-01T06:00:00.000000001Z".parse().unwrap();
+    // The server's timer is armed for the first instant the pin no longer holds.
+    assert_eq!(f.engine.next_pin_expiry(), Some(ends));
+
+    // The timer fired early (it waits at most a day at a time): nothing changes.
+    let early: jiff::Timestamp = "2025-01-01T05:59:59Z".parse().unwrap();
+    let stats = f.apply(Changes {
+        now: Some(early),
+        ..Changes::default()
+    });
+    assert!(produced(&stats).is_empty(), "{:?}", produced(&stats));
+    assert_eq!(f.engine.next_pin_expiry(), Some(ends));
+
+    // Its time passed: the English front page, and nothing else, is made again, with the
+    // newest article leading; no pin is left to wait for.
+    let later: jiff::Timestamp = "2025-01-01T06:00:01Z".parse().unwrap();
+    let stats = f.apply(Changes {
+        now: Some(later),
+        ..Changes::default()
+    });
+    // The model is kept (only its clock moves); every output's signature is looked at.
+    assert!(stats.fast);
+    assert_eq!(produced(&stats), set(&["index.html"]));
+    assert_eq!(lead_href(&f, "index.html"), "/2024/03/01/dams/");
+    assert_eq!(f.engine.next_pin_expiry(), None);
+    // What `gen build` decides at that time.
+    f.assert_equals_clean_build_at(Some(later));
+
+    // A date without a time holds to the end of that day.
+    let p = f.replace(
+        "content/en/budget.md",
+        "until: 2025-01-01T06:00:00Z",
+        "until: 2025-01-02",
+    );
+    f.edit_content(p);
+    assert_eq!(lead_href(&f, "index.html"), "/2024/02/01/budget/");
+    assert_eq!(
+        f.engine.next_pin_expiry(),
+        Some("2025-01-03T00:00:00Z".parse().unwrap())
+    );
+    f.assert_equals_clean_build_at(Some(later));
 }

@@ -2,6 +2,7 @@
 //! across scripts, stale translations and `gen check`.
 mod common;
 use common::*;
+use std::collections::BTreeMap;
 
 const PEOPLE: &str = "- name: Anna Kovaleva\n  names: { ru: Анна Ковалёва }\n  aliases: [Анна Ковальова]\n  bio: Covers energy for Severny Vestnik.\n  links: [{ title: Website, url: 'https://anna.example/' }]\n- name: Daniel Price\n  bio: Translator.\n";
 
@@ -397,4 +398,110 @@ fn terms_yaml_errors_name_the_file_line_and_column() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("content/terms.yaml:3:"), "{stderr}");
     assert!(stderr.contains("invalid terms.yaml"), "{stderr}");
+}
+
+/// Every filter value of the search index's facet shards, decoded with gen's own reader.
+fn search_facets(f: &Fixture) -> BTreeMap<String, Vec<u32>> {
+    let root = f.public().join("search-index");
+    let meta: serde_json::Value = serde_json::from_str(&f.read("search-index/meta.json")).unwrap();
+    let mut out = BTreeMap::new();
+    for n in 0..meta["facets"].as_array().unwrap().len() {
+        let bytes = std::fs::read(root.join(format!("facets/{n}.bin"))).unwrap();
+        for (key, e) in gensite::search::decode_shard(&bytes).expect("a facet shard decodes") {
+            out.insert(key, e.postings.iter().map(|p| p.0).collect());
+        }
+    }
+    out
+}
+
+/// The language of each search document (`docs/N.json`, in document order).
+fn search_docs(f: &Fixture) -> Vec<serde_json::Value> {
+    let meta: serde_json::Value = serde_json::from_str(&f.read("search-index/meta.json")).unwrap();
+    let size = meta["fragment"].as_u64().unwrap() as usize;
+    let count = meta["docs"].as_u64().unwrap() as usize;
+    (0..count.div_ceil(size))
+        .flat_map(|n| {
+            let list: Vec<serde_json::Value> =
+                serde_json::from_str(&f.read(&format!("search-index/docs/{n}.json"))).unwrap();
+            list
+        })
+        .collect()
+}
+
+#[test]
+fn a_terms_yaml_story_is_one_search_filter_and_one_permalink_segment() {
+    let terms = "stories:\n  - name: Journalists under pressure\n    slug: press\n    names: { ru: Журналисты под давлением }\ntags:\n  - name: media-freedom\n    names: { ru: свобода прессы, ar: حرية الصحافة }\n";
+    let f = pressure_site(Some(terms));
+    f.write(
+        "site.toml",
+        &format!("permalink = \"/:lang/:story/:slug/\"\n{SITE_TOML}"),
+    );
+    f.build_ok();
+
+    // `:story` is the term's slug in every language, as its pages are.
+    for page in [
+        "press/law/index.html",
+        "ru/press/law/index.html",
+        "ar/press/law/index.html",
+        "ru/stories/press/index.html",
+    ] {
+        assert!(f.public().join(page).exists(), "{page}");
+    }
+
+    // The story and the tag are one filter value each, listing the article in all three
+    // languages.
+    let facets = search_facets(&f);
+    let docs = search_docs(&f);
+    let langs_of = |key: &str| -> Vec<String> {
+        let mut v: Vec<String> = facets[key]
+            .iter()
+            .map(|&d| docs[d as usize]["l"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(langs_of("stories/press/"), ["ar", "en", "ru"]);
+    assert_eq!(langs_of("tags/media-freedom/"), ["ar", "en", "ru"]);
+    assert!(
+        !facets
+            .keys()
+            .any(|k| k.contains("zhurnalisty") || k.contains("svoboda")),
+        "{:?}",
+        facets.keys().collect::<Vec<_>>()
+    );
+    // facets.json names each value in the default language, with the names readers of other
+    // languages see; a result names its story in its own language.
+    let names: serde_json::Value =
+        serde_json::from_str(&f.read("search-index/facets.json")).unwrap();
+    assert_eq!(
+        names["stories"],
+        serde_json::json!([["stories/press/", "Journalists under pressure", 3, {"ru": "Журналисты под давлением"}]])
+    );
+    assert_eq!(
+        names["tags"],
+        serde_json::json!([["tags/media-freedom/", "media-freedom", 3, {"ar": "حرية الصحافة", "ru": "свобода прессы"}]])
+    );
+    let ru = docs.iter().find(|d| d["l"] == "ru").unwrap();
+    assert_eq!(ru["s"], "Журналисты под давлением");
+
+    // Without terms.yaml the two spellings are two stories, two filters and two segments.
+    let f = pressure_site(None);
+    f.write(
+        "site.toml",
+        &format!("permalink = \"/:lang/:story/:slug/\"\n{SITE_TOML}"),
+    );
+    f.build_ok();
+    assert!(
+        f.public()
+            .join("ru/zhurnalisty-pod-davleniem/law/index.html")
+            .exists()
+    );
+    assert!(
+        f.public()
+            .join("journalists-under-pressure/law/index.html")
+            .exists()
+    );
+    let facets = search_facets(&f);
+    assert_eq!(facets["stories/zhurnalisty-pod-davleniem/"].len(), 1);
+    assert_eq!(facets["stories/journalists-under-pressure/"].len(), 2);
 }

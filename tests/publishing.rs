@@ -609,3 +609,42 @@ fn check_warns_about_dates_that_cannot_be_right() {
         "{err}"
     );
 }
+
+/// A front-page pin's expiry is another time to build again: `pin_expires`, and `next_build`
+/// (the sooner of it and `next_publish`) in the JSON summary, a line in the text one.
+#[test]
+fn a_pin_expiry_is_a_time_to_build_again() {
+    let f = Fixture::new(&[
+        (
+            "content/en/old.md",
+            &article(
+                "title: Pinned\ndate: 2024-02-01T10:00:00Z\nhome: { pin: lead, until: 2024-04-01T12:00:00Z }",
+                "Text.",
+            ),
+        ),
+        (
+            "content/en/new.md",
+            &article("title: Newer\ndate: 2024-02-20T10:00:00Z", "Text."),
+        ),
+        (
+            "content/en/later.md",
+            &article("title: Later\ndate: 2024-06-01T00:00:00Z", "Text."),
+        ),
+    ]);
+    let out = build_at(&f, MARCH, &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["next_publish"], "2024-06-01T00:00:00Z");
+    assert_eq!(report["pin_expires"], "2024-04-01T12:00:01Z");
+    assert_eq!(report["next_build"], "2024-04-01T12:00:01Z");
+    let text = build_at(&f, MARCH, &[]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("A front-page pin expires at 2024-04-01T12:00:01Z"),
+        "{stdout}"
+    );
+    // Past the pin and the scheduled article: nothing to wait for.
+    let out = build_at(&f, JULY, &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pin_expires"], serde_json::Value::Null);
+    assert_eq!(report["next_build"], serde_json::Value::Null);
+}

@@ -162,16 +162,33 @@ fn the_built_index_finds_inflected_words_in_their_language() {
             .contains("harvest")
     );
 
-    // Filters: a story lists exactly its indexed articles.
-    let story = &index.facets["stories/river-dam-inquiry/"].postings;
-    assert!(story.len() >= 4, "{story:?}");
-    for &(d, _) in story {
-        assert_eq!(index.docs[d as usize]["s"], "River dam inquiry");
-    }
+    // Filters: a story lists exactly its indexed articles, in every language (terms.yaml
+    // names it per language: one filter value), and each result names it in its language, as
+    // facets.json does for readers of that language.
     let facets: Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("search-index/facets.json")).unwrap(),
     )
     .unwrap();
+    let value = facets["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v[0] == "stories/river-dam-inquiry/")
+        .expect("the story is a filter value");
+    assert_eq!(value[1], "River dam inquiry");
+    assert_eq!(value[3]["ru"], "Расследование о плотине на Лесне");
+    let story = &index.facets["stories/river-dam-inquiry/"].postings;
+    assert!(story.len() >= 4, "{story:?}");
+    assert_eq!(value[2], story.len());
+    let mut langs = std::collections::BTreeSet::new();
+    for &(d, _) in story {
+        let doc = &index.docs[d as usize];
+        let lang = doc["l"].as_str().unwrap();
+        langs.insert(lang);
+        let name = value[3].get(lang).unwrap_or(&value[1]);
+        assert_eq!(&doc["s"], name, "{doc}");
+    }
+    assert!(langs.len() >= 2, "{langs:?}");
     for kind in ["authors", "outlets", "stories", "tags", "translators"] {
         assert!(
             facets[kind].as_array().is_some_and(|a| !a.is_empty()),
@@ -446,6 +463,15 @@ http {{
         browser.wait_for(
             "the story list",
             "return document.querySelector('#search-story').selectedOptions[0].textContent.startsWith('Water')",
+        );
+        // On the Russian page the same filter value is named as terms.yaml names it in Russian.
+        browser.goto(&format!(
+            "{base}ru/search/?q=плотина&story=stories%2Friver-dam-inquiry%2F"
+        ));
+        assert!(!results(&browser).is_empty());
+        browser.wait_for(
+            "the Russian story list",
+            "return document.querySelector('#search-story').selectedOptions[0].textContent.startsWith('Расследование о плотине')",
         );
 
         // Every request went to the site's own host (the browser's own favicon.ico too).

@@ -1129,7 +1129,7 @@ impl Editor {
     fn i18n(&mut self, site: &Site) -> String {
         let lang = self.one(&LANGS);
         let (key, value) = match self.rng.random_range(0..6) {
-            0 => ("read_more_about", "More on {story}"),
+            0 => ("external", "Elsewhere"),
             1 => ("story_by", "Words by"),
             2 => ("translation_by", "Translated by"),
             3 => ("source_label", "Original:"),

@@ -271,21 +271,16 @@ fn article_page_has_all_seven_parts() {
     assert_eq!(text(one(&doc, ".lead-figure .credit")), "Photo by Agency");
     assert!(lead.select(&sel("figcaption")).next().is_some());
 
-    // 6: related reading, "Read more about <story>" over kicker, title and dek.
+    // 6: related reading: one label (the shared story's name, not the card's kicker) over
+    // title and dek; the heading says why they are here.
     let related = one(&doc, "section.related");
     assert_eq!(text(one(&doc, "#related-heading")), "Related reading");
     let card = related
         .select(&sel(".card"))
         .find(|c| text(*c).contains("What is at stake in Geneva"))
         .expect("the explainer is related");
-    assert_eq!(
-        text(card.select(&sel(".card-label")).next().unwrap()),
-        "Read more about Geneva summit"
-    );
-    assert_eq!(
-        text(card.select(&sel(".kicker")).next().unwrap()),
-        "Explainer"
-    );
+    let labels: Vec<String> = card.select(&sel(".kicker")).map(text).collect();
+    assert_eq!(labels, ["Geneva summit"]);
     assert_eq!(
         text(card.select(&sel(".dek")).next().unwrap()),
         "Five questions about the summit."
@@ -389,6 +384,86 @@ fn article_page_has_all_seven_parts() {
     );
 }
 
+/// Every related card has one label over its headline: the story it shares with the page,
+/// else its own kicker, else "External link" for a link to another site; never two.
+#[test]
+fn related_cards_have_one_label() {
+    let f = Fixture::new(&[
+        (
+            "content/en/main.md",
+            &article(
+                "title: Main\nkicker: Analysis\ndate: 2021-12-08\nlang: en\nstory: Geneva summit\n\
+                 related_count: 6\nrelated:\n  - same\n  - other\n  - plain\n\
+                 \x20 - { title: Background, url: 'https://example.org/x', kicker: Explainer }\n\
+                 \x20 - { title: Elsewhere, url: 'https://example.org/y' }",
+                "Body.",
+            ),
+        ),
+        (
+            "content/en/same.md",
+            &article(
+                "title: Same story\nkicker: Interview\ndate: 2021-12-07\nlang: en\nstory: Geneva summit",
+                "Body.",
+            ),
+        ),
+        (
+            "content/en/other.md",
+            &article(
+                "title: Other story\nkicker: Opinion\ndate: 2021-12-06\nlang: en\nstory: Water shortages",
+                "Body.",
+            ),
+        ),
+        (
+            "content/en/plain.md",
+            &article("title: Plain\ndate: 2021-12-05\nlang: en", "Body."),
+        ),
+    ]);
+    f.build_ok();
+    let doc = f.html("2021/12/08/main/index.html");
+    let cards = all(&doc, ".related .card");
+    let got: Vec<(String, Vec<String>)> = cards
+        .iter()
+        .map(|c| {
+            (
+                text(c.select(&sel(".card-title")).next().unwrap()),
+                c.select(&sel("p.kicker")).map(text).collect(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, Vec<String>)> = [
+        ("Same story", vec!["Geneva summit"]),
+        ("Other story", vec!["Opinion"]),
+        ("Plain", vec![]),
+        ("Background (opens another site)", vec!["Explainer"]),
+        ("Elsewhere (opens another site)", vec!["External link"]),
+    ]
+    .into_iter()
+    .map(|(t, l)| (t.to_string(), l.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(got, want);
+    // Nothing else in a card reads as a label: no element left over from the old
+    // "Read more about <story>" line.
+    for c in &cards {
+        assert_eq!(
+            c.select(&sel("p"))
+                .filter(|p| !p
+                    .value()
+                    .classes()
+                    .any(|k| k == "kicker" || k == "dek" || k == "card-meta"))
+                .count(),
+            0
+        );
+    }
+    // Cards of the home page keep their kicker (no story label there).
+    let home = f.html("index.html");
+    let same = all(&home, ".card")
+        .into_iter()
+        .find(|c| text(*c).contains("Same story"))
+        .expect("the home page lists it");
+    let labels: Vec<String> = same.select(&sel("p.kicker")).map(text).collect();
+    assert_eq!(labels, ["Interview"]);
+}
+
 #[test]
 fn the_original_has_no_stale_notice_and_names_join_in_other_languages() {
     let f = news_site();
@@ -430,10 +505,8 @@ fn russian_article_has_russian_labels_dates_and_quotes() {
     );
     assert_eq!(text(one(&doc, ".share a.share-vk")), "ВКонтакте");
     assert_eq!(text(one(&doc, "#related-heading")), "Читайте также");
-    assert_eq!(
-        text(one(&doc, ".related .card-label")),
-        "Ещё по теме «Geneva summit»"
-    );
+    // The shared story labels the card, by its name in the reader's language.
+    assert_eq!(text(one(&doc, ".related .card-story")), "Geneva summit");
     assert_eq!(text(one(&doc, ".versions .label")), "Язык:");
     assert_eq!(text(one(&doc, ".skip")), "Перейти к основному содержанию");
     let body = text(one(&doc, ".body"));
@@ -905,4 +978,91 @@ fn theme_eject_copies_files_the_site_then_overrides_and_never_overwrites() {
         err.contains("did you mean `templates/article.html`"),
         "{err}"
     );
+}
+
+/// docs/web-fonts: a site's `templates/partials/head.html` adds its stylesheet after the theme's
+/// and preloads the headline's face in the page's script; the stylesheet's fonts are published
+/// where its `url()`s point. Without that partial the head has the theme's stylesheet only.
+#[test]
+fn a_site_adds_web_fonts_through_the_head_partial() {
+    let head = include_str!("../docs/web-fonts/head.html");
+    let css = include_str!("../docs/web-fonts/fonts.css");
+    let mut files: Vec<(String, String)> = vec![
+        ("templates/partials/head.html".into(), head.into()),
+        ("static/css/fonts.css".into(), css.into()),
+        (
+            "content/en/a.md".into(),
+            article("title: A\ndate: 2021-12-08\nlang: en", "Text."),
+        ),
+        (
+            "content/ru/a.md".into(),
+            article("title: А\ndate: 2021-12-08\nlang: ru", "Текст."),
+        ),
+        (
+            "content/ar/a.md".into(),
+            article("title: أ\ndate: 2021-12-08\nlang: ar", "نص."),
+        ),
+    ];
+    for face in [
+        "serif-latin",
+        "serif-cyrillic",
+        "serif-latin-italic",
+        "serif-cyrillic-italic",
+        "sans-latin",
+        "sans-cyrillic",
+        "naskh-arabic",
+    ] {
+        // Stand-ins: static files are published as they are.
+        files.push((format!("static/fonts/{face}.woff2"), format!("wOF2 {face}")));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = Fixture::new(&refs);
+    f.build_ok();
+    for (page, face) in [
+        ("2021/12/08/a/index.html", "serif-latin"),
+        ("ru/2021/12/08/a/index.html", "serif-cyrillic"),
+        ("ar/2021/12/08/a/index.html", "naskh-arabic"),
+    ] {
+        let doc = f.html(page);
+        let sheets: Vec<String> = all(&doc, "head link[rel=stylesheet]")
+            .into_iter()
+            .map(|l| attr(l, "href"))
+            .collect();
+        assert_eq!(sheets, ["/css/style.css", "/css/fonts.css"], "{page}");
+        let preload = one(&doc, "head link[rel=preload]");
+        assert_eq!(
+            attr(preload, "href"),
+            format!("/fonts/{face}.woff2"),
+            "{page}"
+        );
+        assert_eq!(attr(preload, "as"), "font");
+        assert_eq!(attr(preload, "type"), "font/woff2");
+        assert!(preload.value().attr("crossorigin").is_some(), "{page}");
+    }
+    // Every url() of the published stylesheet names a published font.
+    let published = f.read("css/fonts.css");
+    let urls: Vec<&str> = published
+        .split("url(")
+        .skip(1)
+        .map(|s| s.split(')').next().unwrap().trim_matches(['"', '\'']))
+        .collect();
+    assert_eq!(urls.len(), 7, "{published}");
+    for u in urls {
+        let rel = u.trim_start_matches("../");
+        assert!(f.public().join(rel).is_file(), "{u} in fonts.css");
+    }
+    assert!(published.contains("font-display: swap") || published.contains("font-display:swap"));
+
+    // The theme's own partial adds nothing.
+    let plain = Fixture::new(&[(
+        "content/en/a.md",
+        &article("title: A\ndate: 2021-12-08\nlang: en", "Text."),
+    )]);
+    plain.build_ok();
+    let doc = plain.html("2021/12/08/a/index.html");
+    assert_eq!(all(&doc, "head link[rel=stylesheet]").len(), 1);
+    assert!(all(&doc, "head link[rel=preload]").is_empty());
 }

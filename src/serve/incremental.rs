@@ -61,6 +61,10 @@ pub struct Changes {
     pub files: BTreeSet<PathBuf>,
     /// Compute related reading now (the follow-up build of a change that moved it).
     pub settle: bool,
+    /// The clock moved on to this time (the dev server's timer, when a front-page pin expires:
+    /// [`Engine::next_pin_expiry`]): choices made against "now" are made again, and only the
+    /// outputs whose signature that changes (that language's front page) are written.
+    pub now: Option<jiff::Timestamp>,
 }
 
 impl Changes {
@@ -73,6 +77,7 @@ impl Changes {
             && !self.rediscover
             && self.content.is_empty()
             && self.files.is_empty()
+            && self.now.is_none()
     }
 
     /// How many paths the changes name.
@@ -90,6 +95,7 @@ impl Changes {
         self.content.extend(other.content);
         self.files.extend(other.files);
         self.settle |= other.settle;
+        self.now = self.now.max(other.now);
     }
 }
 
@@ -501,9 +507,27 @@ impl Engine {
             .min()
     }
 
+    /// When the next front-page pin expires ([`crate::front::next_expiry`]): the server then
+    /// sends [`Changes::now`], and that language's front page is made again.
+    pub fn next_pin_expiry(&self) -> Option<jiff::Timestamp> {
+        crate::front::next_expiry(&self.state.model()?.site)
+    }
+
     /// The folder being served.
     pub fn out_dir(&self) -> &Path {
         &self.out
+    }
+
+    /// Makes `now` the time of publishing decisions, in the configuration and in the model
+    /// (whose articles and taxonomies do not depend on it while scheduled previews stay
+    /// previews: their own timer rebuilds from scratch when one comes due).
+    fn move_clock(&mut self, now: jiff::Timestamp) {
+        if let Some(c) = self.config.as_mut() {
+            c.now = now;
+        }
+        if let Some(m) = self.state.model_mut() {
+            m.site.config.now = now;
+        }
     }
 
     /// Forgets the model; the documents it owned must be read again.
@@ -555,6 +579,9 @@ impl Engine {
             self.config = Some(config);
             self.theme = None;
             self.outputs = Outputs::All;
+        }
+        if let Some(now) = ch.now {
+            self.move_clock(now);
         }
         if self.theme.is_none() || ch.theme || ch.statics {
             let config = self.config.as_ref().expect("config loaded above");
@@ -622,7 +649,13 @@ impl Engine {
         timer.lap("images");
         let tracked = matches!(self.outputs, Outputs::Tracked(_));
         let mut update = match patched {
-            Some(changed) if tracked && !ch.statics && !ch.theme && ch.files.is_empty() => {
+            Some(changed)
+                if tracked
+                    && !ch.statics
+                    && !ch.theme
+                    && ch.files.is_empty()
+                    && ch.now.is_none() =>
+            {
                 self.plan_fast(&changed, &mut timer)?
             }
             _ => self.plan_full(ch, &mut timer)?,

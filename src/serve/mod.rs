@@ -417,20 +417,19 @@ fn builder_loop(
         report(Message::Warning(format!("could not open a browser: {e}")));
     }
     loop {
-        // A scheduled article shown as a preview is published when its time comes.
-        let due = engine.next_scheduled().map(|t| {
-            let wait = t.duration_since(crate::publishing::now()).as_secs_f64();
-            // Past SOURCE_DATE_EPOCH's fixed clock nothing ever comes due.
-            let fixed = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
-            (!fixed).then(|| Duration::from_secs_f64(wait.clamp(0.0, 86_400.0) + 0.5))
-        });
-        let received = match due.flatten() {
-            Some(wait) => match rx.recv_timeout(wait) {
+        // A scheduled article shown as a preview is published when its time comes; a front
+        // page's pin expiring moves the clock on (see `next_timer`).
+        let fixed = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+        let due = next_timer(
+            engine.next_scheduled(),
+            engine.next_pin_expiry(),
+            crate::publishing::now(),
+            fixed,
+        );
+        let received = match due {
+            Some((wait, timer)) => match rx.recv_timeout(wait) {
                 Ok(m) => Ok(m),
-                Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Changes(Changes {
-                    full: true,
-                    ..Changes::default()
-                })),
+                Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Changes(timer.changes())),
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             },
             None => rx.recv().map_err(|_| ()),
@@ -465,6 +464,61 @@ fn builder_loop(
             return;
         }
     }
+}
+
+/// What the builder's timer waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    /// A scheduled article shown as a preview comes due: build again from scratch, with the
+    /// clock read anew, so that it appears as published.
+    Scheduled,
+    /// A front-page pin expires: the engine moves its clock on and makes again only what that
+    /// changes (the language's front page), like a file event would.
+    PinExpiry,
+}
+
+impl Due {
+    /// The changes to build when the timer fires (reading the clock then).
+    fn changes(self) -> Changes {
+        match self {
+            Due::Scheduled => Changes {
+                full: true,
+                ..Changes::default()
+            },
+            Due::PinExpiry => Changes {
+                now: Some(crate::publishing::now()),
+                ..Changes::default()
+            },
+        }
+    }
+}
+
+/// How long until the builder's next time-driven rebuild, and which: the sooner of a scheduled
+/// article coming due and a pin expiring, half a second late so that the clock has passed it
+/// (and at most a day ahead: the wait is then simply taken again). Under `SOURCE_DATE_EPOCH`
+/// the clock is fixed and nothing ever comes due. One timer, armed anew after every build: no
+/// polling.
+fn next_timer(
+    scheduled: Option<jiff::Timestamp>,
+    pin: Option<jiff::Timestamp>,
+    now: jiff::Timestamp,
+    fixed: bool,
+) -> Option<(Duration, Due)> {
+    if fixed {
+        return None;
+    }
+    let (at, timer) = [
+        scheduled.map(|t| (t, Due::Scheduled)),
+        pin.map(|t| (t, Due::PinExpiry)),
+    ]
+    .into_iter()
+    .flatten()
+    .min_by_key(|(t, _)| *t)?;
+    let wait = at.duration_since(now).as_secs_f64();
+    Some((
+        Duration::from_secs_f64(wait.clamp(0.0, 86_400.0) + 0.5),
+        timer,
+    ))
 }
 
 /// Runs the follow-up builds that compute related reading after a change that moved it (the
@@ -634,4 +688,53 @@ fn open_browser(url: &str) -> std::io::Result<()> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> jiff::Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_timer_waits_for_the_sooner_of_a_scheduled_article_and_a_pin_expiry() {
+        let now = ts("2026-05-01T10:00:00Z");
+        let pin = Some(ts("2026-05-01T10:00:30Z"));
+        let scheduled = Some(ts("2026-05-01T11:00:00Z"));
+        assert_eq!(
+            next_timer(scheduled, pin, now, false),
+            Some((Duration::from_millis(30_500), Due::PinExpiry))
+        );
+        assert_eq!(
+            next_timer(scheduled, None, now, false),
+            Some((Duration::from_millis(3_600_500), Due::Scheduled))
+        );
+        // A tie goes to the full rebuild, which decides the pins too.
+        assert_eq!(
+            next_timer(pin, pin, now, false).map(|d| d.1),
+            Some(Due::Scheduled)
+        );
+        // Overdue: at once; far away: a day, then the wait is taken again.
+        assert_eq!(
+            next_timer(None, Some(ts("2026-04-30T00:00:00Z")), now, false),
+            Some((Duration::from_millis(500), Due::PinExpiry))
+        );
+        assert_eq!(
+            next_timer(None, Some(ts("2027-01-01T00:00:00Z")), now, false),
+            Some((Duration::from_millis(86_400_500), Due::PinExpiry))
+        );
+        // Nothing to wait for, or a fixed clock (SOURCE_DATE_EPOCH): no timer.
+        assert_eq!(next_timer(None, None, now, false), None);
+        assert_eq!(next_timer(scheduled, pin, now, true), None);
+    }
+
+    #[test]
+    fn a_pin_expiry_moves_the_engine_clock_and_a_scheduled_article_reloads() {
+        let c = Due::PinExpiry.changes();
+        assert!(c.now.is_some() && !c.full && !c.is_empty());
+        let c = Due::Scheduled.changes();
+        assert!(c.full && c.now.is_none());
+    }
 }

@@ -193,16 +193,21 @@
   function loadFacets() {
     if (facetsP) return facetsP;
     facetsP = meta().then(function (m) { return get(m, "facets.json", true); }).then(function (f) {
+      // A value is [key, name, count] or [key, name, count, {lang: name}]: a story or person
+      // named per language shows the page's name, and the list is sorted by what it shows.
+      var collator = window.Intl && Intl.Collator ? new Intl.Collator(pageLang) : null;
       selects.forEach(function (sel) {
         var want = sel.getAttribute("data-want") || sel.value;
-        (f[sel.getAttribute("data-facet")] || []).forEach(function (v) {
-          var o = Array.prototype.find.call(sel.options, function (x) { return x.value === v[0]; });
-          if (!o) {
-            o = document.createElement("option");
-            o.value = v[0];
-            sel.appendChild(o);
-          }
-          o.textContent = v[1] + " (" + v[2] + ")";
+        var values = (f[sel.getAttribute("data-facet")] || []).map(function (v) {
+          return { key: v[0], name: (v[3] && v[3][pageLang]) || v[1], count: v[2] };
+        });
+        if (collator) values.sort(function (a, b) { return collator.compare(a.name, b.name); });
+        values.forEach(function (v) {
+          var o = Array.prototype.find.call(sel.options, function (x) { return x.value === v.key; });
+          if (!o) o = document.createElement("option");
+          o.value = v.key;
+          o.textContent = v.name + " (" + v.count + ")";
+          sel.appendChild(o);
         });
         sel.value = want;
       });
