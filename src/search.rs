@@ -39,6 +39,8 @@
 //! writing.
 
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -96,6 +98,14 @@ pub fn indexed(site: &Site) -> Vec<usize> {
 /// Lowercases and folds a word the way the script folds a query word.
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`] into a buffer (cleared first): the index folds every word of the archive, and a
+/// new string for each was a visible share of its time.
+fn fold_into(word: &str, out: &mut String) {
+    out.clear();
     for c in word.chars() {
         match c {
             '\'' | '’' | 'ʼ' | '`' => {}
@@ -104,10 +114,10 @@ pub fn fold(word: &str) -> String {
             'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
             'ى' => out.push('ي'),
             'ё' | 'Ё' => out.push('е'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             c => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// Inflectional endings of Ukrainian nouns, adjectives and verbs, longest first.
@@ -193,11 +203,12 @@ impl Stem {
 
 /// Calls `f(folded word)` for each word of `text` (Unicode word boundaries; words made only
 /// of punctuation are skipped).
-pub fn words(text: &str, mut f: impl FnMut(String)) {
+pub fn words(text: &str, mut f: impl FnMut(&str)) {
+    let mut folded = String::new();
     for w in text.unicode_words() {
-        let folded = fold(w);
+        fold_into(w, &mut folded);
         if !folded.is_empty() {
-            f(folded);
+            f(&folded);
         }
     }
 }
@@ -369,33 +380,40 @@ struct DocTerms {
     forms: Vec<(String, String)>,
 }
 
+/// `known`: the keys of the words earlier documents of the language had, so that most words
+/// are looked up rather than stemmed again; `forms` of the result holds only new words.
 fn doc_terms(
     site: &Site,
     i: usize,
     stem: &Stem,
-    stop: &std::collections::HashSet<String>,
+    stop: &FxHashSet<String>,
+    known: &FxHashMap<String, String>,
 ) -> DocTerms {
     let a = &site.articles[i];
     let m = &a.doc.meta;
     let cfg = &site.config.search;
-    let mut counts: HashMap<String, f32> = HashMap::new();
-    let mut forms: HashMap<String, String> = HashMap::new();
+    let mut counts: FxHashMap<String, f32> = FxHashMap::default();
+    let mut forms: FxHashMap<String, String> = FxHashMap::default();
     let mut len = 0f32;
     let mut add = |text: &str, w: f32| {
         words(text, |folded| {
             len += w;
-            if stop.contains(&folded) {
+            if stop.contains(folded) {
                 return;
             }
-            let key = match forms.get(&folded) {
-                Some(k) => k.clone(),
+            let key: &str = match known.get(folded).or_else(|| forms.get(folded)) {
+                Some(k) => k,
                 None => {
-                    let k = stem.key(&folded);
-                    forms.insert(folded, k.clone());
-                    k
+                    let k = stem.key(folded);
+                    forms.entry(folded.to_string()).or_insert(k)
                 }
             };
-            *counts.entry(key).or_default() += w;
+            match counts.get_mut(key) {
+                Some(c) => *c += w,
+                None => {
+                    counts.insert(key.to_string(), w);
+                }
+            }
         });
     };
     add(&m.title, W_TITLE);
@@ -424,18 +442,18 @@ fn doc_terms(
 /// and aliases where the script's rule would miss.
 fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(String, Entry)> {
     let stem = Stem::new(lang);
-    let stop: std::collections::HashSet<String> = stop_words(lang).into_iter().collect();
+    let stop: FxHashSet<String> = stop_words(lang).into_iter().collect();
     // Hash maps while gathering (a tree's string comparisons per term and document grew
     // faster than the corpus); keys are sorted once at the end, so the order stays the same.
-    let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
-    let mut forms: HashMap<String, String> = HashMap::new();
+    let mut postings: FxHashMap<String, Vec<(u32, f32)>> = FxHashMap::default();
+    let mut forms: FxHashMap<String, String> = FxHashMap::default();
     let mut lens: Vec<f32> = Vec::with_capacity(docs.len());
     let mut total = 0f64;
     // In chunks, so that only a chunk's per-document terms are held at once.
     for chunk in docs.chunks(512) {
         let made: Vec<DocTerms> = chunk
             .par_iter()
-            .map(|&(_, i)| doc_terms(site, i, &stem, &stop))
+            .map(|&(_, i)| doc_terms(site, i, &stem, &stop, &forms))
             .collect();
         for (&(n, _), d) in chunk.iter().zip(made) {
             for (k, tf) in d.terms {
@@ -611,9 +629,13 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let mut languages = Vec::new();
-    for (lang, list) in &by_lang {
-        let entries = language_entries(site, lang, list);
-        let shards = shard(&entries);
+    // Each language's index is independent: made side by side, written in language order.
+    let by_lang: Vec<(&str, Vec<(u32, usize)>)> = by_lang.into_iter().collect();
+    let made: Vec<Vec<(String, Vec<u8>)>> = by_lang
+        .par_iter()
+        .map(|(lang, list)| shard(&language_entries(site, lang, list)))
+        .collect();
+    for ((lang, list), shards) in by_lang.iter().zip(made) {
         let mut firsts = Vec::with_capacity(shards.len());
         for (n, (first, bytes)) in shards.into_iter().enumerate() {
             out.push((format!("{base}{lang}/{n}.bin"), bytes));
@@ -820,7 +842,10 @@ mod tests {
     #[test]
     fn words_split_by_unicode_rules() {
         let mut out = Vec::new();
-        words("Гребля, «плотины» — and dams' 2023 U.S.", |w| out.push(w));
+        words(
+            "Гребля, «плотины» — and dams' 2023 U.S.",
+            |w| out.push(w.to_string()),
+        );
         assert_eq!(out, ["гребля", "плотины", "and", "dams", "2023", "u.s"]);
     }
 
