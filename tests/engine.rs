@@ -8,6 +8,9 @@ use std::sync::Once;
 
 use gensite::build::{BuildOptions, build};
 use gensite::config::Overrides;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use gensite::serve::incremental::{Changes, Engine, Stats};
 
 /// Builds here are dated by `SOURCE_DATE_EPOCH` (the news sitemap names the time). Every test
@@ -47,11 +50,15 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::with_config(SITE_TOML)
+    }
+
+    fn with_config(site_toml: &str) -> Fixture {
         fixed_clock();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         let files: &[(&str, String)] = &[
-            ("site.toml", SITE_TOML.to_string()),
+            ("site.toml", site_toml.to_string()),
             (
                 "content/en/dams.md",
                 article(
@@ -652,4 +659,134 @@ fn a_pin_moves_the_lead_and_terms_yaml_renames_a_story_everywhere() {
     assert!(got.contains("ru/stories/dam-inquiry/index.html"), "{got:?}");
     assert!(got.contains("ru/stories/index.html"), "{got:?}");
     f.assert_equals_clean_build();
+}
+
+/// Links of a served page's related-reading section.
+fn related_links(served: &Path, page: &str) -> Vec<String> {
+    let html = std::fs::read_to_string(served.join(page)).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("section.related a[href]").unwrap();
+    doc.select(&sel)
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect()
+}
+
+/// A change that arrives while the follow-up build computes related reading stops it at its
+/// next checkpoint, whichever that is (in the ranking, the keys, the signatures or the
+/// outputs made): the follow-up changes nothing, the change is built and served with the lists
+/// served before, and the follow-up, run again afterwards, leaves the folder equal to a clean
+/// build. The hook stands in for the server's "a change is waiting" flag: at its `at`-th
+/// question it saves a headline edit and answers `true` from then on.
+#[test]
+fn a_change_during_the_follow_up_is_served_first() {
+    let config = SITE_TOML.replace("[related]\ncount = 0", "[related]\ncount = 2");
+    let budget = "2024/02/01/budget/index.html";
+    let mut at = 1;
+    loop {
+        let mut f = Fixture::with_config(&config);
+        for (rel, fm, body) in [
+            (
+                "content/en/sluice.md",
+                "title: Sluice gates opened\ndate: 2024-01-10T10:00:00Z\ntags: [water]",
+                "The sluice gates on the dam opened.",
+            ),
+            (
+                "content/en/tax.md",
+                "title: Tax rise\ndate: 2024-01-05T10:00:00Z\ntags: [money]",
+                "The city budget needs a tax rise.",
+            ),
+            (
+                "content/en/river.md",
+                "title: River levels\ndate: 2024-01-20T10:00:00Z\ntags: [water]",
+                "The river rose behind the dam.",
+            ),
+        ] {
+            f.write(rel, &article(fm, body));
+        }
+        f.apply(Changes {
+            rediscover: true,
+            ..Changes::default()
+        });
+        f.assert_equals_clean_build();
+        let served = f.dir.path().join("served");
+        let before = related_links(&served, budget);
+        assert!(!before.is_empty(), "the budget story has related reading");
+
+        // Retagged: its related reading moves, and is left to a follow-up.
+        let p = f.replace(
+            "content/en/budget.md",
+            "tags: [money]",
+            "tags: [water]\nstory: Dam inquiry",
+        );
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        f.engine.commit(update).unwrap();
+        assert!(f.engine.unsettled());
+        assert_eq!(related_links(&served, budget), before, "served with the old lists");
+
+        let asked = AtomicUsize::new(0);
+        let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
+        let dams = f.root().join("content/en/dams.md");
+        let hook = || {
+            if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
+                return false;
+            }
+            let mut edited = edited.lock().unwrap();
+            if edited.is_none() {
+                let text = std::fs::read_to_string(&dams).unwrap();
+                let text = text.replacen(
+                    "title: Dams on the river",
+                    "title: Dams on the river, reopened",
+                    1,
+                );
+                std::fs::write(&dams, text).unwrap();
+                *edited = Some(dams.clone());
+            }
+            true
+        };
+        let settle = Changes {
+            settle: true,
+            ..Changes::default()
+        };
+        let outcome = f.engine.prepare_until(&settle, &hook).unwrap();
+        let Some(p) = edited.into_inner().unwrap() else {
+            // Fewer checkpoints than `at`: the follow-up ran to its end; every stop was tried.
+            assert!(outcome.is_some());
+            assert!(at > 8, "the follow-up has checkpoints");
+            break;
+        };
+        assert!(outcome.is_none(), "stopped at checkpoint {at}");
+        assert!(f.engine.unsettled(), "still to follow up after a stop at {at}");
+
+        // The change is built from the state before the follow-up, without computing it.
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        let (_, stats) = f.engine.commit(update).unwrap();
+        assert!(stats.fast, "a headline edit takes the fast path (stop at {at})");
+        assert!(produced(&stats).contains(DAMS));
+        let html = std::fs::read_to_string(served.join(DAMS)).unwrap();
+        assert!(html.contains("Dams on the river, reopened"));
+        assert_eq!(
+            related_links(&served, budget),
+            before,
+            "the follow-up's lists are not served before the change (stop at {at})"
+        );
+        assert!(f.engine.unsettled());
+
+        f.settle();
+        let after = related_links(&served, budget);
+        assert_ne!(after, before, "the follow-up moved the lists");
+        f.assert_equals_clean_build();
+        at *= 2;
+    }
 }

@@ -313,9 +313,27 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     });
 
     let (tx, rx) = mpsc::channel::<Msg>();
+    // The watcher's batches reach the builder through this thread, which raises `incoming`
+    // first: a follow-up build asks it at its checkpoints and stops, so the change goes first.
+    let incoming = Arc::new(AtomicBool::new(false));
+    let (watch_tx, watch_rx) = mpsc::channel::<Msg>();
+    {
+        let (tx, incoming) = (tx.clone(), incoming.clone());
+        std::thread::Builder::new()
+            .name("gen-serve-inbox".into())
+            .spawn(move || {
+                for msg in watch_rx {
+                    incoming.store(true, Ordering::SeqCst);
+                    if tx.send(msg).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| Error::io(&root, e))?;
+    }
     let classifier = Classifier::new(&root, vec![config.output_dir.clone(), tmp.0.clone()]);
     let watcher =
-        Watcher::start(&root, classifier, opts.debounce, tx.clone()).map_err(Error::Internal)?;
+        Watcher::start(&root, classifier, opts.debounce, watch_tx).map_err(Error::Internal)?;
     let engine = Engine::new(&root, overrides, Some(origin.clone()), &served);
     let builder = {
         let shared = shared.clone();
@@ -326,7 +344,10 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         std::thread::Builder::new()
             .name("gen-serve-builder".into())
             .stack_size(crate::markdown::WORKER_STACK_SIZE)
-            .spawn(move || builder_loop(engine, watcher, rx, shared, report, quiet, url, open))
+            .spawn(move || {
+                let inbox = Inbox { rx, incoming };
+                builder_loop(engine, watcher, inbox, shared, report, quiet, url, open)
+            })
             .map_err(|e| Error::io(&root, e))?
     };
 
@@ -355,6 +376,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     report(Message::Stopping);
     shared.stopped.store(true, Ordering::SeqCst);
     let _ = tx.send(Msg::Stop);
+    drop(tx);
     let deadline = Instant::now() + Duration::from_secs(2);
     while !builder.is_finished() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
@@ -390,25 +412,46 @@ async fn wait_for_signal() {
     }
 }
 
+/// What reaches the builder: the watcher's batches (and `Stop`), and a flag raised before
+/// each arrives.
+struct Inbox {
+    rx: mpsc::Receiver<Msg>,
+    /// Raised when a message is sent; lowered by the builder before it looks at the channel.
+    incoming: Arc<AtomicBool>,
+}
+
+/// How a run of follow-up builds ended.
+enum Settled {
+    /// Nothing is left to follow up.
+    Done,
+    /// A change arrived (the follow-up starts again after it is built).
+    Change(Changes),
+    /// The server is stopping.
+    Stop,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn builder_loop(
     mut engine: Engine,
     mut watcher: Watcher,
-    rx: mpsc::Receiver<Msg>,
+    inbox: Inbox,
     shared: Arc<Shared>,
     report: Reporter,
     quiet: Duration,
     url: String,
     open: bool,
 ) {
+    let rx = &inbox.rx;
     let full = Changes {
         full: true,
         ..Changes::default()
     };
-    build_once(&mut engine, &shared, &report, &full, Instant::now(), true);
-    if !settle(&mut engine, &rx, &shared, &report) {
-        return;
-    }
+    build_once(&mut engine, &shared, &report, &full, Instant::now(), true, None);
+    let mut next = match settle(&mut engine, &inbox, &shared, &report) {
+        Settled::Done => None,
+        Settled::Change(c) => Some(c),
+        Settled::Stop => return,
+    };
     report(Message::Listening {
         url: &url,
         dir: &shared.dir,
@@ -417,27 +460,33 @@ fn builder_loop(
         report(Message::Warning(format!("could not open a browser: {e}")));
     }
     loop {
-        // A scheduled article shown as a preview is published when its time comes.
-        let due = engine.next_scheduled().map(|t| {
-            let wait = t.duration_since(crate::publishing::now()).as_secs_f64();
-            // Past SOURCE_DATE_EPOCH's fixed clock nothing ever comes due.
-            let fixed = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
-            (!fixed).then(|| Duration::from_secs_f64(wait.clamp(0.0, 86_400.0) + 0.5))
-        });
-        let received = match due.flatten() {
-            Some(wait) => match rx.recv_timeout(wait) {
-                Ok(m) => Ok(m),
-                Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Changes(Changes {
-                    full: true,
-                    ..Changes::default()
-                })),
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            },
-            None => rx.recv().map_err(|_| ()),
-        };
-        let mut ch = match received {
-            Ok(Msg::Changes(c)) => c,
-            Ok(Msg::Stop) | Err(_) => return,
+        let mut ch = match next.take() {
+            // A change that stopped a follow-up build.
+            Some(c) => c,
+            None => {
+                // A scheduled article shown as a preview is published when its time comes.
+                let due = engine.next_scheduled().map(|t| {
+                    let wait = t.duration_since(crate::publishing::now()).as_secs_f64();
+                    // Past SOURCE_DATE_EPOCH's fixed clock nothing ever comes due.
+                    let fixed = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+                    (!fixed).then(|| Duration::from_secs_f64(wait.clamp(0.0, 86_400.0) + 0.5))
+                });
+                let received = match due.flatten() {
+                    Some(wait) => match rx.recv_timeout(wait) {
+                        Ok(m) => Ok(m),
+                        Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Changes(Changes {
+                            full: true,
+                            ..Changes::default()
+                        })),
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    },
+                    None => rx.recv().map_err(|_| ()),
+                };
+                match received {
+                    Ok(Msg::Changes(c)) => c,
+                    Ok(Msg::Stop) | Err(_) => return,
+                }
+            }
         };
         let first_seen = Instant::now();
         if let Ok(mut st) = shared.state.lock() {
@@ -460,40 +509,53 @@ fn builder_loop(
             }
         }
         watcher.refresh();
-        build_once(&mut engine, &shared, &report, &ch, first_seen, false);
-        if !settle(&mut engine, &rx, &shared, &report) {
-            return;
-        }
+        build_once(&mut engine, &shared, &report, &ch, first_seen, false, None);
+        next = match settle(&mut engine, &inbox, &shared, &report) {
+            Settled::Done => None,
+            Settled::Change(c) => Some(c),
+            Settled::Stop => return,
+        };
     }
 }
 
-/// Runs the follow-up builds that compute related reading after a change that moved it (the
-/// change itself is served first); changes that arrived meanwhile join them. `false` when the
-/// server is stopping.
-fn settle(
-    engine: &mut Engine,
-    rx: &mpsc::Receiver<Msg>,
-    shared: &Shared,
-    report: &Reporter,
-) -> bool {
+/// Runs the follow-up builds that compute related reading, the search index and held-back
+/// photos after a change was served. A change that arrives meanwhile stops the follow-up at
+/// its next checkpoint and is handed back, to be built first; the engine then still serves
+/// the state before the follow-up, and the follow-up runs again after the change.
+fn settle(engine: &mut Engine, inbox: &Inbox, shared: &Shared, report: &Reporter) -> Settled {
     while engine.unsettled() {
         if shared.stopped.load(Ordering::SeqCst) {
-            return false;
+            return Settled::Stop;
         }
-        let mut ch = Changes {
-            settle: true,
-            ..Changes::default()
-        };
+        // Lowered before looking, so a message sent after the look raises it again.
+        inbox.incoming.store(false, Ordering::SeqCst);
+        let mut waiting: Option<Changes> = None;
         loop {
-            match rx.try_recv() {
-                Ok(Msg::Changes(c)) => ch.merge(c),
-                Ok(Msg::Stop) | Err(mpsc::TryRecvError::Disconnected) => return false,
+            match inbox.rx.try_recv() {
+                Ok(Msg::Changes(c)) => match &mut waiting {
+                    Some(w) => w.merge(c),
+                    None => waiting = Some(c),
+                },
+                Ok(Msg::Stop) | Err(mpsc::TryRecvError::Disconnected) => return Settled::Stop,
                 Err(mpsc::TryRecvError::Empty) => break,
             }
         }
-        build_once(engine, shared, report, &ch, Instant::now(), false);
+        if let Some(c) = waiting {
+            return Settled::Change(c);
+        }
+        let ch = Changes {
+            settle: true,
+            ..Changes::default()
+        };
+        let incoming: &AtomicBool = &inbox.incoming;
+        let stop = || incoming.load(Ordering::Relaxed);
+        build_once(engine, shared, report, &ch, Instant::now(), false, Some(&stop));
     }
-    !shared.stopped.load(Ordering::SeqCst)
+    if shared.stopped.load(Ordering::SeqCst) {
+        Settled::Stop
+    } else {
+        Settled::Done
+    }
 }
 
 /// Runs one build and publishes its result.
@@ -504,12 +566,29 @@ fn build_once(
     ch: &Changes,
     started: Instant,
     initial: bool,
+    stop: Option<incremental::Stop<'_>>,
 ) {
     if let Ok(mut st) = shared.state.lock() {
         st.building = true;
         st.pending = false;
     }
-    let result = engine.prepare(ch).and_then(|plan| {
+    let prepared = match stop {
+        Some(stop) => engine.prepare_until(ch, stop),
+        None => engine.prepare(ch).map(Some),
+    };
+    let prepared = match prepared {
+        Ok(None) => {
+            // A follow-up stopped for a change: nothing changed, it runs again after it.
+            if let Ok(mut st) = shared.state.lock() {
+                st.building = false;
+                st.pending = true;
+            }
+            return;
+        }
+        Ok(Some(update)) => Ok(update),
+        Err(e) => Err(e),
+    };
+    let result = prepared.and_then(|plan| {
         let t = Instant::now();
         let _tree = shared
             .tree
