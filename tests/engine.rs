@@ -731,21 +731,18 @@ fn a_change_during_the_follow_up_is_served_first() {
 
         let asked = AtomicUsize::new(0);
         let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
-        let dams = f.root().join("content/en/dams.md");
+        // The retagged story's own headline: its page is made again, with the lists served.
+        let source = f.root().join("content/en/budget.md");
         let hook = || {
             if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
                 return false;
             }
             let mut edited = edited.lock().unwrap();
             if edited.is_none() {
-                let text = std::fs::read_to_string(&dams).unwrap();
-                let text = text.replacen(
-                    "title: Dams on the river",
-                    "title: Dams on the river, reopened",
-                    1,
-                );
-                std::fs::write(&dams, text).unwrap();
-                *edited = Some(dams.clone());
+                let text = std::fs::read_to_string(&source).unwrap();
+                let text = text.replacen("title: City budget", "title: City budget, revised", 1);
+                std::fs::write(&source, text).unwrap();
+                *edited = Some(source.clone());
             }
             true
         };
@@ -773,9 +770,9 @@ fn a_change_during_the_follow_up_is_served_first() {
             .unwrap();
         let (_, stats) = f.engine.commit(update).unwrap();
         assert!(stats.fast, "a headline edit takes the fast path (stop at {at})");
-        assert!(produced(&stats).contains(DAMS));
-        let html = std::fs::read_to_string(served.join(DAMS)).unwrap();
-        assert!(html.contains("Dams on the river, reopened"));
+        assert!(produced(&stats).contains(budget));
+        let html = std::fs::read_to_string(served.join(budget)).unwrap();
+        assert!(html.contains("City budget, revised"));
         assert_eq!(
             related_links(&served, budget),
             before,

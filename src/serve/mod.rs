@@ -547,8 +547,8 @@ fn settle(engine: &mut Engine, inbox: &Inbox, shared: &Shared, report: &Reporter
             settle: true,
             ..Changes::default()
         };
-        let incoming: &AtomicBool = &inbox.incoming;
-        let stop = || incoming.load(Ordering::Relaxed);
+        let (incoming, stopped): (&AtomicBool, &AtomicBool) = (&inbox.incoming, &shared.stopped);
+        let stop = || incoming.load(Ordering::Relaxed) || stopped.load(Ordering::Relaxed);
         build_once(engine, shared, report, &ch, Instant::now(), false, Some(&stop));
     }
     if shared.stopped.load(Ordering::SeqCst) {
