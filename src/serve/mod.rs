@@ -3,7 +3,10 @@
 //!
 //! Threads: the main thread runs the HTTP server (tokio + axum, [`http`]); one builder thread
 //! owns the [`incremental::Engine`] and the [`watch::Watcher`], so there is never more than one
-//! build at a time, and changes that arrive during a build become one follow-up build. The
+//! build at a time, and changes that arrive during a build become one next build. The
+//! follow-up builds after a served change (related reading, the search index, photo encodes)
+//! stop at their next checkpoint when a change arrives ([`Inbox`]), so the change is built
+//! and served first, and run again after it. The
 //! served folder is changed only under the write half of [`Shared::tree`]; requests read it
 //! under the read half, so they see the old build or the new one, never half of each. The
 //! live-reload event ([`livereload`]) is sent after the new files are in place.
