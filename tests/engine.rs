@@ -727,7 +727,11 @@ fn a_change_during_the_follow_up_is_served_first() {
             .unwrap();
         f.engine.commit(update).unwrap();
         assert!(f.engine.unsettled());
-        assert_eq!(related_links(&served, budget), before, "served with the old lists");
+        assert_eq!(
+            related_links(&served, budget),
+            before,
+            "served with the old lists"
+        );
 
         let asked = AtomicUsize::new(0);
         let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
@@ -758,7 +762,10 @@ fn a_change_during_the_follow_up_is_served_first() {
             break;
         };
         assert!(outcome.is_none(), "stopped at checkpoint {at}");
-        assert!(f.engine.unsettled(), "still to follow up after a stop at {at}");
+        assert!(
+            f.engine.unsettled(),
+            "still to follow up after a stop at {at}"
+        );
 
         // The change is built from the state before the follow-up, without computing it.
         let update = f
@@ -769,7 +776,10 @@ fn a_change_during_the_follow_up_is_served_first() {
             })
             .unwrap();
         let (_, stats) = f.engine.commit(update).unwrap();
-        assert!(stats.fast, "a headline edit takes the fast path (stop at {at})");
+        assert!(
+            stats.fast,
+            "a headline edit takes the fast path (stop at {at})"
+        );
         assert!(produced(&stats).contains(budget));
         let html = std::fs::read_to_string(served.join(budget)).unwrap();
         assert!(html.contains("City budget, revised"));
@@ -783,6 +793,92 @@ fn a_change_during_the_follow_up_is_served_first() {
         f.settle();
         let after = related_links(&served, budget);
         assert_ne!(after, before, "the follow-up moved the lists");
+        f.assert_equals_clean_build();
+        at *= 2;
+    }
+}
+
+/// The same for a follow-up that makes only the search index (related reading is off): a
+/// body edit arriving at any checkpoint stops it, is served first with the index still held
+/// back, and the folder then settles to a clean build.
+#[test]
+fn a_change_during_the_search_follow_up_is_served_first() {
+    let mut at = 1;
+    loop {
+        let mut f = Fixture::new();
+        let p = f.replace(
+            "content/en/dams.md",
+            "Second paragraph, deeper",
+            "Second paragraph, about sluices and deeper",
+        );
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        f.engine.commit(update).unwrap();
+        assert!(f.engine.unsettled(), "the index is left to a follow-up");
+        let served = f.dir.path().join("served");
+        let index = std::fs::read(served.join("search-index/meta.json")).unwrap();
+
+        let asked = AtomicUsize::new(0);
+        let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
+        let budget = f.root().join("content/en/budget.md");
+        let hook = || {
+            if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
+                return false;
+            }
+            let mut edited = edited.lock().unwrap();
+            if edited.is_none() {
+                let text = std::fs::read_to_string(&budget).unwrap();
+                std::fs::write(
+                    &budget,
+                    text.replacen("The budget grew.", "The budget shrank.", 1),
+                )
+                .unwrap();
+                *edited = Some(budget.clone());
+            }
+            true
+        };
+        let settle = Changes {
+            settle: true,
+            ..Changes::default()
+        };
+        let outcome = f.engine.prepare_until(&settle, &hook).unwrap();
+        let Some(p) = edited.into_inner().unwrap() else {
+            assert!(outcome.is_some());
+            assert!(at > 1, "the follow-up has checkpoints");
+            break;
+        };
+        assert!(outcome.is_none(), "stopped at checkpoint {at}");
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        let (_, stats) = f.engine.commit(update).unwrap();
+        assert!(stats.fast);
+        assert!(
+            !produced(&stats).contains("search-index/meta.json"),
+            "the index is still held back (stop at {at}): {:?}",
+            produced(&stats)
+        );
+        assert!(
+            std::fs::read_to_string(served.join("2024/02/01/budget/index.html"))
+                .unwrap()
+                .contains("The budget shrank.")
+        );
+        assert_eq!(
+            std::fs::read(served.join("search-index/meta.json")).unwrap(),
+            index,
+            "the follow-up's index is not served before the change (stop at {at})"
+        );
+        assert!(f.engine.unsettled());
+        f.settle();
         f.assert_equals_clean_build();
         at *= 2;
     }

@@ -552,7 +552,11 @@ impl Engine {
     /// the engine as it was before the call (the model pending, with the lists it serves, and
     /// what is held back still held back), so the change is built and served first and the
     /// follow-up starts again after it. Builds of changes never ask `stop`.
-    pub fn prepare_until(&mut self, ch: &Changes, stop: Stop<'_>) -> Result<Option<Update>, Failure> {
+    pub fn prepare_until(
+        &mut self,
+        ch: &Changes,
+        stop: Stop<'_>,
+    ) -> Result<Option<Update>, Failure> {
         let followup = ch.settle
             && Changes {
                 settle: false,
@@ -1183,7 +1187,9 @@ impl Engine {
             .map(|p| hash_of(&serde_json::to_string(p).unwrap_or_default()))
             .collect();
         let Some(keys) = (0..site.articles.len())
-            .map(|i| (!stop()).then(|| article_keys(site, &self.sources, &self.bodies, &persons, i)))
+            .map(|i| {
+                (!stop()).then(|| article_keys(site, &self.sources, &self.bodies, &persons, i))
+            })
             .collect::<Option<Vec<Keys>>>()
         else {
             return Ok(Update::stopped());

@@ -5,7 +5,7 @@
 //! owns the [`incremental::Engine`] and the [`watch::Watcher`], so there is never more than one
 //! build at a time, and changes that arrive during a build become one next build. The
 //! follow-up builds after a served change (related reading, the search index, photo encodes)
-//! stop at their next checkpoint when a change arrives ([`Inbox`]), so the change is built
+//! stop at their next checkpoint when a change arrives (`Inbox`), so the change is built
 //! and served first, and run again after it. The
 //! served folder is changed only under the write half of [`Shared::tree`]; requests read it
 //! under the read half, so they see the old build or the new one, never half of each. The
@@ -449,7 +449,15 @@ fn builder_loop(
         full: true,
         ..Changes::default()
     };
-    build_once(&mut engine, &shared, &report, &full, Instant::now(), true, None);
+    build_once(
+        &mut engine,
+        &shared,
+        &report,
+        &full,
+        Instant::now(),
+        true,
+        None,
+    );
     let mut next = match settle(&mut engine, &inbox, &shared, &report) {
         Settled::Done => None,
         Settled::Change(c) => Some(c),
@@ -552,7 +560,15 @@ fn settle(engine: &mut Engine, inbox: &Inbox, shared: &Shared, report: &Reporter
         };
         let (incoming, stopped): (&AtomicBool, &AtomicBool) = (&inbox.incoming, &shared.stopped);
         let stop = || incoming.load(Ordering::Relaxed) || stopped.load(Ordering::Relaxed);
-        build_once(engine, shared, report, &ch, Instant::now(), false, Some(&stop));
+        build_once(
+            engine,
+            shared,
+            report,
+            &ch,
+            Instant::now(),
+            false,
+            Some(&stop),
+        );
     }
     if shared.stopped.load(Ordering::SeqCst) {
         Settled::Stop
