@@ -317,7 +317,10 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
 
     let (tx, rx) = mpsc::channel::<Msg>();
     // The watcher's batches reach the builder through this thread, which raises `incoming`
-    // first: a follow-up build asks it at its checkpoints and stops, so the change goes first.
+    // after each: a follow-up build asks it at its checkpoints and stops, so the change goes
+    // first. (Raised after the send: the builder lowers it before it looks at the channel, so
+    // a batch is never left unseen behind a lowered flag; at worst a follow-up stops for a
+    // batch already taken, and runs again.)
     let incoming = Arc::new(AtomicBool::new(false));
     let (watch_tx, watch_rx) = mpsc::channel::<Msg>();
     {
@@ -326,10 +329,10 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
             .name("gen-serve-inbox".into())
             .spawn(move || {
                 for msg in watch_rx {
-                    incoming.store(true, Ordering::SeqCst);
                     if tx.send(msg).is_err() {
                         break;
                     }
+                    incoming.store(true, Ordering::SeqCst);
                 }
             })
             .map_err(|e| Error::io(&root, e))?;
@@ -415,11 +418,11 @@ async fn wait_for_signal() {
     }
 }
 
-/// What reaches the builder: the watcher's batches (and `Stop`), and a flag raised before
-/// each arrives.
+/// What reaches the builder: the watcher's batches (and `Stop`), and a flag raised after each
+/// is sent.
 struct Inbox {
     rx: mpsc::Receiver<Msg>,
-    /// Raised when a message is sent; lowered by the builder before it looks at the channel.
+    /// Raised when a batch was sent; lowered by the builder before it looks at the channel.
     incoming: Arc<AtomicBool>,
 }
 
