@@ -432,6 +432,9 @@ pub struct Engine {
     images_deferred: bool,
     /// The build being prepared is such a follow-up.
     settling: bool,
+    /// This follow-up computes related reading: the search index, which cannot stop midway,
+    /// is left to a follow-up of its own ([`Engine::index_only_left`]).
+    index_last: bool,
     /// The same keys by article index, for the fast path.
     related_keys: Vec<u64>,
     /// [`crate::related::text_key`] by content path, with the hash of the file it was made of.
@@ -486,6 +489,7 @@ impl Engine {
             search_deferred: false,
             images_deferred: false,
             settling: false,
+            index_last: false,
             related_keys: Vec::new(),
             text_keys: HashMap::new(),
             dirty: BTreeSet::new(),
@@ -566,6 +570,7 @@ impl Engine {
         let never: Stop<'_> = &|| false;
         let stop = if followup { stop } else { never };
         self.settling = ch.settle;
+        self.index_last = false;
         let mut people_changed = ch.people;
         if ch.full {
             self.config = None;
@@ -660,6 +665,7 @@ impl Engine {
         } else {
             None
         };
+        self.index_last = followup && swapped.is_some();
         crate::diagnostics::sort(&mut warnings);
         timer.lap("model");
         self.attach_images(ch)?;
@@ -1127,6 +1133,12 @@ impl Engine {
         matches!(self.state, State::Pending(_)) || self.search_deferred || self.images_deferred
     }
 
+    /// Whether the only follow-up left is the search index: it reads every article and cannot
+    /// stop midway, so the server builds it once the saves pause.
+    pub fn index_only_left(&self) -> bool {
+        self.search_deferred && !self.images_deferred && matches!(self.state, State::Settled(_))
+    }
+
     /// Computes related reading for a pending model (the second half of a change that moved
     /// it) and swaps it in; returns the lists it replaced and the outputs' tracking it dropped,
     /// to put back if the follow-up is stopped later. `Err` when stopped meanwhile (nothing
@@ -1232,7 +1244,8 @@ impl Engine {
         }
         timer.lap("signatures");
         self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
-        self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
+        self.search_deferred =
+            hold_back_search(&plan, &mut selected, self.settling && !self.index_last);
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop)?;
         if update.stopped {
             return Ok(update);
@@ -1320,7 +1333,8 @@ impl Engine {
         }
         timer.lap("signatures");
         self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
-        self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
+        self.search_deferred =
+            hold_back_search(&plan, &mut selected, self.settling && !self.index_last);
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop)?;
         update.tracked = Some(derived);
         Ok(update)
@@ -1436,7 +1450,7 @@ impl Engine {
 /// Splits a follow-up build's outputs into batches that each take a moment: pages and feeds
 /// by the hundred, photos to encode a few at a time.
 fn batches<'s>(plan: &Plan<'_>, selected: &'s [usize]) -> Vec<&'s [usize]> {
-    const BATCH: usize = 64;
+    const BATCH: usize = 32;
     let weight = |k: usize| match plan.products[k] {
         Product::Image(pic) if crate::images::needs_encoding(&plan.site.config, pic) => BATCH / 2,
         _ => 1,

@@ -461,7 +461,10 @@ fn builder_loop(
         true,
         None,
     );
-    let mut next = match settle(&mut engine, &inbox, &shared, &report) {
+    // How long the search index took last time: the saves must pause this long before it is
+    // made again (none at start).
+    let mut pause = Duration::ZERO;
+    let mut next = match settle(&mut engine, &inbox, &shared, &report, &mut pause) {
         Settled::Done => None,
         Settled::Change(c) => Some(c),
         Settled::Stop => return,
@@ -524,7 +527,7 @@ fn builder_loop(
         }
         watcher.refresh();
         build_once(&mut engine, &shared, &report, &ch, first_seen, false, None);
-        next = match settle(&mut engine, &inbox, &shared, &report) {
+        next = match settle(&mut engine, &inbox, &shared, &report, &mut pause) {
             Settled::Done => None,
             Settled::Change(c) => Some(c),
             Settled::Stop => return,
@@ -536,7 +539,17 @@ fn builder_loop(
 /// photos after a change was served. A change that arrives meanwhile stops the follow-up at
 /// its next checkpoint and is handed back, to be built first; the engine then still serves
 /// the state before the follow-up, and the follow-up runs again after the change.
-fn settle(engine: &mut Engine, inbox: &Inbox, shared: &Shared, report: &Reporter) -> Settled {
+///
+/// The search index is the one output that cannot stop midway (it reads every article): it
+/// comes last, in a follow-up of its own, once the saves have paused for as long as it took
+/// the last time (`pause`), so that a writer saving every second is not kept waiting by it.
+fn settle(
+    engine: &mut Engine,
+    inbox: &Inbox,
+    shared: &Shared,
+    report: &Reporter,
+    pause: &mut Duration,
+) -> Settled {
     while engine.unsettled() {
         if shared.stopped.load(Ordering::SeqCst) {
             return Settled::Stop;
@@ -557,21 +570,25 @@ fn settle(engine: &mut Engine, inbox: &Inbox, shared: &Shared, report: &Reporter
         if let Some(c) = waiting {
             return Settled::Change(c);
         }
+        let index_only = engine.index_only_left();
+        if index_only && !pause.is_zero() {
+            match inbox.rx.recv_timeout(*pause) {
+                Ok(Msg::Changes(c)) => return Settled::Change(c),
+                Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Settled::Stop,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+        }
+        let started = Instant::now();
         let ch = Changes {
             settle: true,
             ..Changes::default()
         };
         let (incoming, stopped): (&AtomicBool, &AtomicBool) = (&inbox.incoming, &shared.stopped);
         let stop = || incoming.load(Ordering::Relaxed) || stopped.load(Ordering::Relaxed);
-        build_once(
-            engine,
-            shared,
-            report,
-            &ch,
-            Instant::now(),
-            false,
-            Some(&stop),
-        );
+        let done = build_once(engine, shared, report, &ch, started, false, Some(&stop));
+        if index_only && done {
+            *pause = started.elapsed().min(Duration::from_secs(10));
+        }
     }
     if shared.stopped.load(Ordering::SeqCst) {
         Settled::Stop
@@ -580,7 +597,7 @@ fn settle(engine: &mut Engine, inbox: &Inbox, shared: &Shared, report: &Reporter
     }
 }
 
-/// Runs one build and publishes its result.
+/// Runs one build and publishes its result; `false` when a follow-up was stopped.
 fn build_once(
     engine: &mut Engine,
     shared: &Shared,
@@ -589,7 +606,7 @@ fn build_once(
     started: Instant,
     initial: bool,
     stop: Option<incremental::Stop<'_>>,
-) {
+) -> bool {
     if let Ok(mut st) = shared.state.lock() {
         st.building = true;
         st.pending = false;
@@ -605,7 +622,7 @@ fn build_once(
                 st.building = false;
                 st.pending = true;
             }
-            return;
+            return false;
         }
         Ok(Some(update)) => Ok(update),
         Err(e) => Err(e),
@@ -626,7 +643,7 @@ fn build_once(
         Ok((applied, stats))
     });
     if shared.stopped.load(Ordering::SeqCst) {
-        return;
+        return true;
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let base = engine
@@ -634,7 +651,7 @@ fn build_once(
         .map(|c| c.base_path.clone())
         .unwrap_or_else(|| "/".into());
     let Ok(mut st) = shared.state.lock() else {
-        return;
+        return true;
     };
     // A follow-up that only computes related reading is part of the build before it.
     let followup_only = ch.settle
@@ -717,6 +734,7 @@ fn build_once(
         }),
         Err(errors) => report(Message::Failed { ms, errors }),
     }
+    true
 }
 
 fn open_browser(url: &str) -> std::io::Result<()> {
