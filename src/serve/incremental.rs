@@ -1336,6 +1336,22 @@ impl Engine {
         self.search_deferred =
             hold_back_search(&plan, &mut selected, self.settling && !self.index_last);
         let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop)?;
+        // A product made again may write fewer files than before (the search index of a
+        // language whose last article went): the files it no longer writes go.
+        let written: BTreeSet<&str> = update.records.iter().map(|(r, _)| r.as_str()).collect();
+        let mut removes = Vec::new();
+        for path in &update.produced {
+            let new = update.extra_files.get(path);
+            for f in self.extra_files.get(path).into_iter().flatten() {
+                if !written.contains(f.as_str())
+                    && !new.is_some_and(|n| n.contains(f))
+                    && self.files.contains_key(f)
+                {
+                    removes.push(f.clone());
+                }
+            }
+        }
+        update.removes = removes;
         update.tracked = Some(derived);
         Ok(update)
     }
