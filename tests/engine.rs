@@ -883,32 +883,3 @@ fn a_change_during_the_search_follow_up_is_served_first() {
         at *= 2;
     }
 }
-
-/// The search index, held back from a model rebuild and made by the follow-up alone, writes
-/// fewer files when a language loses its last article: the follow-up removes the rest.
-#[test]
-fn the_index_follow_up_removes_the_shards_it_no_longer_writes() {
-    let mut f = Fixture::new();
-    let served = f.dir.path().join("served");
-    let shards = |lang: &str| {
-        tree(&served)
-            .into_keys()
-            .filter(|k| k.starts_with(&format!("search-index/{lang}/")))
-            .count()
-    };
-    assert!(shards("ru") > 0, "the Russian article has an index shard");
-    std::fs::remove_file(f.root().join("content/ru/dams.md")).unwrap();
-    let update = f
-        .engine
-        .prepare(&Changes {
-            rediscover: true,
-            ..Changes::default()
-        })
-        .unwrap();
-    let (_, first) = f.engine.commit(update).unwrap();
-    assert!(!produced(&first).contains("search-index/meta.json"));
-    assert!(f.engine.unsettled(), "the index is left to a follow-up");
-    f.settle();
-    assert_eq!(shards("ru"), 0);
-    f.assert_equals_clean_build();
-}
