@@ -465,6 +465,12 @@ pub struct Model<'a> {
 impl<'a> Model<'a> {
     /// Builds the indexes of a site.
     pub fn new(site: &'a Site) -> Model<'a> {
+        Model::new_until(site, &|| false).expect("never stopped")
+    }
+
+    /// [`Model::new`], asking `stop` as it goes (per article in the long passes); `None` when
+    /// it answered `true` (the dev server then has a change to build first).
+    pub fn new_until(site: &'a Site, stop: Stop<'_>) -> Option<Model<'a>> {
         let arts = &site.articles;
         let n = arts.len();
         let mut order: Vec<usize> = (0..n).collect();
@@ -505,7 +511,9 @@ impl<'a> Model<'a> {
             .collect();
 
         // Features, interned in the order of their keys.
-        let keys: Vec<Vec<(Signal, String, String)>> = (0..n).map(|i| keys_of(site, i)).collect();
+        let keys: Vec<Vec<(Signal, String, String)>> = (0..n)
+            .map(|i| (!stop()).then(|| keys_of(site, i)))
+            .collect::<Option<_>>()?;
         let mut names: HashMap<(Signal, &str), &str> = HashMap::new();
         for &i in &order {
             for (k, key, name) in &keys[i] {
@@ -554,9 +562,9 @@ impl<'a> Model<'a> {
             }
         }
 
-        let (terms, postings) = text_index(site, &eligible, &order);
+        let (terms, postings) = text_index(site, &eligible, &order, stop)?;
 
-        Model {
+        Some(Model {
             site,
             weights: site.config.related.clone(),
             rank,
@@ -569,7 +577,7 @@ impl<'a> Model<'a> {
             features,
             terms,
             postings,
-        }
+        })
     }
 
     fn weight(&self, kind: Signal) -> f64 {
@@ -967,7 +975,12 @@ fn term_counts(tok: &Tokenizer, site: &Site, i: usize) -> Vec<(u64, f32)> {
 type TextIndex = (Vec<Vec<(u64, f32)>>, FxMap<u64, Vec<(u32, f32)>>);
 
 /// Top terms per article and the postings of each term.
-fn text_index(site: &Site, eligible: &[bool], order: &[usize]) -> TextIndex {
+fn text_index(
+    site: &Site,
+    eligible: &[bool],
+    order: &[usize],
+    stop: Stop<'_>,
+) -> Option<TextIndex> {
     let n = site.articles.len();
     let mut tokenizers: HashMap<&str, Tokenizer> = HashMap::new();
     for a in &site.articles {
@@ -977,8 +990,8 @@ fn text_index(site: &Site, eligible: &[bool], order: &[usize]) -> TextIndex {
     }
     let counts: Vec<Vec<(u64, f32)>> = (0..n)
         .into_par_iter()
-        .map(|i| term_counts(&tokenizers[site.articles[i].lang()], site, i))
-        .collect();
+        .map(|i| (!stop()).then(|| term_counts(&tokenizers[site.articles[i].lang()], site, i)))
+        .collect::<Option<_>>()?;
     let live = eligible.iter().filter(|&&e| e).count();
     let mut df: FxMap<u64, u32> = FxMap::default();
     for (i, c) in counts.iter().enumerate() {
@@ -1030,15 +1043,25 @@ fn text_index(site: &Site, eligible: &[bool], order: &[usize]) -> TextIndex {
     postings
         .par_iter_mut()
         .for_each(|(_, list)| list.sort_by(|x, y| y.1.total_cmp(&x.1)));
-    (terms, postings)
+    Some((terms, postings))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Entry points
 // ---------------------------------------------------------------------------------------------
 
+/// Asked at checkpoints of a long computation: `true` stops it. The dev server stops a
+/// follow-up build this way when a change arrives, so the change is served first; it must be
+/// cheap (it is asked once per article).
+pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
+
 /// The computed cards of every article (pinned ones not included), article indices in order.
 pub fn compute(site: &Site) -> Vec<Vec<usize>> {
+    compute_until(site, &|| false).expect("never stopped")
+}
+
+/// [`compute`], asking `stop` once per article; `None` when it answered `true`.
+pub fn compute_until(site: &Site, stop: Stop<'_>) -> Option<Vec<Vec<usize>>> {
     let n = site.articles.len();
     let any = site.articles.iter().any(|a| {
         a.doc
@@ -1048,24 +1071,36 @@ pub fn compute(site: &Site) -> Vec<Vec<usize>> {
             > a.pinned.len()
     });
     if !any {
-        return vec![Vec::new(); n];
+        return Some(vec![Vec::new(); n]);
     }
-    let model = Model::new(site);
+    let model = Model::new_until(site, stop)?;
     (0..n)
         .into_par_iter()
-        .map_init(Accumulator::default, |acc, a| model.pick(a, acc))
+        .map_init(Accumulator::default, |acc, a| {
+            (!stop()).then(|| model.pick(a, acc))
+        })
         .collect()
 }
 
 /// Fills `site.related` for every article: the pinned entries, in order, then computed ones up
 /// to `related_count` (front matter) or `[related] count` (site.toml).
 pub fn attach(site: &mut Site) {
-    let computed = compute(site);
-    for (i, list) in computed.into_iter().enumerate() {
-        let mut out = site.articles[i].pinned.clone();
-        out.extend(list.into_iter().map(Related::Article));
-        site.related[i] = out;
-    }
+    let lists = lists(site, compute(site));
+    site.related = lists;
+}
+
+/// `site.related` as [`attach`] sets it, from [`compute`]'s cards: the pinned entries, then
+/// the computed ones.
+pub fn lists(site: &Site, computed: Vec<Vec<usize>>) -> Vec<Vec<Related>> {
+    computed
+        .into_iter()
+        .enumerate()
+        .map(|(i, list)| {
+            let mut out = site.articles[i].pinned.clone();
+            out.extend(list.into_iter().map(Related::Article));
+            out
+        })
+        .collect()
 }
 
 /// A hash of everything [`attach`] reads of article `i` (see [`Model::new`] and

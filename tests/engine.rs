@@ -8,6 +8,9 @@ use std::sync::Once;
 
 use gensite::build::{BuildOptions, build};
 use gensite::config::Overrides;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use gensite::serve::incremental::{Changes, Engine, Stats};
 
 /// Builds here are dated by `SOURCE_DATE_EPOCH` (the news sitemap names the time). Every test
@@ -47,11 +50,15 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::with_config(SITE_TOML)
+    }
+
+    fn with_config(site_toml: &str) -> Fixture {
         fixed_clock();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         let files: &[(&str, String)] = &[
-            ("site.toml", SITE_TOML.to_string()),
+            ("site.toml", site_toml.to_string()),
             (
                 "content/en/dams.md",
                 article(
@@ -721,4 +728,227 @@ fn a_pin_expiring_during_the_session_re_renders_only_that_front_page() {
         Some("2025-01-03T00:00:00Z".parse().unwrap())
     );
     f.assert_equals_clean_build_at(Some(later));
+}
+
+/// Links of a served page's related-reading section.
+fn related_links(served: &Path, page: &str) -> Vec<String> {
+    let html = std::fs::read_to_string(served.join(page)).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("section.related a[href]").unwrap();
+    doc.select(&sel)
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect()
+}
+
+/// A change that arrives while the follow-up build computes related reading stops it at its
+/// next checkpoint, whichever that is (in the ranking, the keys, the signatures or the
+/// outputs made): the follow-up changes nothing, the change is built and served with the lists
+/// served before, and the follow-up, run again afterwards, leaves the folder equal to a clean
+/// build. The hook stands in for the server's "a change is waiting" flag: at its `at`-th
+/// question it saves a headline edit and answers `true` from then on.
+#[test]
+fn a_change_during_the_follow_up_is_served_first() {
+    let config = SITE_TOML.replace("[related]\ncount = 0", "[related]\ncount = 2");
+    let budget = "2024/02/01/budget/index.html";
+    let mut at = 1;
+    loop {
+        let mut f = Fixture::with_config(&config);
+        for (rel, fm, body) in [
+            (
+                "content/en/sluice.md",
+                "title: Sluice gates opened\ndate: 2024-01-10T10:00:00Z\ntags: [water]",
+                "The sluice gates on the dam opened.",
+            ),
+            (
+                "content/en/tax.md",
+                "title: Tax rise\ndate: 2024-01-05T10:00:00Z\ntags: [money]",
+                "The city budget needs a tax rise.",
+            ),
+            (
+                "content/en/river.md",
+                "title: River levels\ndate: 2024-01-20T10:00:00Z\ntags: [water]",
+                "The river rose behind the dam.",
+            ),
+        ] {
+            f.write(rel, &article(fm, body));
+        }
+        f.apply(Changes {
+            rediscover: true,
+            ..Changes::default()
+        });
+        f.assert_equals_clean_build();
+        let served = f.dir.path().join("served");
+        let before = related_links(&served, budget);
+        assert!(!before.is_empty(), "the budget story has related reading");
+
+        // Retagged: its related reading moves, and is left to a follow-up.
+        let p = f.replace(
+            "content/en/budget.md",
+            "tags: [money]",
+            "tags: [water]\nstory: Dam inquiry",
+        );
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        f.engine.commit(update).unwrap();
+        assert!(f.engine.unsettled());
+        assert_eq!(
+            related_links(&served, budget),
+            before,
+            "served with the old lists"
+        );
+
+        let asked = AtomicUsize::new(0);
+        let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
+        // The retagged story's own headline: its page is made again, with the lists served.
+        let source = f.root().join("content/en/budget.md");
+        let hook = || {
+            if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
+                return false;
+            }
+            let mut edited = edited.lock().unwrap();
+            if edited.is_none() {
+                let text = std::fs::read_to_string(&source).unwrap();
+                let text = text.replacen("title: City budget", "title: City budget, revised", 1);
+                std::fs::write(&source, text).unwrap();
+                *edited = Some(source.clone());
+            }
+            true
+        };
+        let settle = Changes {
+            settle: true,
+            ..Changes::default()
+        };
+        let outcome = f.engine.prepare_until(&settle, &hook).unwrap();
+        let Some(p) = edited.into_inner().unwrap() else {
+            // Fewer checkpoints than `at`: the follow-up ran to its end; every stop was tried.
+            assert!(outcome.is_some());
+            assert!(at > 8, "the follow-up has checkpoints");
+            break;
+        };
+        assert!(outcome.is_none(), "stopped at checkpoint {at}");
+        assert!(
+            f.engine.unsettled(),
+            "still to follow up after a stop at {at}"
+        );
+
+        // The change is built from the state before the follow-up, without computing it.
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        let (_, stats) = f.engine.commit(update).unwrap();
+        assert!(
+            stats.fast,
+            "a headline edit takes the fast path (stop at {at})"
+        );
+        assert!(produced(&stats).contains(budget));
+        let html = std::fs::read_to_string(served.join(budget)).unwrap();
+        assert!(html.contains("City budget, revised"));
+        assert_eq!(
+            related_links(&served, budget),
+            before,
+            "the follow-up's lists are not served before the change (stop at {at})"
+        );
+        assert!(f.engine.unsettled());
+
+        f.settle();
+        let after = related_links(&served, budget);
+        assert_ne!(after, before, "the follow-up moved the lists");
+        f.assert_equals_clean_build();
+        at *= 2;
+    }
+}
+
+/// The same for a follow-up that makes only the search index (related reading is off): a
+/// body edit arriving at any checkpoint stops it, is served first with the index still held
+/// back, and the folder then settles to a clean build.
+#[test]
+fn a_change_during_the_search_follow_up_is_served_first() {
+    let mut at = 1;
+    loop {
+        let mut f = Fixture::new();
+        let p = f.replace(
+            "content/en/dams.md",
+            "Second paragraph, deeper",
+            "Second paragraph, about sluices and deeper",
+        );
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        f.engine.commit(update).unwrap();
+        assert!(f.engine.unsettled(), "the index is left to a follow-up");
+        let served = f.dir.path().join("served");
+        let index = std::fs::read(served.join("search-index/meta.json")).unwrap();
+
+        let asked = AtomicUsize::new(0);
+        let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
+        let budget = f.root().join("content/en/budget.md");
+        let hook = || {
+            if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
+                return false;
+            }
+            let mut edited = edited.lock().unwrap();
+            if edited.is_none() {
+                let text = std::fs::read_to_string(&budget).unwrap();
+                std::fs::write(
+                    &budget,
+                    text.replacen("The budget grew.", "The budget shrank.", 1),
+                )
+                .unwrap();
+                *edited = Some(budget.clone());
+            }
+            true
+        };
+        let settle = Changes {
+            settle: true,
+            ..Changes::default()
+        };
+        let outcome = f.engine.prepare_until(&settle, &hook).unwrap();
+        let Some(p) = edited.into_inner().unwrap() else {
+            assert!(outcome.is_some());
+            assert!(at > 1, "the follow-up has checkpoints");
+            break;
+        };
+        assert!(outcome.is_none(), "stopped at checkpoint {at}");
+        let update = f
+            .engine
+            .prepare(&Changes {
+                content: BTreeSet::from([p]),
+                ..Changes::default()
+            })
+            .unwrap();
+        let (_, stats) = f.engine.commit(update).unwrap();
+        assert!(stats.fast);
+        assert!(
+            !produced(&stats).contains("search-index/meta.json"),
+            "the index is still held back (stop at {at}): {:?}",
+            produced(&stats)
+        );
+        assert!(
+            std::fs::read_to_string(served.join("2024/02/01/budget/index.html"))
+                .unwrap()
+                .contains("The budget shrank.")
+        );
+        assert_eq!(
+            std::fs::read(served.join("search-index/meta.json")).unwrap(),
+            index,
+            "the follow-up's index is not served before the change (stop at {at})"
+        );
+        assert!(f.engine.unsettled());
+        f.settle();
+        f.assert_equals_clean_build();
+        at *= 2;
+    }
 }

@@ -38,6 +38,7 @@ use crate::markdown::{LinkResolver, RenderOptions, Rendered};
 use crate::output::MemorySink;
 use crate::outputs::{Env, Facet, Maker, Plan, Product};
 use crate::people::People;
+pub use crate::related::Stop;
 use crate::site::{BodyRenderer, Lookup, Related, Site};
 use crate::theme::Theme;
 use crate::timer::Timer;
@@ -138,6 +139,8 @@ pub struct Update {
     extra_files: BTreeMap<String, Vec<String>>,
     /// Paths of the outputs produced.
     produced: Vec<String>,
+    /// A follow-up build stopped before it was done: nothing to apply.
+    stopped: bool,
     /// Which outputs read each article, when every output was examined.
     tracked: Option<Derived>,
     /// Figures of the rebuild.
@@ -145,6 +148,13 @@ pub struct Update {
 }
 
 impl Update {
+    fn stopped() -> Update {
+        Update {
+            stopped: true,
+            ..Update::default()
+        }
+    }
+
     /// Whether the update changes no file.
     pub fn is_empty(&self) -> bool {
         self.writes.is_empty() && self.removes.is_empty()
@@ -428,6 +438,9 @@ pub struct Engine {
     images_deferred: bool,
     /// The build being prepared is such a follow-up.
     settling: bool,
+    /// This follow-up computes related reading: the search index, which cannot stop midway,
+    /// is left to a follow-up of its own ([`Engine::index_only_left`]).
+    index_last: bool,
     /// The same keys by article index, for the fast path.
     related_keys: Vec<u64>,
     /// [`crate::related::text_key`] by content path, with the hash of the file it was made of.
@@ -445,6 +458,9 @@ pub struct Engine {
 }
 
 type Failure = Vec<Diagnostic>;
+
+/// A follow-up build was stopped ([`Engine::prepare_until`]).
+struct Stopped;
 
 fn errors_of(e: Error) -> Failure {
     e.diagnostics()
@@ -479,6 +495,7 @@ impl Engine {
             search_deferred: false,
             images_deferred: false,
             settling: false,
+            index_last: false,
             related_keys: Vec::new(),
             text_keys: HashMap::new(),
             dirty: BTreeSet::new(),
@@ -552,7 +569,32 @@ impl Engine {
 
     /// Works out what the changes do to the served folder, without touching it.
     pub fn prepare(&mut self, ch: &Changes) -> Result<Update, Failure> {
+        let update = self.prepare_until(ch, &|| false)?;
+        Ok(update.expect("never stopped"))
+    }
+
+    /// [`Engine::prepare`], for the server: a follow-up build (only [`Changes::settle`]) asks
+    /// `stop` at checkpoints (per article while related reading is computed and keys are
+    /// hashed, per output while signatures are compared, between batches of outputs made) and
+    /// gives up when it answers `true` — a change arrived. It then returns `None` and leaves
+    /// the engine as it was before the call (the model pending, with the lists it serves, and
+    /// what is held back still held back), so the change is built and served first and the
+    /// follow-up starts again after it. Builds of changes never ask `stop`.
+    pub fn prepare_until(
+        &mut self,
+        ch: &Changes,
+        stop: Stop<'_>,
+    ) -> Result<Option<Update>, Failure> {
+        let followup = ch.settle
+            && Changes {
+                settle: false,
+                ..ch.clone()
+            }
+            .is_empty();
+        let never: Stop<'_> = &|| false;
+        let stop = if followup { stop } else { never };
         self.settling = ch.settle;
+        self.index_last = false;
         let mut people_changed = ch.people;
         if ch.full {
             self.config = None;
@@ -640,9 +682,17 @@ impl Engine {
         if !fast {
             warnings.extend(self.rebuild_model(people_changed, ch.settle)?);
         }
-        if ch.settle {
-            self.settle_related();
-        }
+        // What to put back if the follow-up is stopped.
+        let held = (self.search_deferred, self.images_deferred);
+        let swapped = if ch.settle {
+            match self.settle_related(stop) {
+                Ok(swapped) => swapped,
+                Err(Stopped) => return Ok(None),
+            }
+        } else {
+            None
+        };
+        self.index_last = followup && swapped.is_some();
         crate::diagnostics::sort(&mut warnings);
         timer.lap("model");
         self.attach_images(ch)?;
@@ -656,16 +706,42 @@ impl Engine {
                     && ch.files.is_empty()
                     && ch.now.is_none() =>
             {
-                self.plan_fast(&changed, &mut timer)?
+                self.plan_fast(&changed, &mut timer, stop)?
             }
-            _ => self.plan_full(ch, &mut timer)?,
+            _ => self.plan_full(ch, &mut timer, stop)?,
         };
+        if update.stopped {
+            // Back to what the served folder shows.
+            (self.search_deferred, self.images_deferred) = held;
+            match swapped {
+                Some((lists, outputs)) => {
+                    if let State::Settled(mut m) = std::mem::replace(&mut self.state, State::Empty)
+                    {
+                        m.site.related = lists;
+                        self.state = State::Pending(m);
+                    }
+                    if let Some(outputs) = outputs {
+                        self.outputs = outputs;
+                    }
+                }
+                None => {
+                    if let Some(d) = update.tracked.take() {
+                        self.outputs = Outputs::Tracked(d);
+                    }
+                }
+            }
+            return Ok(None);
+        }
+        if swapped.is_some() {
+            self.record_related_inputs();
+        }
         update.stats.fast = fast;
         update.stats.parsed = parsed;
         update.stats.warnings = warnings;
         update.stats.timings = laps(&timer);
-        Ok(update)
+        Ok(Some(update))
     }
+
     fn update_sources(&mut self, ch: &Changes) -> Result<usize, Failure> {
         let content_dir = self.root.join("content");
         let mut rediscover = ch.rediscover || !self.discovered;
@@ -1090,16 +1166,42 @@ impl Engine {
         matches!(self.state, State::Pending(_)) || self.search_deferred || self.images_deferred
     }
 
-    /// Computes related reading for the model (the second half of a change that moved it).
-    fn settle_related(&mut self) {
-        if !matches!(self.state, State::Pending(_)) {
-            return;
+    /// Whether the only follow-up left is the search index: it reads every article and cannot
+    /// stop midway, so the server builds it once the saves pause.
+    pub fn index_only_left(&self) -> bool {
+        self.search_deferred && !self.images_deferred && matches!(self.state, State::Settled(_))
+    }
+
+    /// Computes related reading for a pending model (the second half of a change that moved
+    /// it) and swaps it in; returns the lists it replaced and the outputs' tracking it dropped,
+    /// to put back if the follow-up is stopped later. `Err` when stopped meanwhile (nothing
+    /// changed then).
+    #[allow(clippy::type_complexity)]
+    fn settle_related(
+        &mut self,
+        stop: Stop<'_>,
+    ) -> Result<Option<(Vec<Vec<Related>>, Option<Outputs>)>, Stopped> {
+        let State::Pending(model) = &mut self.state else {
+            return Ok(None);
+        };
+        let computed = crate::related::compute_until(&model.site, stop).ok_or(Stopped)?;
+        let lists = crate::related::lists(&model.site, computed);
+        let old = std::mem::replace(&mut model.site.related, lists);
+        if let State::Pending(m) = std::mem::replace(&mut self.state, State::Empty) {
+            self.state = State::Settled(m);
         }
-        let State::Pending(mut model) = std::mem::replace(&mut self.state, State::Empty) else {
+        // Related lists moved: what each page shows must be worked out again.
+        let outputs = matches!(self.outputs, Outputs::Tracked(_))
+            .then(|| std::mem::replace(&mut self.outputs, Outputs::Compare));
+        Ok(Some((old, outputs)))
+    }
+
+    /// Records the inputs related reading was computed for (it is settled).
+    fn record_related_inputs(&mut self) {
+        let Some(model) = self.state.model() else {
             return;
         };
-        let site = &mut model.site;
-        crate::related::attach(site);
+        let site = &model.site;
         self.related_keys = (0..site.articles.len())
             .map(|i| related_key(site, i, &self.sources, &mut self.text_keys))
             .collect();
@@ -1109,15 +1211,17 @@ impl Engine {
             .zip(&self.related_keys)
             .map(|(a, k)| (a.doc.file.rel.clone(), *k))
             .collect();
-        self.state = State::Settled(model);
-        // Related lists moved: what each page shows must be worked out again.
-        self.untrack();
     }
 
     /// Examines every output of the model: produces those whose signature changed (all of them
     /// in state [`Outputs::All`]), and lists files no output makes any more; records which
     /// outputs read each article, for [`Engine::plan_fast`].
-    fn plan_full(&mut self, ch: &Changes, timer: &mut Timer) -> Result<Update, Failure> {
+    fn plan_full(
+        &mut self,
+        ch: &Changes,
+        timer: &mut Timer,
+        stop: Stop<'_>,
+    ) -> Result<Update, Failure> {
         let model = self.state.model().expect("model built");
         let site = &model.site;
         let theme = self.theme.as_ref().expect("theme loaded");
@@ -1127,9 +1231,14 @@ impl Engine {
             .iter()
             .map(|p| hash_of(&serde_json::to_string(p).unwrap_or_default()))
             .collect();
-        let keys: Vec<Keys> = (0..site.articles.len())
-            .map(|i| article_keys(site, &self.sources, &self.bodies, &persons, i))
-            .collect();
+        let Some(keys) = (0..site.articles.len())
+            .map(|i| {
+                (!stop()).then(|| article_keys(site, &self.sources, &self.bodies, &persons, i))
+            })
+            .collect::<Option<Vec<Keys>>>()
+        else {
+            return Ok(Update::stopped());
+        };
         timer.lap("keys");
 
         let plan = Plan::new(site, theme);
@@ -1143,6 +1252,9 @@ impl Engine {
         let mut sigs: HashMap<String, u64> = HashMap::with_capacity(plan.products.len());
         let mut selected: Vec<usize> = Vec::new();
         for (k, product) in plan.products.iter().enumerate() {
+            if stop() {
+                return Ok(Update::stopped());
+            }
             let seen = std::cell::RefCell::new(Vec::new());
             let sig = product.signature(&plan, &env, &|i, facet| {
                 seen.borrow_mut().push(i);
@@ -1165,8 +1277,12 @@ impl Engine {
         }
         timer.lap("signatures");
         self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
-        self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
-        let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
+        self.search_deferred =
+            hold_back_search(&plan, &mut selected, self.settling && !self.index_last);
+        let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop)?;
+        if update.stopped {
+            return Ok(update);
+        }
         // Every file that some product makes stays; the rest are removed.
         let mut expected: BTreeSet<&str> = sigs.keys().map(String::as_str).collect();
         // Those of products made again are in the update (a sitemap no longer split has none).
@@ -1199,7 +1315,12 @@ impl Engine {
     /// [`Engine::plan_full`] when only content fields of some articles changed: the site has
     /// the same shape (the same outputs), so only the outputs that read those articles, and
     /// the volatile ones, are examined.
-    fn plan_fast(&mut self, changed: &[usize], timer: &mut Timer) -> Result<Update, Failure> {
+    fn plan_fast(
+        &mut self,
+        changed: &[usize],
+        timer: &mut Timer,
+        stop: Stop<'_>,
+    ) -> Result<Update, Failure> {
         let Outputs::Tracked(mut derived) = std::mem::replace(&mut self.outputs, Outputs::Compare)
         else {
             unreachable!("checked by the caller");
@@ -1214,7 +1335,7 @@ impl Engine {
         let plan = Plan::new(site, theme);
         if plan.products.len() != derived.products {
             // Not the shape recorded: look at everything.
-            return self.plan_full(&Changes::default(), timer);
+            return self.plan_full(&Changes::default(), timer, stop);
         }
         let keys = &derived.keys;
         let key = |i: usize, facet: Facet| keys[i].of(facet);
@@ -1245,8 +1366,25 @@ impl Engine {
         }
         timer.lap("signatures");
         self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
-        self.search_deferred = hold_back_search(&plan, &mut selected, self.settling);
-        let mut update = self.produce(&plan, &selected, &sigs, &env, timer)?;
+        self.search_deferred =
+            hold_back_search(&plan, &mut selected, self.settling && !self.index_last);
+        let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop)?;
+        // A product made again may write fewer files than before (the search index of a
+        // language whose last article went): the files it no longer writes go.
+        let written: BTreeSet<&str> = update.records.iter().map(|(r, _)| r.as_str()).collect();
+        let mut removes = Vec::new();
+        for path in &update.produced {
+            let new = update.extra_files.get(path);
+            for f in self.extra_files.get(path).into_iter().flatten() {
+                if !written.contains(f.as_str())
+                    && !new.is_some_and(|n| n.contains(f))
+                    && self.files.contains_key(f)
+                {
+                    removes.push(f.clone());
+                }
+            }
+        }
+        update.removes = removes;
         update.tracked = Some(derived);
         Ok(update)
     }
@@ -1260,11 +1398,26 @@ impl Engine {
         sigs: &HashMap<String, u64>,
         env: &Env,
         timer: &mut Timer,
+        stop: Stop<'_>,
     ) -> Result<Update, Failure> {
         let sink = MemorySink::default();
-        let extra = plan
-            .produce(Some(selected), &sink, *env, timer)
-            .map_err(errors_of)?;
+        let mut extra = Vec::new();
+        if self.settling {
+            // A follow-up build makes its outputs in batches, asking `stop` between them.
+            for batch in batches(plan, selected) {
+                if stop() {
+                    return Ok(Update::stopped());
+                }
+                extra.extend(
+                    plan.produce(Some(batch), &sink, *env, timer)
+                        .map_err(errors_of)?,
+                );
+            }
+        } else {
+            extra = plan
+                .produce(Some(selected), &sink, *env, timer)
+                .map_err(errors_of)?;
+        }
         let files = sink.files.into_inner().unwrap_or_default();
         // The files a product writes besides its own path have its signature.
         let mut owner: HashMap<&str, u64> = HashMap::new();
@@ -1341,6 +1494,29 @@ impl Engine {
     pub fn file_count(&self) -> usize {
         self.files.len()
     }
+}
+
+/// Splits a follow-up build's outputs into batches that each take a moment: pages and feeds
+/// by the hundred, photos to encode a few at a time.
+fn batches<'s>(plan: &Plan<'_>, selected: &'s [usize]) -> Vec<&'s [usize]> {
+    const BATCH: usize = 32;
+    let weight = |k: usize| match plan.products[k] {
+        Product::Image(pic) if crate::images::needs_encoding(&plan.site.config, pic) => BATCH / 2,
+        _ => 1,
+    };
+    let mut out = Vec::new();
+    let (mut start, mut load) = (0, 0);
+    for (i, &k) in selected.iter().enumerate() {
+        load += weight(k);
+        if load >= BATCH {
+            out.push(&selected[start..=i]);
+            (start, load) = (i + 1, 0);
+        }
+    }
+    if start < selected.len() {
+        out.push(&selected[start..]);
+    }
+    out
 }
 
 /// Holds the search index back when other outputs are made too (unless this is the follow-up

@@ -3,7 +3,10 @@
 //!
 //! Threads: the main thread runs the HTTP server (tokio + axum, [`http`]); one builder thread
 //! owns the [`incremental::Engine`] and the [`watch::Watcher`], so there is never more than one
-//! build at a time, and changes that arrive during a build become one follow-up build. The
+//! build at a time, and changes that arrive during a build become one next build. The
+//! follow-up builds after a served change (related reading, the search index, photo encodes)
+//! stop at their next checkpoint when a change arrives (`Inbox`), so the change is built
+//! and served first, and run again after it. The
 //! served folder is changed only under the write half of [`Shared::tree`]; requests read it
 //! under the read half, so they see the old build or the new one, never half of each. The
 //! live-reload event ([`livereload`]) is sent after the new files are in place.
@@ -313,9 +316,30 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     });
 
     let (tx, rx) = mpsc::channel::<Msg>();
+    // The watcher's batches reach the builder through this thread, which raises `incoming`
+    // after each: a follow-up build asks it at its checkpoints and stops, so the change goes
+    // first. (Raised after the send: the builder lowers it before it looks at the channel, so
+    // a batch is never left unseen behind a lowered flag; at worst a follow-up stops for a
+    // batch already taken, and runs again.)
+    let incoming = Arc::new(AtomicBool::new(false));
+    let (watch_tx, watch_rx) = mpsc::channel::<Msg>();
+    {
+        let (tx, incoming) = (tx.clone(), incoming.clone());
+        std::thread::Builder::new()
+            .name("gen-serve-inbox".into())
+            .spawn(move || {
+                for msg in watch_rx {
+                    if tx.send(msg).is_err() {
+                        break;
+                    }
+                    incoming.store(true, Ordering::SeqCst);
+                }
+            })
+            .map_err(|e| Error::io(&root, e))?;
+    }
     let classifier = Classifier::new(&root, vec![config.output_dir.clone(), tmp.0.clone()]);
     let watcher =
-        Watcher::start(&root, classifier, opts.debounce, tx.clone()).map_err(Error::Internal)?;
+        Watcher::start(&root, classifier, opts.debounce, watch_tx).map_err(Error::Internal)?;
     let engine = Engine::new(&root, overrides, Some(origin.clone()), &served);
     let builder = {
         let shared = shared.clone();
@@ -326,7 +350,10 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         std::thread::Builder::new()
             .name("gen-serve-builder".into())
             .stack_size(crate::markdown::WORKER_STACK_SIZE)
-            .spawn(move || builder_loop(engine, watcher, rx, shared, report, quiet, url, open))
+            .spawn(move || {
+                let inbox = Inbox { rx, incoming };
+                builder_loop(engine, watcher, inbox, shared, report, quiet, url, open)
+            })
             .map_err(|e| Error::io(&root, e))?
     };
 
@@ -355,6 +382,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     report(Message::Stopping);
     shared.stopped.store(true, Ordering::SeqCst);
     let _ = tx.send(Msg::Stop);
+    drop(tx);
     let deadline = Instant::now() + Duration::from_secs(2);
     while !builder.is_finished() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
@@ -390,25 +418,57 @@ async fn wait_for_signal() {
     }
 }
 
+/// What reaches the builder: the watcher's batches (and `Stop`), and a flag raised after each
+/// is sent.
+struct Inbox {
+    rx: mpsc::Receiver<Msg>,
+    /// Raised when a batch was sent; lowered by the builder before it looks at the channel.
+    incoming: Arc<AtomicBool>,
+}
+
+/// How a run of follow-up builds ended.
+enum Settled {
+    /// Nothing is left to follow up.
+    Done,
+    /// A change arrived (the follow-up starts again after it is built).
+    Change(Changes),
+    /// The server is stopping.
+    Stop,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn builder_loop(
     mut engine: Engine,
     mut watcher: Watcher,
-    rx: mpsc::Receiver<Msg>,
+    inbox: Inbox,
     shared: Arc<Shared>,
     report: Reporter,
     quiet: Duration,
     url: String,
     open: bool,
 ) {
+    let rx = &inbox.rx;
     let full = Changes {
         full: true,
         ..Changes::default()
     };
-    build_once(&mut engine, &shared, &report, &full, Instant::now(), true);
-    if !settle(&mut engine, &rx, &shared, &report) {
-        return;
-    }
+    build_once(
+        &mut engine,
+        &shared,
+        &report,
+        &full,
+        Instant::now(),
+        true,
+        None,
+    );
+    // How long the search index took last time: the saves must pause this long before it is
+    // made again (none at start).
+    let mut pause = Duration::ZERO;
+    let mut next = match settle(&mut engine, &inbox, &shared, &report, &mut pause) {
+        Settled::Done => None,
+        Settled::Change(c) => Some(c),
+        Settled::Stop => return,
+    };
     report(Message::Listening {
         url: &url,
         dir: &shared.dir,
@@ -417,26 +477,32 @@ fn builder_loop(
         report(Message::Warning(format!("could not open a browser: {e}")));
     }
     loop {
-        // A scheduled article shown as a preview is published when its time comes; a front
-        // page's pin expiring moves the clock on (see `next_timer`).
-        let fixed = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
-        let due = next_timer(
-            engine.next_scheduled(),
-            engine.next_pin_expiry(),
-            crate::publishing::now(),
-            fixed,
-        );
-        let received = match due {
-            Some((wait, timer)) => match rx.recv_timeout(wait) {
-                Ok(m) => Ok(m),
-                Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Changes(timer.changes())),
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            },
-            None => rx.recv().map_err(|_| ()),
-        };
-        let mut ch = match received {
-            Ok(Msg::Changes(c)) => c,
-            Ok(Msg::Stop) | Err(_) => return,
+        let mut ch = match next.take() {
+            // A change that stopped a follow-up build.
+            Some(c) => c,
+            None => {
+                // A scheduled article shown as a preview is published when its time comes; a
+                // front page's pin expiring moves the clock on (see `next_timer`).
+                let fixed = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+                let due = next_timer(
+                    engine.next_scheduled(),
+                    engine.next_pin_expiry(),
+                    crate::publishing::now(),
+                    fixed,
+                );
+                let received = match due {
+                    Some((wait, timer)) => match rx.recv_timeout(wait) {
+                        Ok(m) => Ok(m),
+                        Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Changes(timer.changes())),
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    },
+                    None => rx.recv().map_err(|_| ()),
+                };
+                match received {
+                    Ok(Msg::Changes(c)) => c,
+                    Ok(Msg::Stop) | Err(_) => return,
+                }
+            }
         };
         let first_seen = Instant::now();
         if let Ok(mut st) = shared.state.lock() {
@@ -459,10 +525,12 @@ fn builder_loop(
             }
         }
         watcher.refresh();
-        build_once(&mut engine, &shared, &report, &ch, first_seen, false);
-        if !settle(&mut engine, &rx, &shared, &report) {
-            return;
-        }
+        build_once(&mut engine, &shared, &report, &ch, first_seen, false, None);
+        next = match settle(&mut engine, &inbox, &shared, &report, &mut pause) {
+            Settled::Done => None,
+            Settled::Change(c) => Some(c),
+            Settled::Stop => return,
+        };
     }
 }
 
@@ -521,36 +589,69 @@ fn next_timer(
     ))
 }
 
-/// Runs the follow-up builds that compute related reading after a change that moved it (the
-/// change itself is served first); changes that arrived meanwhile join them. `false` when the
-/// server is stopping.
+/// Runs the follow-up builds that compute related reading, the search index and held-back
+/// photos after a change was served. A change that arrives meanwhile stops the follow-up at
+/// its next checkpoint and is handed back, to be built first; the engine then still serves
+/// the state before the follow-up, and the follow-up runs again after the change.
+///
+/// The search index is the one output that cannot stop midway (it reads every article): it
+/// comes last, in a follow-up of its own, once the saves have paused for as long as it took
+/// the last time (`pause`), so that a writer saving every second is not kept waiting by it.
 fn settle(
     engine: &mut Engine,
-    rx: &mpsc::Receiver<Msg>,
+    inbox: &Inbox,
     shared: &Shared,
     report: &Reporter,
-) -> bool {
+    pause: &mut Duration,
+) -> Settled {
     while engine.unsettled() {
         if shared.stopped.load(Ordering::SeqCst) {
-            return false;
+            return Settled::Stop;
         }
-        let mut ch = Changes {
-            settle: true,
-            ..Changes::default()
-        };
+        // Lowered before looking, so a message sent after the look raises it again.
+        inbox.incoming.store(false, Ordering::SeqCst);
+        let mut waiting: Option<Changes> = None;
         loop {
-            match rx.try_recv() {
-                Ok(Msg::Changes(c)) => ch.merge(c),
-                Ok(Msg::Stop) | Err(mpsc::TryRecvError::Disconnected) => return false,
+            match inbox.rx.try_recv() {
+                Ok(Msg::Changes(c)) => match &mut waiting {
+                    Some(w) => w.merge(c),
+                    None => waiting = Some(c),
+                },
+                Ok(Msg::Stop) | Err(mpsc::TryRecvError::Disconnected) => return Settled::Stop,
                 Err(mpsc::TryRecvError::Empty) => break,
             }
         }
-        build_once(engine, shared, report, &ch, Instant::now(), false);
+        if let Some(c) = waiting {
+            return Settled::Change(c);
+        }
+        let index_only = engine.index_only_left();
+        if index_only && !pause.is_zero() {
+            match inbox.rx.recv_timeout(*pause) {
+                Ok(Msg::Changes(c)) => return Settled::Change(c),
+                Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Settled::Stop,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+        }
+        let started = Instant::now();
+        let ch = Changes {
+            settle: true,
+            ..Changes::default()
+        };
+        let (incoming, stopped): (&AtomicBool, &AtomicBool) = (&inbox.incoming, &shared.stopped);
+        let stop = || incoming.load(Ordering::Relaxed) || stopped.load(Ordering::Relaxed);
+        let done = build_once(engine, shared, report, &ch, started, false, Some(&stop));
+        if index_only && done {
+            *pause = started.elapsed().min(Duration::from_secs(10));
+        }
     }
-    !shared.stopped.load(Ordering::SeqCst)
+    if shared.stopped.load(Ordering::SeqCst) {
+        Settled::Stop
+    } else {
+        Settled::Done
+    }
 }
 
-/// Runs one build and publishes its result.
+/// Runs one build and publishes its result; `false` when a follow-up was stopped.
 fn build_once(
     engine: &mut Engine,
     shared: &Shared,
@@ -558,12 +659,29 @@ fn build_once(
     ch: &Changes,
     started: Instant,
     initial: bool,
-) {
+    stop: Option<incremental::Stop<'_>>,
+) -> bool {
     if let Ok(mut st) = shared.state.lock() {
         st.building = true;
         st.pending = false;
     }
-    let result = engine.prepare(ch).and_then(|plan| {
+    let prepared = match stop {
+        Some(stop) => engine.prepare_until(ch, stop),
+        None => engine.prepare(ch).map(Some),
+    };
+    let prepared = match prepared {
+        Ok(None) => {
+            // A follow-up stopped for a change: nothing changed, it runs again after it.
+            if let Ok(mut st) = shared.state.lock() {
+                st.building = false;
+                st.pending = true;
+            }
+            return false;
+        }
+        Ok(Some(update)) => Ok(update),
+        Err(e) => Err(e),
+    };
+    let result = prepared.and_then(|plan| {
         let t = Instant::now();
         let _tree = shared
             .tree
@@ -579,7 +697,7 @@ fn build_once(
         Ok((applied, stats))
     });
     if shared.stopped.load(Ordering::SeqCst) {
-        return;
+        return true;
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let base = engine
@@ -587,7 +705,7 @@ fn build_once(
         .map(|c| c.base_path.clone())
         .unwrap_or_else(|| "/".into());
     let Ok(mut st) = shared.state.lock() else {
-        return;
+        return true;
     };
     // A follow-up that only computes related reading is part of the build before it.
     let followup_only = ch.settle
@@ -670,6 +788,7 @@ fn build_once(
         }),
         Err(errors) => report(Message::Failed { ms, errors }),
     }
+    true
 }
 
 fn open_browser(url: &str) -> std::io::Result<()> {
