@@ -730,6 +730,40 @@ fn a_pin_expiring_during_the_session_re_renders_only_that_front_page() {
     f.assert_equals_clean_build_at(Some(later));
 }
 
+/// Runs the pending follow-up build with a stop hook that stands in for the server's "a change
+/// is waiting" flag: from its `at`-th question on, it saves `file` with `from` replaced by `to`
+/// (once) and answers "stop". Returns whether the follow-up ran to its end, and the saved file
+/// (none when the follow-up asked fewer than `at` times).
+fn follow_up_stopped_at(
+    f: &mut Fixture,
+    at: usize,
+    file: &str,
+    from: &str,
+    to: &str,
+) -> (bool, Option<PathBuf>) {
+    let asked = AtomicUsize::new(0);
+    let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
+    let source = f.root().join(file);
+    let hook = || {
+        if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
+            return false;
+        }
+        let mut edited = edited.lock().unwrap();
+        if edited.is_none() {
+            let text = std::fs::read_to_string(&source).unwrap();
+            std::fs::write(&source, text.replacen(from, to, 1)).unwrap();
+            *edited = Some(source.clone());
+        }
+        true
+    };
+    let settle = Changes {
+        settle: true,
+        ..Changes::default()
+    };
+    let outcome = f.engine.prepare_until(&settle, &hook).unwrap();
+    (outcome.is_some(), edited.into_inner().unwrap())
+}
+
 /// Links of a served page's related-reading section.
 fn related_links(served: &Path, page: &str) -> Vec<String> {
     let html = std::fs::read_to_string(served.join(page)).unwrap();
@@ -802,35 +836,21 @@ fn a_change_during_the_follow_up_is_served_first() {
             "served with the old lists"
         );
 
-        let asked = AtomicUsize::new(0);
-        let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
         // The retagged story's own headline: its page is made again, with the lists served.
-        let source = f.root().join("content/en/budget.md");
-        let hook = || {
-            if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
-                return false;
-            }
-            let mut edited = edited.lock().unwrap();
-            if edited.is_none() {
-                let text = std::fs::read_to_string(&source).unwrap();
-                let text = text.replacen("title: City budget", "title: City budget, revised", 1);
-                std::fs::write(&source, text).unwrap();
-                *edited = Some(source.clone());
-            }
-            true
-        };
-        let settle = Changes {
-            settle: true,
-            ..Changes::default()
-        };
-        let outcome = f.engine.prepare_until(&settle, &hook).unwrap();
-        let Some(p) = edited.into_inner().unwrap() else {
+        let (finished, edited) = follow_up_stopped_at(
+            &mut f,
+            at,
+            "content/en/budget.md",
+            "title: City budget",
+            "title: City budget, revised",
+        );
+        let Some(p) = edited else {
             // Fewer checkpoints than `at`: the follow-up ran to its end; every stop was tried.
-            assert!(outcome.is_some());
+            assert!(finished);
             assert!(at > 8, "the follow-up has checkpoints");
             break;
         };
-        assert!(outcome.is_none(), "stopped at checkpoint {at}");
+        assert!(!finished, "stopped at checkpoint {at}");
         assert!(
             f.engine.unsettled(),
             "still to follow up after a stop at {at}"
@@ -892,36 +912,19 @@ fn a_change_during_the_search_follow_up_is_served_first() {
         let served = f.dir.path().join("served");
         let index = std::fs::read(served.join("search-index/meta.json")).unwrap();
 
-        let asked = AtomicUsize::new(0);
-        let edited: Mutex<Option<PathBuf>> = Mutex::new(None);
-        let budget = f.root().join("content/en/budget.md");
-        let hook = || {
-            if asked.fetch_add(1, Ordering::SeqCst) + 1 < at {
-                return false;
-            }
-            let mut edited = edited.lock().unwrap();
-            if edited.is_none() {
-                let text = std::fs::read_to_string(&budget).unwrap();
-                std::fs::write(
-                    &budget,
-                    text.replacen("The budget grew.", "The budget shrank.", 1),
-                )
-                .unwrap();
-                *edited = Some(budget.clone());
-            }
-            true
-        };
-        let settle = Changes {
-            settle: true,
-            ..Changes::default()
-        };
-        let outcome = f.engine.prepare_until(&settle, &hook).unwrap();
-        let Some(p) = edited.into_inner().unwrap() else {
-            assert!(outcome.is_some());
+        let (finished, edited) = follow_up_stopped_at(
+            &mut f,
+            at,
+            "content/en/budget.md",
+            "The budget grew.",
+            "The budget shrank.",
+        );
+        let Some(p) = edited else {
+            assert!(finished);
             assert!(at > 1, "the follow-up has checkpoints");
             break;
         };
-        assert!(outcome.is_none(), "stopped at checkpoint {at}");
+        assert!(!finished, "stopped at checkpoint {at}");
         let update = f
             .engine
             .prepare(&Changes {
