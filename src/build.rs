@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Fail on warnings (for CI), before anything is written.
     pub deny_warnings: bool,
+    /// Use the build cache ([`crate::cache`]): read, render and write only what changed.
+    pub incremental: bool,
 }
 
 /// What a build did.
@@ -31,8 +33,10 @@ pub struct BuildOptions {
 pub struct BuildReport {
     /// Articles published.
     pub articles: usize,
-    /// HTML pages rendered.
+    /// HTML pages of the site.
     pub pages: usize,
+    /// HTML pages rendered by this build (all of them, but for an incremental build).
+    pub rendered: usize,
     /// Files written because new or changed.
     pub written: usize,
     /// Files left as they were.
@@ -182,6 +186,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
 /// [`build`], reporting progress as it goes.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    if opts.incremental {
+        return crate::cache::build(opts, progress);
+    }
     let mut timer = Timer::start();
     progress.stage("loading");
     let (mut site, warnings) = load_site(&opts.root, &opts.overrides, &mut timer)?;
@@ -219,6 +226,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     Ok(BuildReport {
         articles: site.articles.len(),
         pages,
+        rendered: pages,
         written: stats.written,
         unchanged: stats.unchanged,
         warnings,
@@ -226,11 +234,16 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         output_dir: site.config.output_dir.clone(),
         missing_strings,
         held: site.held.clone(),
-        // Whole seconds, rounded up, for schedulers: a pin holds through its `until` time.
-        pin_expires: crate::front::next_expiry(&site).and_then(|t| {
-            let up = i64::from(t.subsec_nanosecond() > 0);
-            jiff::Timestamp::from_second(t.as_second() + up).ok()
-        }),
+        pin_expires: pin_expiry(&site),
+    })
+}
+
+/// When the next front-page pin expires, in whole seconds rounded up, for schedulers: a pin
+/// holds through its `until` time.
+pub fn pin_expiry(site: &Site) -> Option<jiff::Timestamp> {
+    crate::front::next_expiry(site).and_then(|t| {
+        let up = i64::from(t.subsec_nanosecond() > 0);
+        jiff::Timestamp::from_second(t.as_second() + up).ok()
     })
 }
 

@@ -31,6 +31,8 @@ const BUILD_EXAMPLES: &str = "Examples:
                                     build for a sub-path deploy (every URL under /news/)
   gen build --output /tmp/staging --drafts
   gen build --clean                 rewrite every file, even unchanged ones
+  gen build --incremental           keep a build cache in .gen-cache/build/; the next
+                                    build reads, renders and writes only what changed
   gen build --deny-warnings         fail on warnings too (for CI)
   gen build --future                publish articles dated in the future now
   gen build --format json | jq -r .next_build
@@ -243,6 +245,10 @@ pub struct BuildArgs {
     /// Fail on warnings too (for CI): exit 1 and leave the output folder as it was.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Keep a build cache in .gen-cache/build/ (safe to delete): the next build reads,
+    /// renders and writes only what changed since, with the same output as a full build.
+    #[arg(long)]
+    pub incremental: bool,
 }
 
 /// Options of `gen serve`.
@@ -422,6 +428,7 @@ fn cmd_build(cli: &Cli, args: &BuildArgs) -> ExitCode {
         clean: args.clean,
         force: args.force,
         deny_warnings: args.deny_warnings,
+        incremental: args.incremental,
     };
     // The bar stays hidden for the first second: most builds end before it would flicker.
     let bar = indicatif::ProgressBar::hidden();
@@ -482,6 +489,7 @@ fn build_json(r: &BuildReport) -> String {
         "output": r.output_dir,
         "articles": r.articles,
         "pages": r.pages,
+        "rendered": r.rendered,
         "written": r.written,
         "unchanged": r.unchanged,
         "warnings": r.warnings.len(),
@@ -580,10 +588,15 @@ fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
         } else {
             format!(", {}", plural(r.warnings.len(), "warning", "warnings"))
         };
+        // An incremental build says how many pages it rendered again.
+        let pages = if r.rendered < r.pages {
+            format!("{} ({} rendered)", plural(r.pages, "page", "pages"), r.rendered)
+        } else {
+            plural(r.pages, "page", "pages")
+        };
         out(&format!(
-            "{built} {} and {} into {}/ in {time}: {} written, {} unchanged{warnings}\n",
+            "{built} {} and {pages} into {}/ in {time}: {} written, {} unchanged{warnings}\n",
             plural(r.articles, "article", "articles"),
-            plural(r.pages, "page", "pages"),
             short_path(&r.output_dir).trim_end_matches('/'),
             plural(r.written, "file", "files"),
             r.unchanged,

@@ -14,7 +14,7 @@ use crate::dates::DateTime;
 use crate::diagnostics::{Diagnostic, Diagnostics, explain_serde_message};
 
 /// A Markdown file found under `content/`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// Path relative to `content/`, with `/` separators (`en/story.md`, `en/story/index.md`).
     pub rel: String,

@@ -9,6 +9,7 @@
 
 pub mod archives;
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

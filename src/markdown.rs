@@ -23,7 +23,7 @@ impl LinkResolver for NoLinks {
 }
 
 /// A link or image destination with the file line it is on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkRef {
     /// Destination after resolution.
     pub dest: String,
@@ -42,7 +42,7 @@ pub struct LinkRef {
 pub const DECORATIVE: &str = "decorative";
 
 /// What is wrong with an image of the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ProblemKind {
     /// An image without alt text and not marked decorative.
     NoAlt,
@@ -51,7 +51,7 @@ pub enum ProblemKind {
 }
 
 /// A problem of an image of the body found while rendering it, at its file position.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// 1-based file line.
     pub line: usize,
@@ -64,7 +64,7 @@ pub struct Problem {
 }
 
 /// A heading of the body, for tables of contents.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1–6.
     pub level: u8,
@@ -75,7 +75,8 @@ pub struct Heading {
 }
 
 /// What rendering one body produced.
-#[derive(Debug, Clone, Default)]
+/// Serializable for the build cache ([`crate::cache`]).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// Body HTML.
     pub html: String,
@@ -107,7 +108,7 @@ pub struct Rendered {
 }
 
 /// A shortcode or embed written wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BlockError {
     /// 1-based file line.
     pub line: usize,
@@ -120,7 +121,7 @@ pub struct BlockError {
 }
 
 /// A body that nests elements deeper than [`MAX_NESTING`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TooDeep {
     /// 1-based file line.
     pub line: usize,

@@ -360,11 +360,20 @@ impl Drop for Output {
     }
 }
 
-/// Changes a folder in place: writes `writes`, removes `removes` and the folders they leave
-/// empty. For the dev server's private folder, which it changes under its write lock so that a
-/// request sees the old files or the new ones; a build for publishing goes through [`Output`].
-pub fn update_in_place(dir: &Path, writes: &[(String, Vec<u8>)], removes: &[String]) -> Result<()> {
-    for (rel, bytes) in writes {
+/// Changes a folder in place: writes `writes`, publishes the cache files `shares` (hard links,
+/// as [`Output`] does), removes `removes` and the folders they leave empty. For the dev
+/// server's private folder, which it changes under its write lock so that a request sees the
+/// old files or the new ones, and for `gen build --incremental`, which changes only what an
+/// edit changed. Each file is written beside its place and renamed over it: a reader (or a
+/// build that stops midway) sees the old bytes or the new ones, never part of a file, and a
+/// file that is a hard link into gen's cache is replaced, never written through.
+pub fn update_in_place(
+    dir: &Path,
+    writes: &[(String, Vec<u8>)],
+    shares: &[(String, PathBuf)],
+    removes: &[String],
+) -> Result<()> {
+    let target = |rel: &str| -> Result<PathBuf> {
         let path = safe_join(dir, rel).ok_or_else(|| {
             Error::Internal(format!(
                 "refusing to write outside the output folder: {rel}"
@@ -373,10 +382,26 @@ pub fn update_in_place(dir: &Path, writes: &[(String, Vec<u8>)], removes: &[Stri
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        // Removed first: the file may be a hard link into gen's cache (see `Output::share`),
-        // which writing through it would change.
-        let _ = fs::remove_file(&path);
-        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
+    };
+    let beside = |path: &Path| -> PathBuf {
+        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        path.with_file_name(format!(".{name}.gen-new-{}", std::process::id()))
+    };
+    for (rel, bytes) in writes {
+        let path = target(rel)?;
+        let tmp = beside(&path);
+        fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    }
+    for (rel, src) in shares {
+        let path = target(rel)?;
+        let tmp = beside(&path);
+        let _ = fs::remove_file(&tmp);
+        if fs::hard_link(src, &tmp).is_err() {
+            fs::copy(src, &tmp).map_err(|e| Error::io(src, e))?;
+        }
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
     }
     for rel in removes {
         let Some(path) = safe_join(dir, rel) else {

@@ -9,12 +9,12 @@
 //! The marker is `\u{0}N\u{0}`: `markdown::render` replaces every NUL of the source with U+FFFD,
 //! as CommonMark asks, so no content, not even raw HTML with `unsafe_html`, can forge one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::embeds::Embed;
 
 /// A value of a shortcode argument.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     /// `"text"` or `'text'`.
@@ -26,7 +26,7 @@ pub enum Value {
 }
 
 /// An image of a gallery.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Image {
     /// As written (relative to the page bundle, or a site path).
     pub src: String,
@@ -39,7 +39,7 @@ pub struct Image {
 }
 
 /// One shortcode of a body, drawn by the theme's `shortcodes/{name}.html`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Block {
     /// `pullquote`, `note`, `aside`, `gallery` or `embed`.
     pub name: String,

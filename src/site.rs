@@ -53,7 +53,7 @@ impl Term {
 }
 
 /// A related-reading entry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Related {
     /// An article of this site.
     Article(usize),

@@ -166,6 +166,7 @@ impl Fixture {
             clean: true,
             force: true,
             deny_warnings: false,
+            incremental: false,
         })
         .unwrap();
         let served = tree(&self.dir.path().join("served"));

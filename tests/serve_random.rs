@@ -1,5 +1,7 @@
-//! `gen serve` against random edit sequences: after every edit the served folder must equal, byte
-//! for byte, a clean `gen build` of the same files (same base URL, same `SOURCE_DATE_EPOCH`).
+//! `gen serve` and `gen build --incremental` against random edit sequences: after every edit the
+//! served folder, and the folder an incremental build (with its build cache) changed in place,
+//! must equal, byte for byte, a clean `gen build` of the same files (same base URL, same
+//! `SOURCE_DATE_EPOCH`).
 //!
 //! The fixture is a four-language site (en, ru, uk, de) with originals and translations linked by
 //! `translation_of` and `translation_key`, credits (`translators`, `source`), people with names
@@ -16,9 +18,12 @@
 //! (the first seed, default 1: `GEN_RANDOM_EDITS_SEED=4 GEN_RANDOM_EDITS_SEEDS=1` replays seed
 //! 4). A failing seed stops at its first difference; the other seeds still run, and the test
 //! fails at the end listing every failure with its seed, edit number, edit log and differences.
+//! The incremental build's test reads `GEN_BUILD_EDITS` and `GEN_BUILD_EDITS_SEEDS` instead
+//! (defaults 40 and 1; its first seed is `GEN_RANDOM_EDITS_SEED` too).
 
 mod serve_common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -1793,6 +1798,148 @@ fn run_seed(seed: u64, edits: usize) -> Result<(), Failure> {
         st["builds"], st["settles"]
     );
     Ok(())
+}
+
+/// `gen build` of the fixture into `out` (with `--incremental`, or a full build), for the same
+/// URL and build time as the clean builds: `Ok((pages, rendered))` or its stderr.
+fn build_into(site: &Site, out: &Path, incremental: bool) -> Result<(u64, u64), String> {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--format", "json", "--base-url", BUILD_URL])
+        .args(incremental.then_some("--incremental"))
+        .arg("--output")
+        .arg(out)
+        .arg("--root")
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", serve_common::EPOCH)
+        .output()
+        .unwrap();
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    Ok((
+        report["pages"].as_u64().unwrap(),
+        report["rendered"].as_u64().unwrap(),
+    ))
+}
+
+const BUILD_URL: &str = "https://news.example/";
+
+/// Runs one seed of incremental builds: after every edit, `gen build --incremental` changes the
+/// same output folder in place and must leave it equal to a clean build; when the edit breaks
+/// the site, it must fail and leave the folder as the last good build.
+fn run_seed_build(seed: u64, edits: usize) -> Result<(u64, u64), Failure> {
+    let mut ed = Editor::new(seed);
+    let site = fixture(&ed);
+    let out = site.tmp().join("incremental");
+    let reference = site.tmp().join("full");
+    let mut log: Vec<String> = Vec::new();
+    let fail = |edit: usize, log: &[String], message: String| Failure {
+        seed,
+        edit,
+        log: log.to_vec(),
+        message,
+    };
+    // Whole-site builds (the first, and after edits that change the theme or site.toml) and
+    // builds that rendered only part of the site.
+    let (mut partial, mut builds) = (0, 0);
+    let mut last_good = BTreeMap::new();
+    let mut order = ChaCha8Rng::seed_from_u64(seed ^ 0xb11d);
+    let mut needs_undo = false;
+    for n in 0..=edits {
+        let what = if n == 0 {
+            "first build".to_string()
+        } else if needs_undo {
+            ed.run(&site, |e, s| (e.revert(s), false))
+                .map(|(w, _)| w)
+                .unwrap_or_else(|| "undo (nothing)".into())
+        } else {
+            let op = if order.random_range(0..4) == 0 {
+                ["add", "delete", "break"][order.random_range(0..3)]
+            } else {
+                *OPS.choose(&mut order).unwrap()
+            };
+            match (0..8).find_map(|_| ed.run(&site, |e, s| e.edit(s, op))) {
+                Some((w, _)) => w,
+                None => continue,
+            }
+        };
+        // The full build writes into a folder of its own, built after every edit like the
+        // incremental one: a build keeps the first URL of an article that moved (its feed
+        // identity) from the folder's previous build, so both folders need the same history.
+        let clean = build_into(&site, &reference, false);
+        log.push(format!("{n}: {what}{}", if clean.is_err() { " [site invalid]" } else { "" }));
+        let got = build_into(&site, &out, true);
+        match (&clean, got) {
+            (Ok(_), Ok((pages, rendered))) => {
+                builds += 1;
+                if rendered < pages {
+                    partial += 1;
+                }
+                let expected = tree(&reference);
+                if let Some(d) = tree_report(&tree(&out), &expected) {
+                    return Err(fail(n, &log, format!("the incremental build differs from a clean build ({rendered} of {pages} pages rendered):\n{d}")));
+                }
+                last_good = expected;
+                needs_undo = false;
+            }
+            (Ok(_), Err(e)) => {
+                return Err(fail(n, &log, format!("gen build succeeds, gen build --incremental fails:\n{e}")));
+            }
+            (Err(e), Ok(_)) => {
+                return Err(fail(n, &log, format!("gen build fails, gen build --incremental succeeds; gen build said:\n{e}")));
+            }
+            (Err(_), Err(_)) => {
+                if n == 0 {
+                    return Err(fail(n, &log, "the fixture does not build".into()));
+                }
+                if let Some(d) = tree_report(&tree(&out), &last_good) {
+                    return Err(fail(n, &log, format!("a failed incremental build changed the output:\n{d}")));
+                }
+                needs_undo = true;
+            }
+        }
+        eprintln!("seed {seed} {}", log.last().unwrap());
+    }
+    Ok((builds, partial))
+}
+
+#[test]
+fn random_edits_incremental_build_equals_a_clean_build() {
+    let edits = env_num("GEN_BUILD_EDITS", 40) as usize;
+    let seeds = env_num("GEN_BUILD_EDITS_SEEDS", 1);
+    let first = env_num("GEN_RANDOM_EDITS_SEED", 1);
+    let mut failures = Vec::new();
+    let (mut builds, mut partial) = (0, 0);
+    for seed in first..first + seeds {
+        match run_seed_build(seed, edits) {
+            Ok((b, p)) => {
+                builds += b;
+                partial += p;
+            }
+            Err(f) => failures.push(f),
+        }
+    }
+    let msg: String = failures
+        .iter()
+        .map(|f| {
+            format!(
+                "\n=== seed {} failed after edit {} (replay: GEN_RANDOM_EDITS_SEED={} GEN_BUILD_EDITS_SEEDS=1 GEN_BUILD_EDITS={edits})\nedits:\n  {}\n{}\n",
+                f.seed,
+                f.edit,
+                f.seed,
+                f.log.join("\n  "),
+                f.message
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{} of {seeds} seeds failed:{msg}", failures.len());
+    // The cache was used: most builds after an edit of content render part of the site only.
+    assert!(
+        partial * 2 > builds,
+        "only {partial} of {builds} incremental builds rendered fewer pages than the site has"
+    );
 }
 
 #[test]

@@ -35,7 +35,7 @@ use crate::config::{Config, Overrides};
 use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
 use crate::markdown::{LinkResolver, RenderOptions, Rendered};
-use crate::output::MemorySink;
+use crate::output::Sink;
 use crate::outputs::{Env, Facet, Maker, Plan, Product};
 use crate::people::People;
 pub use crate::related::Stop;
@@ -134,6 +134,8 @@ pub struct Stats {
 #[derive(Default)]
 pub struct Update {
     writes: Vec<(String, Vec<u8>)>,
+    /// Files of gen's cache to publish as they are (image variants): (path, cache file).
+    shares: Vec<(String, PathBuf)>,
     removes: Vec<String>,
     records: Vec<(String, FileRecord)>,
     extra_files: BTreeMap<String, Vec<String>>,
@@ -156,12 +158,18 @@ impl Update {
     }
 
     /// Whether the update changes no file.
+    /// Figures of the build.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Whether it changes nothing in the folder.
     pub fn is_empty(&self) -> bool {
-        self.writes.is_empty() && self.removes.is_empty()
+        self.writes.is_empty() && self.shares.is_empty() && self.removes.is_empty()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct FileRecord {
     /// Signature of what produced the file (page signature, or source stamp).
     sig: u64,
@@ -170,7 +178,7 @@ struct FileRecord {
 }
 
 /// Size and modification time of a file: cheap change detection when walking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
@@ -206,7 +214,7 @@ struct SourceEntry {
 }
 
 /// What an article's rendered body was made from.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct BodyMemo {
     /// Hash of the body text and the Markdown options besides links.
     input: u64,
@@ -438,6 +446,8 @@ pub struct Engine {
     images_deferred: bool,
     /// The build being prepared is such a follow-up.
     settling: bool,
+    /// The build being prepared may be stopped ([`Engine::prepare_until`]).
+    stoppable: bool,
     /// This follow-up computes related reading: the search index, which cannot stop midway,
     /// is left to a follow-up of its own ([`Engine::index_only_left`]).
     index_last: bool,
@@ -455,6 +465,64 @@ pub struct Engine {
     /// Files of products that write more than their one path (the split sitemap), by the
     /// product's path.
     extra_files: BTreeMap<String, Vec<String>>,
+    /// What the last build of the output folder published (`gen build` only): applied to every
+    /// model, as [`crate::build`] does, so that moved permalinks redirect.
+    manifest: Option<crate::publishing::Manifest>,
+    /// Bodies and related reading restored from the build cache ([`Engine::restore`]), for the
+    /// first model built: what an earlier model would hand over.
+    seed: Option<Seed>,
+    /// Hash of the people and terms files the restored state was made with: when equal, the
+    /// first load of people.yaml does not count as a change.
+    people_key: Option<u64>,
+    /// The file records were restored for the same configuration and theme: the first load of
+    /// both does not mean every output must be produced.
+    restored_outputs: bool,
+}
+
+/// What a restored engine hands to its first model build in place of an earlier model.
+struct Seed {
+    bodies: HashMap<String, (BodyMemo, Rendered)>,
+    lists: HashMap<String, Vec<RelatedRef>>,
+}
+
+/// An engine's caches as the build cache keeps them between `gen build` processes (see
+/// [`crate::cache`]): sources by stamp and hash, rendered bodies with what they were made from,
+/// related reading with its inputs, and the signature and hash of every file of the output
+/// folder. Documents are not kept: they are read again (cheaply) from the sources.
+#[derive(serde::Deserialize)]
+pub struct Saved {
+    sources: Vec<(SourceFile, Option<Stamp>, Option<u64>)>,
+    bodies: Vec<(String, BodyMemo, Rendered)>,
+    related: Vec<(String, Vec<RelatedRef>)>,
+    related_inputs: HashMap<String, u64>,
+    text_keys: HashMap<String, (Option<u64>, u64)>,
+    files: BTreeMap<String, FileRecord>,
+    extra_files: BTreeMap<String, Vec<String>>,
+    people: u64,
+    saved_at: SystemTime,
+}
+
+/// [`Saved`] borrowed from a live engine, for writing (the same shape).
+#[derive(serde::Serialize)]
+struct SavedRef<'a> {
+    sources: Vec<(&'a SourceFile, &'a Option<Stamp>, &'a Option<u64>)>,
+    bodies: Vec<(&'a str, &'a BodyMemo, &'a Rendered)>,
+    related: Vec<(&'a str, Vec<RelatedRef>)>,
+    related_inputs: &'a HashMap<String, u64>,
+    text_keys: &'a HashMap<String, (Option<u64>, u64)>,
+    files: &'a BTreeMap<String, FileRecord>,
+    extra_files: &'a BTreeMap<String, Vec<String>>,
+    people: u64,
+    saved_at: SystemTime,
+}
+
+/// Hash of `content/people.yaml` and `content/terms.yaml` as they are on disk.
+fn people_files_key(root: &Path) -> u64 {
+    let content = root.join("content");
+    hash_of(&(
+        std::fs::read(content.join("people.yaml")).ok(),
+        std::fs::read(content.join("terms.yaml")).ok(),
+    ))
 }
 
 type Failure = Vec<Diagnostic>;
@@ -495,6 +563,7 @@ impl Engine {
             search_deferred: false,
             images_deferred: false,
             settling: false,
+            stoppable: false,
             index_last: false,
             related_keys: Vec::new(),
             text_keys: HashMap::new(),
@@ -503,6 +572,123 @@ impl Engine {
             images: crate::images::Memo::default(),
             files: BTreeMap::new(),
             extra_files: BTreeMap::new(),
+            manifest: None,
+            seed: None,
+            people_key: None,
+            restored_outputs: false,
+        }
+    }
+
+    /// Applies what the last build of the output folder published to every model (see
+    /// [`crate::publishing::apply`]): for `gen build`, which publishes with redirects.
+    pub fn with_manifest(mut self, manifest: Option<crate::publishing::Manifest>) -> Engine {
+        self.manifest = manifest;
+        self
+    }
+
+    /// The model of the last successful build.
+    pub fn site(&self) -> Option<&Site> {
+        self.state.model().map(|m| &m.site)
+    }
+
+    /// The theme of the last successful build.
+    pub fn theme(&self) -> Option<&Theme> {
+        self.theme.as_ref()
+    }
+
+    /// Writes the engine's caches ([`Saved`]) as MessagePack; `false` (nothing written) when
+    /// the last build is not complete: related reading pending, or outputs held back.
+    pub fn save(&self, w: &mut dyn std::io::Write) -> crate::Result<bool> {
+        let State::Settled(model) = &self.state else {
+            return Ok(false);
+        };
+        if self.search_deferred || self.images_deferred {
+            return Ok(false);
+        }
+        let site = &model.site;
+        let rel_of = |i: usize| site.articles[i].doc.file.rel.as_str();
+        let saved = SavedRef {
+            sources: self
+                .sources
+                .values()
+                .filter(|e| !matches!(e.slot, Slot::Failed(_)))
+                .map(|e| (&e.file, &e.stamp, &e.hash))
+                .collect(),
+            bodies: site
+                .articles
+                .iter()
+                .filter_map(|a| {
+                    let rel = a.doc.file.rel.as_str();
+                    Some((rel, self.bodies.get(rel)?, &a.rendered))
+                })
+                .collect(),
+            related: site
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, list)| {
+                    let refs = list
+                        .iter()
+                        .map(|r| match r {
+                            Related::Article(j) => RelatedRef::Article(rel_of(*j).to_string()),
+                            other => RelatedRef::Other(other.clone()),
+                        })
+                        .collect();
+                    (rel_of(i), refs)
+                })
+                .collect(),
+            related_inputs: &self.related_inputs,
+            text_keys: &self.text_keys,
+            files: &self.files,
+            extra_files: &self.extra_files,
+            people: people_files_key(&self.root),
+            saved_at: SystemTime::now(),
+        };
+        rmp_serde::encode::write(w, &saved)
+            .map_err(|e| Error::Internal(format!("cannot write the build cache: {e}")))?;
+        Ok(true)
+    }
+
+    /// Takes over caches an earlier process saved ([`Engine::save`]) before the first build.
+    /// With `outputs`, the output folder is the one those file records describe, and only
+    /// outputs whose signature changed are produced; without, every output is.
+    pub fn restore(&mut self, saved: Saved, outputs: bool) {
+        // A file changed within a moment of the save may have kept its size and time (file
+        // systems keep times at a coarse tick): its stamp proves nothing, its bytes are hashed.
+        let racy = saved.saved_at - std::time::Duration::from_secs(2);
+        self.sources = saved
+            .sources
+            .into_iter()
+            .map(|(file, stamp, hash)| {
+                let stamp = stamp.filter(|s| s.modified.is_some_and(|m| m < racy));
+                (
+                    file.rel.clone(),
+                    SourceEntry {
+                        file,
+                        stamp,
+                        hash,
+                        slot: Slot::Unloaded,
+                    },
+                )
+            })
+            .collect();
+        self.discovered = false;
+        let mut bodies = HashMap::with_capacity(saved.bodies.len());
+        for (rel, memo, rendered) in saved.bodies {
+            bodies.insert(rel, (memo, rendered));
+        }
+        self.seed = Some(Seed {
+            bodies,
+            lists: saved.related.into_iter().collect(),
+        });
+        self.related_inputs = saved.related_inputs;
+        self.text_keys = saved.text_keys;
+        self.people_key = Some(saved.people);
+        if outputs {
+            self.files = saved.files;
+            self.extra_files = saved.extra_files;
+            self.outputs = Outputs::Compare;
+            self.restored_outputs = true;
         }
     }
 
@@ -585,6 +771,23 @@ impl Engine {
         ch: &Changes,
         stop: Stop<'_>,
     ) -> Result<Option<Update>, Failure> {
+        self.prepare_with(ch, stop, None)
+    }
+
+    /// [`Engine::prepare`] that sends what it produces straight to `sink` (a fresh output
+    /// folder) instead of keeping it for [`Engine::commit`], which then only records it: a first
+    /// build of an archive would otherwise hold every file in memory.
+    pub fn prepare_into(&mut self, ch: &Changes, sink: &dyn Sink) -> Result<Update, Failure> {
+        let update = self.prepare_with(ch, &|| false, Some(sink))?;
+        Ok(update.expect("never stopped"))
+    }
+
+    fn prepare_with(
+        &mut self,
+        ch: &Changes,
+        stop: Stop<'_>,
+        direct: Option<&dyn Sink>,
+    ) -> Result<Option<Update>, Failure> {
         let followup = ch.settle
             && Changes {
                 settle: false,
@@ -594,6 +797,7 @@ impl Engine {
         let never: Stop<'_> = &|| false;
         let stop = if followup { stop } else { never };
         self.settling = ch.settle;
+        self.stoppable = followup;
         self.index_last = false;
         let mut people_changed = ch.people;
         if ch.full {
@@ -620,7 +824,9 @@ impl Engine {
             }
             self.config = Some(config);
             self.theme = None;
-            self.outputs = Outputs::All;
+            if !self.restored_outputs {
+                self.outputs = Outputs::All;
+            }
         }
         if let Some(now) = ch.now {
             self.move_clock(now);
@@ -634,15 +840,21 @@ impl Engine {
             // `image()` name the variants of a static image by the hash of its bytes.
             let images_changed = had.is_some_and(|k| k != theme.images.key());
             self.theme = Some(theme);
-            if had.is_none() || ch.theme || config.fingerprint || images_changed {
+            // A restored engine's file records were made with this theme and configuration
+            // (the build cache checks both).
+            let first = had.is_none() && !self.restored_outputs;
+            let statics = config.fingerprint && !(had.is_none() && self.restored_outputs);
+            if first || ch.theme || statics || images_changed {
                 self.outputs = Outputs::All;
             }
         }
+        self.restored_outputs = false;
         if self.people.is_none() || ch.people {
             let mut d = Diagnostics::default();
             let people = People::load(&self.root.join("content"), &mut d);
             self.people = Some((people, d.into_sorted()));
-            people_changed = true;
+            // Unchanged since the restored state was saved: not a change.
+            people_changed = self.people_key.take() != Some(people_files_key(&self.root));
         }
         let mut timer = Timer::start();
         let parsed = self.update_sources(ch)?;
@@ -706,9 +918,9 @@ impl Engine {
                     && ch.files.is_empty()
                     && ch.now.is_none() =>
             {
-                self.plan_fast(&changed, &mut timer, stop)?
+                self.plan_fast(&changed, &mut timer, stop, direct)?
             }
-            _ => self.plan_full(ch, &mut timer, stop)?,
+            _ => self.plan_full(ch, &mut timer, stop, direct)?,
         };
         if update.stopped {
             // Back to what the served folder shows.
@@ -1026,16 +1238,25 @@ impl Engine {
             .unwrap_or_default();
         self.untrack();
         let old = self.state.take_site();
-        let old_related = old
-            .as_ref()
-            .map(|(_, r)| *r)
-            .unwrap_or(RelatedOf::NotComputed);
+        // A restored engine's first model: the saved state was complete (see `Engine::save`).
+        let seed = self.seed.take();
+        let old_related = old.as_ref().map(|(_, r)| *r).unwrap_or(if seed.is_some() {
+            RelatedOf::Computed
+        } else {
+            RelatedOf::NotComputed
+        });
         let related_valid = old_related != RelatedOf::NotComputed && !people_changed;
         let mut old_bodies: HashMap<String, (BodyMemo, Rendered)> = HashMap::new();
         // Related reading of the old model by content path, to carry over when nothing it
         // depends on changed.
         let mut old_lists: HashMap<String, Vec<RelatedRef>> = HashMap::new();
         let mut docs: Vec<Document> = Vec::with_capacity(self.sources.len());
+        if let Some(seed) = seed {
+            old_bodies = seed.bodies;
+            if related_valid {
+                old_lists = seed.lists;
+            }
+        }
         if let Some((site, _)) = old {
             let Site {
                 articles, related, ..
@@ -1146,6 +1367,9 @@ impl Engine {
             false
         };
         self.related_keys = keys;
+        if let Some(previous) = &self.manifest {
+            crate::publishing::apply(&mut site, previous);
+        }
         let warnings = diags.finish().map_err(errors_of)?;
         let model = Box::new(Model {
             lookup: Lookup::of(&site),
@@ -1221,6 +1445,7 @@ impl Engine {
         ch: &Changes,
         timer: &mut Timer,
         stop: Stop<'_>,
+        direct: Option<&dyn Sink>,
     ) -> Result<Update, Failure> {
         let model = self.state.model().expect("model built");
         let site = &model.site;
@@ -1279,7 +1504,7 @@ impl Engine {
         self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
         self.search_deferred =
             hold_back_search(&plan, &mut selected, self.settling && !self.index_last);
-        let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop)?;
+        let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop, direct)?;
         if update.stopped {
             return Ok(update);
         }
@@ -1320,6 +1545,7 @@ impl Engine {
         changed: &[usize],
         timer: &mut Timer,
         stop: Stop<'_>,
+        direct: Option<&dyn Sink>,
     ) -> Result<Update, Failure> {
         let Outputs::Tracked(mut derived) = std::mem::replace(&mut self.outputs, Outputs::Compare)
         else {
@@ -1335,7 +1561,7 @@ impl Engine {
         let plan = Plan::new(site, theme);
         if plan.products.len() != derived.products {
             // Not the shape recorded: look at everything.
-            return self.plan_full(&Changes::default(), timer, stop);
+            return self.plan_full(&Changes::default(), timer, stop, direct);
         }
         let keys = &derived.keys;
         let key = |i: usize, facet: Facet| keys[i].of(facet);
@@ -1368,7 +1594,7 @@ impl Engine {
         self.images_deferred = hold_back_encoding(&plan, &mut selected, self.settling);
         self.search_deferred =
             hold_back_search(&plan, &mut selected, self.settling && !self.index_last);
-        let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop)?;
+        let mut update = self.produce(&plan, &selected, &sigs, &env, timer, stop, direct)?;
         // A product made again may write fewer files than before (the search index of a
         // language whose last article went): the files it no longer writes go.
         let written: BTreeSet<&str> = update.records.iter().map(|(r, _)| r.as_str()).collect();
@@ -1390,7 +1616,8 @@ impl Engine {
     }
 
     /// Produces the `selected` products in memory and keeps the files whose bytes differ from
-    /// what is served.
+    /// what is served; with `direct`, sends every file to it and keeps only their records.
+    #[allow(clippy::too_many_arguments)]
     fn produce(
         &self,
         plan: &Plan<'_>,
@@ -1399,26 +1626,34 @@ impl Engine {
         env: &Env,
         timer: &mut Timer,
         stop: Stop<'_>,
+        direct: Option<&dyn Sink>,
     ) -> Result<Update, Failure> {
-        let sink = MemorySink::default();
+        let collect = Collect::default();
+        let forward = direct.map(|inner| Forward {
+            inner,
+            hashes: Mutex::new(Vec::new()),
+        });
+        let sink: &dyn Sink = match &forward {
+            Some(f) => f,
+            None => &collect,
+        };
         let mut extra = Vec::new();
-        if self.settling {
+        if self.stoppable {
             // A follow-up build makes its outputs in batches, asking `stop` between them.
             for batch in batches(plan, selected) {
                 if stop() {
                     return Ok(Update::stopped());
                 }
                 extra.extend(
-                    plan.produce(Some(batch), &sink, *env, timer)
+                    plan.produce(Some(batch), sink, *env, timer)
                         .map_err(errors_of)?,
                 );
             }
         } else {
             extra = plan
-                .produce(Some(selected), &sink, *env, timer)
+                .produce(Some(selected), sink, *env, timer)
                 .map_err(errors_of)?;
         }
-        let files = sink.files.into_inner().unwrap_or_default();
         // The files a product writes besides its own path have its signature.
         let mut owner: HashMap<&str, u64> = HashMap::new();
         let mut extra_files = BTreeMap::new();
@@ -1437,19 +1672,33 @@ impl Engine {
             ..Update::default()
         };
         let owner_sig = |rel: &str| sigs.get(rel).or_else(|| owner.get(rel)).copied();
-        let mut records = Vec::with_capacity(files.len());
-        let mut writes = Vec::new();
-        for (rel, bytes) in files {
-            let sig = owner_sig(&rel).unwrap_or(0);
-            let hash = hash_of(&bytes[..]);
-            let same = self.files.get(&rel).map(|f| f.hash) == Some(hash);
-            records.push((rel.clone(), FileRecord { sig, hash }));
-            if !same {
-                writes.push((rel, bytes));
+        let record = |rel: &str, hash: u64| {
+            let sig = owner_sig(rel).unwrap_or(0);
+            let same = self.files.get(rel).map(|f| f.hash) == Some(hash);
+            (FileRecord { sig, hash }, same)
+        };
+        if let Some(f) = forward {
+            for (rel, hash) in f.hashes.into_inner().unwrap_or_default() {
+                let (rec, _) = record(&rel, hash);
+                update.records.push((rel, rec));
+            }
+        } else {
+            let files = collect.files.into_inner().unwrap_or_default();
+            for (rel, bytes) in files {
+                let (rec, same) = record(&rel, hash_of(&bytes[..]));
+                update.records.push((rel.clone(), rec));
+                if !same {
+                    update.writes.push((rel, bytes));
+                }
+            }
+            for (rel, src) in collect.shares.into_inner().unwrap_or_default() {
+                let (rec, same) = record(&rel, share_hash(&src));
+                update.records.push((rel.clone(), rec));
+                if !same {
+                    update.shares.push((rel, src));
+                }
             }
         }
-        update.records = records;
-        update.writes = writes;
         update.stats.articles = plan.site.articles.len();
         update.stats.pages = plan
             .products
@@ -1465,10 +1714,15 @@ impl Engine {
 
     /// Applies an update to the served folder (call it while no request reads the folder).
     pub fn commit(&mut self, update: Update) -> Result<(Applied, Stats), Failure> {
-        crate::output::update_in_place(&self.out, &update.writes, &update.removes)
+        crate::output::update_in_place(&self.out, &update.writes, &update.shares, &update.removes)
             .map_err(errors_of)?;
         let applied = Applied {
-            written: update.writes.into_iter().map(|(rel, _)| rel).collect(),
+            written: update
+                .writes
+                .into_iter()
+                .map(|(rel, _)| rel)
+                .chain(update.shares.into_iter().map(|(rel, _)| rel))
+                .collect(),
             removed: update.removes,
         };
         for rel in &applied.removed {
@@ -1493,6 +1747,88 @@ impl Engine {
     /// Number of files in the served folder.
     pub fn file_count(&self) -> usize {
         self.files.len()
+    }
+}
+
+/// The hash recorded for a file of gen's cache published as it is: its name is the hash of
+/// its bytes, so the path stands for them (reading gigabytes of image variants to hash them
+/// again would cost more than the build saves).
+fn share_hash(src: &Path) -> u64 {
+    hash_of(&("shared", src))
+}
+
+/// Keeps what a build produces in memory, for [`Engine::commit`] to write what changed.
+#[derive(Default)]
+struct Collect {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    shares: Mutex<Vec<(String, PathBuf)>>,
+}
+
+impl Collect {
+    fn claim(&self, rel: &str) -> crate::Result<String> {
+        let rel = rel.trim_start_matches('/').to_string();
+        if crate::output::safe_join(Path::new("/"), &rel).is_none() {
+            return Err(Error::Internal(format!(
+                "refusing to write outside the output folder: {rel}"
+            )));
+        }
+        Ok(rel)
+    }
+}
+
+impl Sink for Collect {
+    fn write(&self, rel: &str, bytes: &[u8]) -> crate::Result<()> {
+        let rel = self.claim(rel)?;
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| Error::Internal("sink poisoned".into()))?;
+        if files.insert(rel.clone(), bytes.to_vec()).is_some() {
+            return Err(Error::Collision(rel));
+        }
+        Ok(())
+    }
+
+    fn share(&self, rel: &str, src: &Path) -> crate::Result<()> {
+        let rel = self.claim(rel)?;
+        self.shares
+            .lock()
+            .map_err(|_| Error::Internal("sink poisoned".into()))?
+            .push((rel, src.to_path_buf()));
+        Ok(())
+    }
+}
+
+/// Sends what a build produces to another sink, keeping the hash of every file.
+struct Forward<'a> {
+    inner: &'a dyn Sink,
+    hashes: Mutex<Vec<(String, u64)>>,
+}
+
+impl Forward<'_> {
+    fn note(&self, rel: &str, hash: u64) -> crate::Result<()> {
+        self.hashes
+            .lock()
+            .map_err(|_| Error::Internal("sink poisoned".into()))?
+            .push((rel.trim_start_matches('/').to_string(), hash));
+        Ok(())
+    }
+}
+
+impl Sink for Forward<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> crate::Result<()> {
+        self.inner.write(rel, bytes)?;
+        self.note(rel, hash_of(bytes))
+    }
+
+    fn copy(&self, rel: &str, src: &Path) -> crate::Result<()> {
+        let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
+        self.write(rel, &bytes)
+    }
+
+    fn share(&self, rel: &str, src: &Path) -> crate::Result<()> {
+        self.inner.share(rel, src)?;
+        self.note(rel, share_hash(src))
     }
 }
 
@@ -1649,6 +1985,7 @@ fn article_keys(
     sources.get(rel).map(|e| e.hash).hash(&mut h);
     bodies.get(rel).map(|b| b.html).hash(&mut h);
     a.rel.hash(&mut h);
+    a.first_rel.hash(&mut h);
     a.stale.hash(&mut h);
     a.scheduled.hash(&mut h);
     a.original
@@ -1665,6 +2002,7 @@ fn article_keys(
     let version = hash_of(&(&a.rel, a.lang(), &m.title));
     let feed = hash_of(&(
         card,
+        &a.first_rel,
         &m.tags,
         format!("{:?}", m.source),
         crate::meta::last_modified(a).rfc3339(),
@@ -1717,6 +2055,7 @@ enum RelatedOf {
 }
 
 /// A related entry by content path, to survive the renumbering of articles.
+#[derive(serde::Serialize, serde::Deserialize)]
 enum RelatedRef {
     Article(String),
     Other(Related),
