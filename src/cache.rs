@@ -207,8 +207,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let config_key = config_key(&root, &opts.overrides);
     let theme_key = theme_key(&config);
     let previous = Manifest::read(&out);
-    let mut engine =
-        Engine::new(&root, opts.overrides.clone(), None, &out).with_manifest(previous);
+    let mut engine = Engine::new(&root, opts.overrides.clone(), None, &out).with_manifest(previous);
     let restored = if opts.clean {
         None
     } else {
@@ -237,12 +236,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         let site = engine.site().expect("built");
         let marker = Manifest::of(site).to_bytes();
         if std::fs::read(out.join(MANIFEST_FILE)).ok().as_deref() != Some(&marker[..]) {
-            crate::output::update_in_place(
-                &out,
-                &[(MANIFEST_FILE.to_string(), marker)],
-                &[],
-                &[],
-            )?;
+            crate::output::update_in_place(&out, &[(MANIFEST_FILE.to_string(), marker)], &[], &[])?;
         }
         let written = applied.written.len() + applied.removed.len();
         (stats, written, engine.file_count().saturating_sub(written))

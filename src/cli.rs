@@ -590,7 +590,11 @@ fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
         };
         // An incremental build says how many pages it rendered again.
         let pages = if r.rendered < r.pages {
-            format!("{} ({} rendered)", plural(r.pages, "page", "pages"), r.rendered)
+            format!(
+                "{} ({} rendered)",
+                plural(r.pages, "page", "pages"),
+                r.rendered
+            )
         } else {
             plural(r.pages, "page", "pages")
         };

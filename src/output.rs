@@ -385,7 +385,10 @@ pub fn update_in_place(
         Ok(path)
     };
     let beside = |path: &Path| -> PathBuf {
-        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         path.with_file_name(format!(".{name}.gen-new-{}", std::process::id()))
     };
     for (rel, bytes) in writes {

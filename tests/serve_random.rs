@@ -1869,7 +1869,14 @@ fn run_seed_build(seed: u64, edits: usize) -> Result<(u64, u64), Failure> {
         // incremental one: a build keeps the first URL of an article that moved (its feed
         // identity) from the folder's previous build, so both folders need the same history.
         let clean = build_into(&site, &reference, false);
-        log.push(format!("{n}: {what}{}", if clean.is_err() { " [site invalid]" } else { "" }));
+        log.push(format!(
+            "{n}: {what}{}",
+            if clean.is_err() {
+                " [site invalid]"
+            } else {
+                ""
+            }
+        ));
         let got = build_into(&site, &out, true);
         match (&clean, got) {
             (Ok(_), Ok((pages, rendered))) => {
@@ -1879,23 +1886,43 @@ fn run_seed_build(seed: u64, edits: usize) -> Result<(u64, u64), Failure> {
                 }
                 let expected = tree(&reference);
                 if let Some(d) = tree_report(&tree(&out), &expected) {
-                    return Err(fail(n, &log, format!("the incremental build differs from a clean build ({rendered} of {pages} pages rendered):\n{d}")));
+                    return Err(fail(
+                        n,
+                        &log,
+                        format!(
+                            "the incremental build differs from a clean build ({rendered} of {pages} pages rendered):\n{d}"
+                        ),
+                    ));
                 }
                 last_good = expected;
                 needs_undo = false;
             }
             (Ok(_), Err(e)) => {
-                return Err(fail(n, &log, format!("gen build succeeds, gen build --incremental fails:\n{e}")));
+                return Err(fail(
+                    n,
+                    &log,
+                    format!("gen build succeeds, gen build --incremental fails:\n{e}"),
+                ));
             }
             (Err(e), Ok(_)) => {
-                return Err(fail(n, &log, format!("gen build fails, gen build --incremental succeeds; gen build said:\n{e}")));
+                return Err(fail(
+                    n,
+                    &log,
+                    format!(
+                        "gen build fails, gen build --incremental succeeds; gen build said:\n{e}"
+                    ),
+                ));
             }
             (Err(_), Err(_)) => {
                 if n == 0 {
                     return Err(fail(n, &log, "the fixture does not build".into()));
                 }
                 if let Some(d) = tree_report(&tree(&out), &last_good) {
-                    return Err(fail(n, &log, format!("a failed incremental build changed the output:\n{d}")));
+                    return Err(fail(
+                        n,
+                        &log,
+                        format!("a failed incremental build changed the output:\n{d}"),
+                    ));
                 }
                 needs_undo = true;
             }
@@ -1934,7 +1961,11 @@ fn random_edits_incremental_build_equals_a_clean_build() {
             )
         })
         .collect();
-    assert!(failures.is_empty(), "{} of {seeds} seeds failed:{msg}", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {seeds} seeds failed:{msg}",
+        failures.len()
+    );
     // The cache was used: most builds after an edit of content render part of the site only.
     assert!(
         partial * 2 > builds,
