@@ -1985,7 +1985,8 @@ fn article_keys(
     sources.get(rel).map(|e| e.hash).hash(&mut h);
     bodies.get(rel).map(|b| b.html).hash(&mut h);
     a.rel.hash(&mut h);
-    a.first_rel.hash(&mut h);
+    // The URL it was first published at (its feed identity), when it moved since.
+    a.first_rel.as_ref().unwrap_or(&a.rel).hash(&mut h);
     a.stale.hash(&mut h);
     a.scheduled.hash(&mut h);
     a.original
@@ -2002,7 +2003,7 @@ fn article_keys(
     let version = hash_of(&(&a.rel, a.lang(), &m.title));
     let feed = hash_of(&(
         card,
-        &a.first_rel,
+        a.first_rel.as_ref().unwrap_or(&a.rel),
         &m.tags,
         format!("{:?}", m.source),
         crate::meta::last_modified(a).rfc3339(),
