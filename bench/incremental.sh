@@ -57,7 +57,7 @@ timed() {
     local name=$1; shift
     local t
     t=$(mktemp)
-    "${PRIO[@]}" /usr/bin/time -f '%e %U %S %M' -o "$t" "$GEN" "$@" >/dev/null
+    "${PRIO[@]}" /usr/bin/time -f '%e %U %S %M' -o "$t" "$GEN" "$@" --timings >/dev/null 2>"$LOGS/$name.txt"
     read -r wall user sys rss <"$t"
     rm -f "$t"
     cpu=$(awk "BEGIN { print $user + $sys }")
@@ -79,13 +79,16 @@ for n in "${SIZES[@]}"; do
     rm -rf "$site" "$out" "$BENCH_DIR/full-$n"
     cp -a "$corpus" "$site"
     RESULTS=$(mktemp)
+    # Each build's stage timings (`--timings`), the last run of each case.
+    LOGS=$BENCH_DIR/timings-$n
+    mkdir -p "$LOGS"
     say "$n articles: full build, then incremental builds"
     timed full build --root "$site" --output "$BENCH_DIR/full-$n" --clean -q
     rm -rf "$BENCH_DIR/full-$n"
     timed cold build --root "$site" --output "$out" --incremental -q
     cache=$(du -sm "$site/.gen-cache/build" | cut -f1)
     timed unchanged build --root "$site" --output "$out" --incremental -q
-    model=$(find "$site/content/en" -name '*.md' | sort | head -1)
+    model=$(find "$site/content/en" -name "*.md" | sort | sed -n 1p)
     for r in $(seq 1 "$RUNS"); do
         new=$site/content/en/2024/bench-new-article-$r.md
         sed -e "s/^title: .*/title: \"A new article, number $r, published into the archive\"/" \
@@ -123,5 +126,6 @@ for name in ["full", "cold", "unchanged", "new-article", "headline"]:
     print(f"{name:<14}{wall:>9.2f}{cpu:>9.2f}{rss:>10.0f}{100 * wall / full:>8.1f}%")
 EOF
     rm -f "$RESULTS"
+    echo "    stage timings of each case: $LOGS/" >&2
     if [ -z "${KEEP:-}" ]; then rm -rf "$site" "$out" "$BENCH_DIR/full-$n"; fi
 done

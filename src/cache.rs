@@ -208,11 +208,13 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let theme_key = theme_key(&config);
     let previous = Manifest::read(&out);
     let mut engine = Engine::new(&root, opts.overrides.clone(), None, &out).with_manifest(previous);
+    let started = std::time::Instant::now();
     let restored = if opts.clean {
         None
     } else {
         read(&path, &tool, config_key)
     };
+    let read_time = started.elapsed();
     let in_place = restored.as_ref().is_some_and(|(h, _)| {
         h.theme == theme_key && h.output == out && out.is_dir() && h.marker == marker_key(&out)
     });
@@ -265,7 +267,9 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         marker: marker_key(&out),
         output: out.clone(),
     };
+    let started = std::time::Instant::now();
     write(&path, &header, &engine)?;
+    let write_time = started.elapsed();
     let site = engine.site().expect("built");
     let theme = engine.theme().expect("loaded");
     let missing_strings = site
@@ -281,14 +285,19 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         written,
         unchanged,
         warnings: stats.warnings,
-        timings: stats
-            .timings
-            .iter()
-            .map(|(stage, ms)| Timing {
-                stage,
-                time: std::time::Duration::from_secs_f64(ms / 1000.0),
-            })
-            .collect(),
+        timings: std::iter::once(Timing {
+            stage: "cache read",
+            time: read_time,
+        })
+        .chain(stats.timings.iter().map(|(stage, ms)| Timing {
+            stage,
+            time: std::time::Duration::from_secs_f64(ms / 1000.0),
+        }))
+        .chain([Timing {
+            stage: "cache write",
+            time: write_time,
+        }])
+        .collect(),
         output_dir: out,
         missing_strings,
         held: site.held.clone(),
