@@ -41,12 +41,11 @@ if [ ! -x /usr/bin/time ]; then
     say "installing GNU time"
     apt-get install -y -qq time >/dev/null
 fi
-say "building gen and the corpus generator (cargo build --release)"
+say "building gen (cargo build --release)"
 if [ -z "${GEN:-}" ]; then
     cargo build --release --quiet --bin gen
     GEN=$ROOT/target/release/gen
 fi
-cargo build --release --quiet --example corpus
 CORPUS=$ROOT/target/release/examples/corpus
 
 PRIO=()
@@ -70,6 +69,7 @@ for n in "${SIZES[@]}"; do
     corpus=$BENCH_DIR/corpus-$n
     if [ ! -f "$corpus/.complete" ]; then
         say "generating $n articles"
+        cargo build --release --quiet --example corpus
         rm -rf "$corpus"
         "$CORPUS" --n "$n" --out "$corpus" --seed 1 >/dev/null
         touch "$corpus/.complete"
