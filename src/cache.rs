@@ -123,8 +123,18 @@ fn theme_key(config: &Config) -> u64 {
     h.finish()
 }
 
+/// The output folder as this cache left it: its marker's bytes and, on Unix, the folder's
+/// identity — a full `gen build` swaps in a new folder (a new inode) even when it writes the
+/// same marker, and its files may then differ from the records.
 fn marker_key(output: &Path) -> u64 {
-    hash_of(&std::fs::read(output.join(MANIFEST_FILE)).ok())
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(output).ok().map(|m| (m.dev(), m.ino()))
+    };
+    #[cfg(not(unix))]
+    let id: Option<(u64, u64)> = None;
+    hash_of(&(std::fs::read(output.join(MANIFEST_FILE)).ok(), id))
 }
 
 /// Reads the saved state when it was made by this gen for this configuration.
@@ -304,4 +314,120 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         pin_expires: crate::build::pin_expiry(site),
         rendered: stats.rendered,
     })
+}
+
+/// `gen serve --incremental`: the dev server's folder and its engine's caches kept in
+/// `.gen-cache/serve/` between runs, so that the next start with the same configuration, theme
+/// and address renders only what changed since. The folder is private to its user (0700), and
+/// one server at a time owns it (a lock file naming its process); another server on the same
+/// site serves from a temporary folder as usual.
+pub struct ServeCache {
+    dir: PathBuf,
+    header: Header,
+}
+
+/// The lock file's process still runs.
+fn alive(pid: &str) -> bool {
+    pid.trim()
+        .parse::<u32>()
+        .is_ok_and(|p| p == std::process::id() || Path::new("/proc").join(p.to_string()).exists())
+}
+
+impl ServeCache {
+    /// Takes `.gen-cache/serve/` of the site for a server at `origin`; `None` when another
+    /// running `gen serve` holds it.
+    pub fn open(
+        config: &Config,
+        overrides: &Overrides,
+        origin: &str,
+    ) -> Result<Option<ServeCache>> {
+        let dir = config.root.join(".gen-cache").join("serve");
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            // Drafts are private: only this user may read the folder.
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(&dir).map_err(|e| Error::io(&dir, e))?;
+        let lock = dir.join("lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
+                Ok(mut f) => {
+                    write!(f, "{}", std::process::id()).map_err(|e| Error::io(&lock, e))?;
+                    let site = dir.join("site");
+                    let header = Header {
+                        format: FORMAT,
+                        tool: gen_identity(),
+                        config: hash_of(&(config_key(&config.root, overrides), origin)),
+                        theme: theme_key(config),
+                        marker: 0,
+                        output: site,
+                    };
+                    return Ok(Some(ServeCache { dir, header }));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = std::fs::read_to_string(&lock).unwrap_or_default();
+                    if alive(&pid) {
+                        return Ok(None);
+                    }
+                    // Left by a server that was killed.
+                    let _ = std::fs::remove_file(&lock);
+                }
+                Err(e) => return Err(Error::io(&lock, e)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// The folder to serve.
+    pub fn folder(&self) -> &Path {
+        &self.header.output
+    }
+
+    /// Hands the saved caches to `engine` when they were made for this configuration, theme
+    /// and folder (then only what changed since is built); else empties the folder. The saved
+    /// state is removed either way: from now on the folder changes.
+    pub fn restore(&self, engine: &mut Engine) -> Result<bool> {
+        let state = self.dir.join("state");
+        let site = self.folder();
+        let restored = read(&state, &self.header.tool, self.header.config).filter(|(h, _)| {
+            h.theme == self.header.theme && h.output == *site && h.marker == marker_key(site)
+        });
+        let _ = std::fs::remove_file(&state);
+        let restored = match restored {
+            Some((_, saved)) if site.is_dir() => {
+                engine.restore(saved, true);
+                true
+            }
+            _ => {
+                if site.exists() {
+                    std::fs::remove_dir_all(site).map_err(|e| Error::io(site, e))?;
+                }
+                false
+            }
+        };
+        std::fs::create_dir_all(site).map_err(|e| Error::io(site, e))?;
+        Ok(restored)
+    }
+
+    /// Saves the engine's caches for the next start (when its last build was complete).
+    pub fn save(&self, engine: &Engine) -> Result<bool> {
+        let header = Header {
+            marker: marker_key(self.folder()),
+            ..self.header.clone()
+        };
+        write(&self.dir.join("state"), &header, engine)
+    }
+}
+
+impl Drop for ServeCache {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(self.dir.join("lock"));
+    }
 }

@@ -272,6 +272,10 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 10, value_name = "MS",
           value_parser = clap::value_parser!(u64).range(1..=5000))]
     pub debounce: u64,
+    /// Keep the served folder and the build caches in .gen-cache/serve/ between runs: the next
+    /// start with the same site.toml, theme and address renders only what changed since.
+    #[arg(long)]
+    pub incremental: bool,
 }
 
 /// Options of `gen check`.
@@ -819,6 +823,7 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
         drafts: args.drafts,
         open: args.open,
         debounce: std::time::Duration::from_millis(args.debounce),
+        incremental: args.incremental,
     };
     let quiet = cli.quiet;
     let verbose = cli.verbose;

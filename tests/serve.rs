@@ -717,3 +717,75 @@ fn scheduled_articles_are_previews_until_their_time_then_published_without_a_res
     }
     assert_eq!(count(&html(&srv.get("/")), ".scheduled-badge"), 0);
 }
+
+/// A free port for a server that must come back on the same address (its pages name it).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn incremental_serve_starts_from_what_it_kept() {
+    let site = Site::standard();
+    let port = free_port().to_string();
+    let args = ["--incremental", "--port", port.as_str()];
+    let kept = site.root().join(".gen-cache/serve/site");
+    let mut srv = Server::start(&site, &args);
+    let first = srv.wait_quiet();
+    assert!(first["last"]["rendered"].as_u64().unwrap() > 0, "{first}");
+    let temporary = |site: &Site| {
+        std::fs::read_dir(site.tmp())
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().starts_with("gen-serve-"))
+            })
+            .unwrap_or(false)
+    };
+    assert!(
+        !temporary(&site),
+        "served from .gen-cache/serve/site, not a temporary folder"
+    );
+    let clean = site.clean_build(&srv.url, 1);
+    assert!(tree_report(&tree(&kept), &tree(&clean)).is_none());
+    assert!(srv.interrupt().success());
+    assert!(site.root().join(".gen-cache/serve/state").is_file());
+    assert!(!site.root().join(".gen-cache/serve/lock").exists());
+
+    // Started again with nothing changed: nothing is rendered, the folder is what it was.
+    let before = tree(&kept);
+    let mut srv = Server::start(&site, &args);
+    let st = srv.wait_quiet();
+    assert_eq!(st["last"]["rendered"].as_u64(), Some(0), "{st}");
+    assert_eq!(st["last"]["written"].as_u64(), Some(0), "{st}");
+    assert!(tree_report(&tree(&kept), &before).is_none());
+    // While it runs, a second server of the site asking for the same serves from a temporary
+    // folder, and says so.
+    let other = Server::start(&site, &["--incremental"]);
+    other.wait_quiet();
+    assert_ne!(other.served_dir(), kept);
+    assert!(other.stderr.lock().unwrap().contains("temporary folder"));
+    drop(other);
+    assert!(srv.interrupt().success());
+
+    // An edit while no server ran is seen at the next start, and the result is a clean build's.
+    let text = site.read("content/en/alpha.md");
+    site.write(
+        "content/en/alpha.md",
+        &text.replace("title: Alpha story", "title: Alpha story, corrected"),
+    );
+    let srv = Server::start(&site, &args);
+    srv.wait_quiet();
+    let clean = site.clean_build(&srv.url, 2);
+    assert!(
+        tree_report(&tree(&kept), &tree(&clean)).is_none(),
+        "{:?}",
+        tree_report(&tree(&kept), &tree(&clean))
+    );
+    let page = tree(&kept).into_iter().find(|(p, b)| {
+        p.ends_with("index.html") && String::from_utf8_lossy(b).contains("Alpha story, corrected")
+    });
+    assert!(page.is_some(), "the edit is served");
+}

@@ -53,6 +53,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// How long the inputs must be quiet before a rebuild.
     pub debounce: Duration,
+    /// Keep the served folder and the engine's caches in `.gen-cache/serve/` between runs
+    /// ([`crate::cache::ServeCache`]): the next start renders only what changed since.
+    pub incremental: bool,
 }
 
 /// What the server tells its caller, to print.
@@ -284,8 +287,33 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         report(Message::Exposed { bind: opts.bind });
     }
 
-    let tmp = TempDir::create()?;
-    let served = tmp.0.join("site");
+    // The served folder: private and temporary, or kept between runs with --incremental
+    // (unless another server of this site holds that one).
+    let cache = if opts.incremental {
+        let c = crate::cache::ServeCache::open(&config, &overrides, &origin)?;
+        if c.is_none() {
+            report(Message::Warning(
+                "another gen serve of this site keeps .gen-cache/serve/: serving from a temporary folder".into(),
+            ));
+        }
+        c
+    } else {
+        None
+    };
+    let tmp = match &cache {
+        Some(_) => None,
+        None => Some(TempDir::create()?),
+    };
+    let served = match (&tmp, &cache) {
+        (Some(t), _) => t.0.join("site"),
+        (None, Some(c)) => c.folder().to_path_buf(),
+        (None, None) => unreachable!("one of the two"),
+    };
+    let mut engine = Engine::new(&root, overrides.clone(), Some(origin.clone()), &served);
+    let restored = match &cache {
+        Some(c) => c.restore(&mut engine)?,
+        None => false,
+    };
     std::fs::create_dir_all(&served).map_err(|e| Error::io(&served, e))?;
     let served = std::fs::canonicalize(&served).map_err(|e| Error::io(&served, e))?;
 
@@ -337,10 +365,16 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
             })
             .map_err(|e| Error::io(&root, e))?;
     }
-    let classifier = Classifier::new(&root, vec![config.output_dir.clone(), tmp.0.clone()]);
+    let classifier = Classifier::new(
+        &root,
+        vec![
+            config.output_dir.clone(),
+            served.clone(),
+            root.join(".gen-cache"),
+        ],
+    );
     let watcher =
         Watcher::start(&root, classifier, opts.debounce, watch_tx).map_err(Error::Internal)?;
-    let engine = Engine::new(&root, overrides, Some(origin.clone()), &served);
     let builder = {
         let shared = shared.clone();
         let report = report.clone();
@@ -352,7 +386,18 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
             .stack_size(crate::markdown::WORKER_STACK_SIZE)
             .spawn(move || {
                 let inbox = Inbox { rx, incoming };
-                builder_loop(engine, watcher, inbox, shared, report, quiet, url, open)
+                builder_loop(
+                    &mut engine,
+                    watcher,
+                    inbox,
+                    shared,
+                    report,
+                    quiet,
+                    url,
+                    open,
+                    restored,
+                );
+                engine
             })
             .map_err(|e| Error::io(&root, e))?
     };
@@ -387,11 +432,28 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     while !builder.is_finished() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
+    // Kept for the next start: the engine's caches, once the builder has stopped (a build
+    // still running past the deadline is not waited for, and nothing is kept).
+    if let Some(c) = &cache
+        && builder.is_finished()
+        && let Ok(engine) = builder.join()
+    {
+        match c.save(&engine) {
+            Ok(true) => {}
+            Ok(false) => report(Message::Warning(
+                "a follow-up build was not finished: the next start builds everything".into(),
+            )),
+            Err(e) => report(Message::Warning(format!(
+                "could not keep the build cache: {e}"
+            ))),
+        }
+    }
     {
         // No commit runs while the folder is removed.
         let _tree = shared.tree.write();
         drop(tmp);
     }
+    drop(cache);
     runtime.shutdown_timeout(Duration::from_millis(200));
     served_result.map_err(|e| Error::Internal(format!("the server stopped: {e}")))
 }
@@ -438,7 +500,7 @@ enum Settled {
 
 #[allow(clippy::too_many_arguments)]
 fn builder_loop(
-    mut engine: Engine,
+    engine: &mut Engine,
     mut watcher: Watcher,
     inbox: Inbox,
     shared: Arc<Shared>,
@@ -446,25 +508,20 @@ fn builder_loop(
     quiet: Duration,
     url: String,
     open: bool,
+    restored: bool,
 ) {
     let rx = &inbox.rx;
-    let full = Changes {
-        full: true,
+    // A restored engine keeps what it took over and looks at what changed since.
+    let first = Changes {
+        full: !restored,
+        rediscover: restored,
         ..Changes::default()
     };
-    build_once(
-        &mut engine,
-        &shared,
-        &report,
-        &full,
-        Instant::now(),
-        true,
-        None,
-    );
+    build_once(engine, &shared, &report, &first, Instant::now(), true, None);
     // How long the search index took last time: the saves must pause this long before it is
     // made again (none at start).
     let mut pause = Duration::ZERO;
-    let mut next = match settle(&mut engine, &inbox, &shared, &report, &mut pause) {
+    let mut next = match settle(engine, &inbox, &shared, &report, &mut pause) {
         Settled::Done => None,
         Settled::Change(c) => Some(c),
         Settled::Stop => return,
@@ -525,8 +582,8 @@ fn builder_loop(
             }
         }
         watcher.refresh();
-        build_once(&mut engine, &shared, &report, &ch, first_seen, false, None);
-        next = match settle(&mut engine, &inbox, &shared, &report, &mut pause) {
+        build_once(engine, &shared, &report, &ch, first_seen, false, None);
+        next = match settle(engine, &inbox, &shared, &report, &mut pause) {
             Settled::Done => None,
             Settled::Change(c) => Some(c),
             Settled::Stop => return,

@@ -231,7 +231,12 @@ impl Server {
     /// [`Server::start`] with the build time from `SOURCE_DATE_EPOCH` (`None`: the clock).
     pub fn start_with_clock(site: &Site, extra: &[&str], epoch: Option<&str>) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
-        cmd.args(["serve", "--port", "0", "--debounce", "30"])
+        cmd.arg("serve");
+        // Any free port, unless the test names one.
+        if !extra.contains(&"--port") {
+            cmd.args(["--port", "0"]);
+        }
+        cmd.args(["--debounce", "30"])
             .args(extra)
             .arg("--root")
             .arg(site.root())
