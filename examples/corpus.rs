@@ -23,8 +23,12 @@
 //! `translation_of: <lang>/<yyyy>/<slug>.md`. An article has `translators` if and only if it has
 //! `source`; originals published by the site itself have neither.
 //!
+//! One thread decides the articles in order from the seeded stream (that is what keeps the bytes
+//! fixed); rayon's threads turn them into files through a bounded queue, so that a million
+//! articles stream to disk in a few minutes with flat memory (~140 MiB).
+//!
 //! Argument parsing is hand-written (three flags and two options) to keep the example free of
-//! dependencies beyond `rand` and `rand_chacha`.
+//! dependencies beyond `rand`, `rand_chacha` and `rayon`.
 
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
