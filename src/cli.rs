@@ -331,6 +331,17 @@ fn print_diagnostics(list: &[Diagnostic]) {
     let _ = err.write_all(render_terminal(list, color()).as_bytes());
 }
 
+/// Warnings with a few of each kind shown and the rest counted (`--verbose` and `gen check`
+/// print them all; so does `--format json`).
+fn print_warnings_collapsed(list: &[Diagnostic]) {
+    let text = crate::diagnostics::render_terminal_collapsed(
+        list,
+        color(),
+        crate::diagnostics::SHOWN_PER_KIND,
+    );
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 fn fail(e: &Error) -> ExitCode {
     print_diagnostics(&e.diagnostics());
     if let Error::DeniedWarnings(list) = e {
@@ -550,7 +561,11 @@ fn short_path(p: &std::path::Path) -> String {
 
 fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
     if !r.warnings.is_empty() && !cli.quiet {
-        print_diagnostics(&r.warnings);
+        if cli.verbose {
+            print_diagnostics(&r.warnings);
+        } else {
+            print_warnings_collapsed(&r.warnings);
+        }
     }
     if cli.verbose {
         for (lang, keys) in &r.missing_strings {

@@ -224,6 +224,99 @@ pub fn sort(list: &mut [Diagnostic]) {
 
 /// Renders diagnostics for a terminal, with colour when `color` is set.
 pub fn render_terminal(list: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    for d in list {
+        render_one(&mut out, d, color);
+    }
+    out
+}
+
+/// How many warnings of one kind `gen build` prints before it counts the rest (a corpus whose
+/// translations name their stories differently gives thousands of one kind).
+pub const SHOWN_PER_KIND: usize = 3;
+
+/// [`render_terminal`], with at most `keep` warnings of each [`kind`]: the rest of a kind are
+/// counted on one line at the end, which says how to see them all. Errors are always shown.
+pub fn render_terminal_collapsed(list: &[Diagnostic], color: bool, keep: usize) -> String {
+    let mut out = String::new();
+    // Kinds in the order they first appear, with how many there are: the same list always
+    // prints the same lines.
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for d in list {
+        if d.severity == Severity::Error {
+            render_one(&mut out, d, color);
+            continue;
+        }
+        let k = kind(d);
+        let i = *index.entry(k.clone()).or_insert_with(|| {
+            kinds.push((k, 0));
+            kinds.len() - 1
+        });
+        kinds[i].1 += 1;
+        if kinds[i].1 <= keep {
+            render_one(&mut out, d, color);
+        }
+    }
+    for (k, n) in kinds {
+        if n > keep {
+            let message = k.split('\n').nth(1).unwrap_or_default();
+            out.push_str(&format!(
+                "… and {} more {} like \"{message}\": run `gen check` or `gen build --verbose` to see all\n",
+                thousands(n - keep),
+                if n - keep == 1 { "warning" } else { "warnings" },
+            ));
+        }
+    }
+    out
+}
+
+/// What a diagnostic says with its particulars left out: backquoted names become `…`, and so do
+/// words with a digit or a slash (paths, dates, counts). Two warnings of one kind differ only in
+/// these; the severity, the rest of the message and the rest of the hint are the kind.
+pub fn kind(d: &Diagnostic) -> String {
+    fn shape(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for (i, part) in s.split('`').enumerate() {
+            if i % 2 == 1 {
+                out.push_str("`…`");
+                continue;
+            }
+            for (j, word) in part.split(' ').enumerate() {
+                if j > 0 {
+                    out.push(' ');
+                }
+                if word.contains(|c: char| c.is_ascii_digit() || c == '/' || c == '\\') {
+                    out.push('…');
+                } else {
+                    out.push_str(word);
+                }
+            }
+        }
+        out
+    }
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let hint = d.hint.as_deref().map(shape).unwrap_or_default();
+    format!("{severity}\n{}\n{hint}", shape(&d.message))
+}
+
+/// 2314 as `2,314`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, color: bool) {
     use anstyle::{AnsiColor, Style};
     let bold = Style::new().bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
@@ -236,27 +329,23 @@ pub fn render_terminal(list: &[Diagnostic], color: bool) -> String {
             text.to_string()
         }
     };
-    let mut out = String::new();
-    for d in list {
-        let (kind, style) = match d.severity {
-            Severity::Error => ("error", red),
-            Severity::Warning => ("warning", yellow),
-        };
-        out.push_str(&paint(bold, &d.location()));
+    let (kind, style) = match d.severity {
+        Severity::Error => ("error", red),
+        Severity::Warning => ("warning", yellow),
+    };
+    out.push_str(&paint(bold, &d.location()));
+    out.push_str(": ");
+    out.push_str(&paint(style, kind));
+    out.push_str(": ");
+    out.push_str(&d.message);
+    out.push('\n');
+    if let Some(h) = &d.hint {
+        out.push_str("  ");
+        out.push_str(&paint(cyan, "help"));
         out.push_str(": ");
-        out.push_str(&paint(style, kind));
-        out.push_str(": ");
-        out.push_str(&d.message);
+        out.push_str(h);
         out.push('\n');
-        if let Some(h) = &d.hint {
-            out.push_str("  ");
-            out.push_str(&paint(cyan, "help"));
-            out.push_str(": ");
-            out.push_str(h);
-            out.push('\n');
-        }
     }
-    out
 }
 
 /// Renders diagnostics as an HTML fragment for the browser overlay. Everything from the user's
@@ -384,5 +473,86 @@ mod tests {
         assert_eq!(Diagnostic::error("a.md", 0, 0, "x").location(), "a.md");
         assert_eq!(Diagnostic::error("a.md", 3, 0, "x").location(), "a.md:3");
         assert_eq!(Diagnostic::error("a.md", 3, 7, "x").location(), "a.md:3:7");
+    }
+
+    fn story_warning(path: &str, lang: &str, name: &str) -> Diagnostic {
+        Diagnostic::warning(
+            path,
+            4,
+            1,
+            format!("story `{name}` differs from `Border talks` of its {lang} version content/{lang}/2024/x.md"),
+        )
+        .with_hint(format!(
+            "if they are one story, add it to content/terms.yaml: `stories: [{{ name: Border talks, names: {{ de: {name} }} }}]`"
+        ))
+    }
+
+    #[test]
+    fn warnings_of_one_kind_are_counted_after_the_first_few() {
+        let mut list: Vec<Diagnostic> = (0..1200)
+            .map(|i| {
+                story_warning(
+                    &format!("content/de/2024/a{i:04}.md"),
+                    "en",
+                    &format!("Story {i}"),
+                )
+            })
+            .collect();
+        // Another kind, fewer than the limit: all shown.
+        list.push(Diagnostic::warning(
+            "content/de/b.md",
+            2,
+            1,
+            "`Jane Doe` is not in content/people.yaml",
+        ));
+        list.push(Diagnostic::warning(
+            "content/de/c.md",
+            2,
+            1,
+            "`John Roe` is not in content/people.yaml",
+        ));
+        // The same message from another language is another kind.
+        list.push(story_warning("content/fr/2024/z.md", "de", "Autre"));
+        list.push(Diagnostic::error("content/x.md", 1, 1, "an error"));
+        list.push(Diagnostic::error("content/y.md", 1, 1, "an error"));
+        list.push(Diagnostic::error("content/z.md", 1, 1, "an error"));
+        list.push(Diagnostic::error("content/zz.md", 1, 1, "an error"));
+        let text = render_terminal_collapsed(&list, false, 3);
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = |needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
+        assert_eq!(shown(": warning: story `Story"), 3, "{text}");
+        assert!(text.contains("content/de/2024/a0000.md:4:1: warning: story `Story 0`"));
+        assert!(text.contains("content/de/2024/a0002.md:4:1"));
+        assert!(!text.contains("a0003.md"), "{text}");
+        assert_eq!(shown("warning: `"), 2, "{text}");
+        assert_eq!(shown("of its de version"), 1, "{text}");
+        assert_eq!(
+            shown(": error: an error"),
+            4,
+            "errors are never collapsed: {text}"
+        );
+        let more: Vec<&&str> = lines.iter().filter(|l| l.starts_with("… and")).collect();
+        assert_eq!(
+            more,
+            [
+                &"… and 1,197 more warnings like \"story `…` differs from `…` of its en version …\": run `gen check` or `gen build --verbose` to see all"
+            ],
+            "{text}"
+        );
+        // Every hint of a shown warning is still there.
+        assert_eq!(shown("help: if they are one story"), 4, "{text}");
+    }
+
+    #[test]
+    fn a_short_list_prints_as_in_full() {
+        let list: Vec<Diagnostic> = (0..3)
+            .map(|i| story_warning(&format!("content/de/a{i}.md"), "en", "S"))
+            .collect();
+        assert_eq!(
+            render_terminal_collapsed(&list, false, 3),
+            render_terminal(&list, false)
+        );
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
     }
 }

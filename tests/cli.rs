@@ -755,3 +755,57 @@ fn build_prints_warnings_with_their_count_and_deny_warnings_fails() {
     );
     assert_ok(&f.run(&["build", "--deny-warnings"]));
 }
+
+/// Many warnings of one kind (here: five translations older than their originals' updates): the
+/// build shows the first three and counts the rest; `--verbose`, `gen check` and `--format json`
+/// give all five.
+#[test]
+fn build_shows_a_few_warnings_of_a_kind_and_counts_the_rest() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 1..=5 {
+        files.push((
+            format!("content/ru/orig{i}.md"),
+            format!("---\ntitle: O{i}\ndate: 2021-12-07\nupdated: 2021-12-10\n---\nТекст.\n"),
+        ));
+        files.push((
+            format!("content/en/tr{i}.md"),
+            format!(
+                "---\ntitle: T{i}\ndate: 2021-12-08\ntranslation_of: ru/orig{i}.md\ntranslators: [Sam Taylor]\nsource: {{ name: O, url: 'https://o.example/{i}', lang: ru }}\n---\nText.\n"
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = Fixture::new(&refs);
+    let shown = |text: &str| {
+        (1..=5)
+            .filter(|i| text.contains(&format!("content/en/tr{i}.md:4:1: warning:")))
+            .count()
+    };
+
+    let o = f.run(&["build"]);
+    assert_ok(&o);
+    let err = stderr(&o);
+    assert_eq!(shown(&err), 3, "{err}");
+    assert!(
+        err.contains("… and 2 more warnings like \"the original … was updated on … after this translation; it may be stale\": run `gen check` or `gen build --verbose` to see all"),
+        "{err}"
+    );
+    assert!(stdout(&o).contains(", 5 warnings\n"), "{}", stdout(&o));
+
+    let o = f.run(&["build", "--verbose"]);
+    assert_ok(&o);
+    assert_eq!(shown(&stderr(&o)), 5, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("more warnings like"), "{}", stderr(&o));
+
+    let o = f.run(&["check"]);
+    assert_eq!(shown(&stderr(&o)), 5, "{}", stderr(&o));
+
+    let o = f.run(&["build", "--format", "json"]);
+    assert_ok(&o);
+    assert_eq!(shown(&stderr(&o)), 5, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["warnings"], 5);
+}
