@@ -535,7 +535,8 @@ pub struct Document {
     pub file: SourceFile,
     /// Checked front matter.
     pub meta: FrontMatter,
-    /// Markdown after the front matter.
+    /// Markdown after the front matter; empty once rendered in a site that does not keep it
+    /// ([`crate::site::BodyRenderer::keeps_markdown`]).
     pub body: String,
     /// 1-based file line where the body starts.
     pub body_line: usize,
