@@ -94,8 +94,9 @@ pub struct Rendered {
     pub broken: Vec<(usize, String, String)>,
     /// Images without alt text, or decorative with it.
     pub problems: Vec<Problem>,
-    /// Plain text of the whole body (for related reading and search), compressed
-    /// ([`Rendered::text`]).
+    /// Plain text of the whole body (for related reading and search), compressed with the
+    /// HTML as its dictionary: the text is the HTML's words, so it takes little room beyond
+    /// them ([`Rendered::text`]).
     pub text: Packed,
     /// Where the body first nests deeper than [`MAX_NESTING`], when it does: the body HTML is
     /// then left empty, and the site stage reports it as a content error.
@@ -156,15 +157,38 @@ impl Packed {
         self.0.is_empty()
     }
 
+    /// Compresses `s` with `base` as the dictionary: what `s` repeats of `base` (its last
+    /// 64 KiB) costs a few bytes. Unpacked by [`Packed::get_against`] with the same `base`.
+    pub fn against(s: &str, base: &str) -> Packed {
+        if s.is_empty() {
+            return Packed::default();
+        }
+        Packed(
+            lz4_flex::block::compress_prepend_size_with_dict(s.as_bytes(), base.as_bytes())
+                .into_boxed_slice(),
+        )
+    }
+
+    /// The text packed by [`Packed::against`] with `base`, unpacked.
+    pub fn get_against(&self, base: &str) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let bytes = lz4_flex::block::decompress_size_prepended_with_dict(&self.0, base.as_bytes())
+            .expect("packed by Packed::against with this base, never changed since");
+        String::from_utf8(bytes).expect("packed from a str")
+    }
+
     /// Bytes held (compressed).
     pub fn packed_len(&self) -> usize {
         self.0.len()
     }
 }
 
+/// Only the size: a value packed against a dictionary cannot be unpacked alone.
 impl std::fmt::Debug for Packed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.get().fmt(f)
+        write!(f, "Packed({} bytes)", self.0.len())
     }
 }
 
@@ -179,7 +203,7 @@ impl From<Draft> for Rendered {
             anchors: d.anchors,
             broken: d.broken,
             problems: d.problems,
-            text: Packed::new(&d.text),
+            text: Packed::against(&d.text, &d.html),
             too_deep: d.too_deep,
             blocks: d.blocks,
             block_errors: d.block_errors,
@@ -235,7 +259,7 @@ impl Rendered {
 
     /// Plain text of the whole body.
     pub fn text(&self) -> String {
-        self.text.get()
+        self.text.get_against(&self.html())
     }
 
     /// Minutes to read at 220 words a minute, at least one.
@@ -1428,6 +1452,31 @@ mod tests {
                 links: &NoLinks,
             },
         )
+    }
+
+    #[test]
+    fn packed_text_comes_back_the_same() {
+        let html = "<p>Prices rose “sharply” in Levsk — twice, in 2024.</p>\n".repeat(40);
+        let p = Packed::new(&html);
+        assert_eq!(p.get(), html);
+        assert!(p.packed_len() < html.len() / 4, "{}", p.packed_len());
+        assert_eq!(Packed::new("").get(), "");
+        assert!(Packed::new("").is_empty());
+        // The text, packed against the HTML it was taken from, costs little beyond it.
+        let text = "Prices rose “sharply” in Levsk — twice, in 2024. ".repeat(40);
+        let t = Packed::against(&text, &html);
+        assert_eq!(t.get_against(&html), text);
+        assert!(t.packed_len() < Packed::new(&text).packed_len());
+        // A body nested too deep has no HTML: its text is packed against nothing.
+        assert_eq!(Packed::against("x y", "").get_against(""), "x y");
+    }
+
+    #[test]
+    fn rendered_body_unpacks_to_what_was_rendered() {
+        let r = md("en", "# Title\n\nOne \"two\" three.\n\n> Quote *here*.\n");
+        assert!(r.html().contains("<h1 id=\"title\">Title</h1>"), "{}", r.html());
+        assert!(r.html().contains("One “two” three."), "{}", r.html());
+        assert_eq!(r.text().split_whitespace().collect::<Vec<_>>().join(" "), "Title One “two” three. Quote here.");
     }
 
     #[test]
