@@ -535,9 +535,10 @@ pub struct Document {
     pub file: SourceFile,
     /// Checked front matter.
     pub meta: FrontMatter,
-    /// Markdown after the front matter; empty once rendered in a site that does not keep it
-    /// ([`crate::site::BodyRenderer::keeps_markdown`]).
-    pub body: String,
+    /// Markdown after the front matter, compressed ([`Document::body`] unpacks it): every
+    /// file's body is held from loading until the Markdown stage. Empty once rendered in a site
+    /// that does not keep it ([`crate::site::BodyRenderer::keeps_markdown`]).
+    pub body: crate::markdown::Packed,
     /// 1-based file line where the body starts.
     pub body_line: usize,
     /// 1-based file line of each top-level front matter key, for later errors.
@@ -545,6 +546,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> String {
+        self.body.get()
+    }
+
     /// File line of a front matter key (the `---` line when the key is absent).
     pub fn line_of(&self, key: &str) -> usize {
         self.key_lines.get(key).unwrap_or(1)
@@ -806,7 +812,7 @@ pub fn parse_document(
             home,
             extra: raw.extra,
         },
-        body: split.body.to_string(),
+        body: crate::markdown::Packed::new(split.body),
         body_line: split.body_line,
         key_lines,
     };
@@ -1694,7 +1700,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.meta.title, "Hello");
-        assert_eq!(d.body, "Body\n");
+        assert_eq!(d.body(), "Body\n");
         assert_eq!(d.body_line, 5);
     }
 

@@ -192,8 +192,14 @@ impl std::fmt::Debug for Packed {
     }
 }
 
+/// Lists kept to their length: every article's stay in memory until the build ends.
 impl From<Draft> for Rendered {
-    fn from(d: Draft) -> Rendered {
+    fn from(mut d: Draft) -> Rendered {
+        d.first_paragraph.shrink_to_fit();
+        d.headings.shrink_to_fit();
+        d.links.shrink_to_fit();
+        d.anchors.shrink_to_fit();
+        d.blocks.shrink_to_fit();
         Rendered {
             html: Packed::new(&d.html),
             first_paragraph: d.first_paragraph,

@@ -436,7 +436,7 @@ pub struct FreshBodies;
 
 impl BodyRenderer for FreshBodies {
     fn render(&self, doc: &Document, opts: &RenderOptions<'_>) -> Rendered {
-        markdown::render(&doc.body, opts)
+        markdown::render(&doc.body(), opts)
     }
 
     fn keeps_markdown(&self) -> bool {
@@ -690,7 +690,7 @@ pub fn build_with(
         .map(|d| {
             let r = bodies.render(d, &body_options(&config, d, &lookup));
             if !keep {
-                d.body = String::new();
+                d.body = markdown::Packed::default();
             }
             r
         })
