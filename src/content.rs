@@ -907,9 +907,7 @@ struct Reporter<'a> {
 impl Reporter<'_> {
     /// File line of a top-level key; the opening `---` when the key is absent.
     fn line(&self, key: &str) -> usize {
-        self.key_lines
-            .get(key)
-            .unwrap_or(self.split.yaml_line - 1)
+        self.key_lines.get(key).unwrap_or(self.split.yaml_line - 1)
     }
 
     /// Column of a top-level key's value (`title: x` → 8); 1 when the key is absent.

@@ -1480,9 +1480,16 @@ mod tests {
     #[test]
     fn rendered_body_unpacks_to_what_was_rendered() {
         let r = md("en", "# Title\n\nOne \"two\" three.\n\n> Quote *here*.\n");
-        assert!(r.html().contains("<h1 id=\"title\">Title</h1>"), "{}", r.html());
+        assert!(
+            r.html().contains("<h1 id=\"title\">Title</h1>"),
+            "{}",
+            r.html()
+        );
         assert!(r.html().contains("One “two” three."), "{}", r.html());
-        assert_eq!(r.text().split_whitespace().collect::<Vec<_>>().join(" "), "Title One “two” three. Quote here.");
+        assert_eq!(
+            r.text().split_whitespace().collect::<Vec<_>>().join(" "),
+            "Title One “two” three. Quote here."
+        );
     }
 
     #[test]
@@ -1630,7 +1637,11 @@ mod tests {
             );
             let e = b.embed.as_ref().unwrap();
             assert_eq!(e.url, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
-            assert!(r.html().contains(&crate::shortcodes::marker(0)), "{}", r.html());
+            assert!(
+                r.html().contains(&crate::shortcodes::marker(0)),
+                "{}",
+                r.html()
+            );
             assert!(!r.html().contains("youtu"), "{body}: {}", r.html());
         }
         let r = blocks_of("[report.pdf](report.pdf)\n\nThe court's ruling.\n");

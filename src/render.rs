@@ -1591,4 +1591,3 @@ mod tests {
         assert!(links[1].href.starts_with("mailto:?subject="));
     }
 }
-
