@@ -535,18 +535,25 @@ pub struct Document {
     pub file: SourceFile,
     /// Checked front matter.
     pub meta: FrontMatter,
-    /// Markdown after the front matter.
-    pub body: String,
+    /// Markdown after the front matter, compressed ([`Document::body`] unpacks it): every
+    /// file's body is held from loading until the Markdown stage. Empty once rendered in a site
+    /// that does not keep it ([`crate::site::BodyRenderer::keeps_markdown`]).
+    pub body: crate::markdown::Packed,
     /// 1-based file line where the body starts.
     pub body_line: usize,
     /// 1-based file line of each top-level front matter key, for later errors.
-    pub key_lines: BTreeMap<String, usize>,
+    pub key_lines: KeyLines,
 }
 
 impl Document {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> String {
+        self.body.get()
+    }
+
     /// File line of a front matter key (the `---` line when the key is absent).
     pub fn line_of(&self, key: &str) -> usize {
-        self.key_lines.get(key).copied().unwrap_or(1)
+        self.key_lines.get(key).unwrap_or(1)
     }
 
     /// Path for diagnostics, as the user sees it (`content/en/x.md`).
@@ -657,8 +664,29 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, &'static str,
     ))
 }
 
+/// File lines of a document's top-level front matter keys, sorted by key: a list rather than a
+/// map, because every article keeps one until the build ends (a map's nodes cost several
+/// times the room).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyLines(Box<[(Box<str>, u32)]>);
+
+impl KeyLines {
+    /// File line of `key`.
+    pub fn get(&self, key: &str) -> Option<usize> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .map(|i| self.0[i].1 as usize)
+    }
+
+    /// Whether `key` is in the front matter.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
 /// File lines of top-level keys (`key:` at column 0) of a YAML block.
-fn top_level_key_lines(yaml: &str, first_line: usize) -> BTreeMap<String, usize> {
+fn top_level_key_lines(yaml: &str, first_line: usize) -> KeyLines {
     let mut map = BTreeMap::new();
     for (i, l) in yaml.lines().enumerate() {
         if l.starts_with([' ', '\t', '#', '-']) {
@@ -667,11 +695,15 @@ fn top_level_key_lines(yaml: &str, first_line: usize) -> BTreeMap<String, usize>
         if let Some((k, _)) = l.split_once(':') {
             let k = k.trim().trim_matches(['"', '\'']);
             if !k.is_empty() {
-                map.entry(k.to_string()).or_insert(first_line + i);
+                map.entry(k).or_insert(first_line + i);
             }
         }
     }
-    map
+    KeyLines(
+        map.into_iter()
+            .map(|(k, l)| (Box::from(k), u32::try_from(l).unwrap_or(u32::MAX)))
+            .collect(),
+    )
 }
 
 /// File line of a nested key (`alt:` under `image:`), else the parent's line.
@@ -780,7 +812,7 @@ pub fn parse_document(
             home,
             extra: raw.extra,
         },
-        body: split.body.to_string(),
+        body: crate::markdown::Packed::new(split.body),
         body_line: split.body_line,
         key_lines,
     };
@@ -868,17 +900,14 @@ fn explain_mapping_expected(msg: &str) -> Option<(String, String)> {
 struct Reporter<'a> {
     display: PathBuf,
     split: &'a Split<'a>,
-    key_lines: &'a BTreeMap<String, usize>,
+    key_lines: &'a KeyLines,
     errs: Vec<Diagnostic>,
 }
 
 impl Reporter<'_> {
     /// File line of a top-level key; the opening `---` when the key is absent.
     fn line(&self, key: &str) -> usize {
-        self.key_lines
-            .get(key)
-            .copied()
-            .unwrap_or(self.split.yaml_line - 1)
+        self.key_lines.get(key).unwrap_or(self.split.yaml_line - 1)
     }
 
     /// Column of a top-level key's value (`title: x` → 8); 1 when the key is absent.
@@ -1669,7 +1698,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.meta.title, "Hello");
-        assert_eq!(d.body, "Body\n");
+        assert_eq!(d.body(), "Body\n");
         assert_eq!(d.body_line, 5);
     }
 

@@ -189,9 +189,7 @@ fn item(site: &Site, i: usize) -> Item<'_> {
     };
     Item {
         html: site.config.feeds.full_text.then(|| {
-            let body = site
-                .images
-                .body_html(&site.config, i, &a.rendered.html, false);
+            let body = crate::render::body_html(site, i, false);
             let html = crate::shortcodes::expand_plain(&body, &a.rendered.blocks);
             let html = site.images.body_html(&site.config, i, &html, false);
             absolutize_html(&html, &url, &crate::meta::origin(site))

@@ -78,8 +78,8 @@ pub struct Heading {
 /// Serializable for the build cache ([`crate::cache`]).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
-    /// Body HTML.
-    pub html: String,
+    /// Body HTML, compressed ([`Rendered::html`]).
+    pub html: Packed,
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
     /// Words in the body.
@@ -95,8 +95,10 @@ pub struct Rendered {
     pub broken: Vec<(usize, String, String)>,
     /// Images without alt text, or decorative with it.
     pub problems: Vec<Problem>,
-    /// Plain text of the whole body (for related reading).
-    pub text: String,
+    /// Plain text of the whole body (for related reading and search), compressed with the
+    /// HTML as its dictionary: the text is the HTML's words, so it takes little room beyond
+    /// them ([`Rendered::text`]).
+    pub text: Packed,
     /// Where the body first nests deeper than [`MAX_NESTING`], when it does: the body HTML is
     /// then left empty, and the site stage reports it as a content error.
     pub too_deep: Option<TooDeep>,
@@ -105,6 +107,115 @@ pub struct Rendered {
     pub blocks: Vec<crate::shortcodes::Block>,
     /// Shortcodes written wrong, at their file positions.
     pub block_errors: Vec<BlockError>,
+}
+
+/// A [`Rendered`] being made: its HTML and text still growing.
+#[derive(Default)]
+struct Draft {
+    html: String,
+    first_paragraph: String,
+    word_count: usize,
+    headings: Vec<Heading>,
+    links: Vec<LinkRef>,
+    anchors: Vec<String>,
+    broken: Vec<(usize, String, String)>,
+    problems: Vec<Problem>,
+    text: String,
+    too_deep: Option<TooDeep>,
+    blocks: Vec<crate::shortcodes::Block>,
+    block_errors: Vec<BlockError>,
+}
+
+/// Text kept compressed (LZ4): every article's body HTML and plain text stay in memory from the
+/// Markdown stage until the last output is written, and compressed they take about a third of
+/// the room, which is what lets an archive of a million articles build on one machine.
+/// Unpacking is fast (gigabytes a second); a value is unpacked only when a page, feed, search
+/// index or related-reading index reads it.
+#[derive(Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Packed(Box<[u8]>);
+
+impl Packed {
+    /// Compresses `s`.
+    pub fn new(s: &str) -> Packed {
+        if s.is_empty() {
+            return Packed::default();
+        }
+        Packed(lz4_flex::compress_prepend_size(s.as_bytes()).into_boxed_slice())
+    }
+
+    /// The text, unpacked.
+    pub fn get(&self) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let bytes = lz4_flex::decompress_size_prepended(&self.0)
+            .expect("packed by Packed::new, never changed since");
+        String::from_utf8(bytes).expect("packed from a str")
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Compresses `s` with `base` as the dictionary: what `s` repeats of `base` (its last
+    /// 64 KiB) costs a few bytes. Unpacked by [`Packed::get_against`] with the same `base`.
+    pub fn against(s: &str, base: &str) -> Packed {
+        if s.is_empty() {
+            return Packed::default();
+        }
+        Packed(
+            lz4_flex::block::compress_prepend_size_with_dict(s.as_bytes(), base.as_bytes())
+                .into_boxed_slice(),
+        )
+    }
+
+    /// The text packed by [`Packed::against`] with `base`, unpacked.
+    pub fn get_against(&self, base: &str) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let bytes = lz4_flex::block::decompress_size_prepended_with_dict(&self.0, base.as_bytes())
+            .expect("packed by Packed::against with this base, never changed since");
+        String::from_utf8(bytes).expect("packed from a str")
+    }
+
+    /// Bytes held (compressed).
+    pub fn packed_len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Only the size: a value packed against a dictionary cannot be unpacked alone.
+impl std::fmt::Debug for Packed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Packed({} bytes)", self.0.len())
+    }
+}
+
+/// Lists kept to their length: every article's stay in memory until the build ends.
+impl From<Draft> for Rendered {
+    fn from(mut d: Draft) -> Rendered {
+        d.first_paragraph.shrink_to_fit();
+        d.headings.shrink_to_fit();
+        d.links.shrink_to_fit();
+        d.anchors.shrink_to_fit();
+        d.blocks.shrink_to_fit();
+        Rendered {
+            html: Packed::new(&d.html),
+            first_paragraph: d.first_paragraph,
+            word_count: d.word_count,
+            headings: d.headings,
+            links: d.links,
+            anchors: d.anchors,
+            broken: d.broken,
+            problems: d.problems,
+            text: Packed::against(&d.text, &d.html),
+            too_deep: d.too_deep,
+            blocks: d.blocks,
+            block_errors: d.block_errors,
+        }
+    }
 }
 
 /// A shortcode or embed written wrong.
@@ -148,6 +259,16 @@ pub const MAX_NESTING: usize = 200;
 pub const WORKER_STACK_SIZE: usize = 64 << 20;
 
 impl Rendered {
+    /// The body HTML, with [`crate::shortcodes::marker`]s where blocks go.
+    pub fn html(&self) -> String {
+        self.html.get()
+    }
+
+    /// Plain text of the whole body.
+    pub fn text(&self) -> String {
+        self.text.get_against(&self.html())
+    }
+
     /// Minutes to read at 220 words a minute, at least one.
     pub fn reading_minutes(&self) -> usize {
         self.word_count.div_ceil(220).max(1)
@@ -459,9 +580,10 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
             opts,
             false,
             &mut HashSet::new(),
-        );
+        )
+        .into();
     }
-    render_at(body, opts, false, &mut HashSet::new())
+    render_at(body, opts, false, &mut HashSet::new()).into()
 }
 
 /// An open `{% name(…) %}` waiting for its `{% end %}`.
@@ -494,7 +616,7 @@ fn render_at(
     opts: &RenderOptions<'_>,
     nested: bool,
     used_ids: &mut HashSet<String>,
-) -> Rendered {
+) -> Draft {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
@@ -516,7 +638,7 @@ fn render_at(
     let mut depth = 0usize;
     let mut raw_depth = 0usize;
 
-    let mut out = Rendered::default();
+    let mut out = Draft::default();
     let mut quotes = QuoteState::new(opts.lang);
     let mut events: Vec<Event<'_>> = Vec::new();
     // Buffer of the current heading or paragraph, rewritten when it ends.
@@ -837,7 +959,7 @@ fn shortcode_paragraph<'a>(
     nested: bool,
     opts: &RenderOptions<'_>,
     pos_of: &dyn Fn(usize) -> (usize, usize),
-    out: &mut Rendered,
+    out: &mut Draft,
     events: &mut Vec<Event<'a>>,
     container: &mut Option<Container>,
     used_ids: &mut HashSet<String>,
@@ -931,7 +1053,7 @@ fn close_container<'a>(
     inner: &str,
     opts: &RenderOptions<'_>,
     pos_of: &dyn Fn(usize) -> (usize, usize),
-    out: &mut Rendered,
+    out: &mut Draft,
     events: &mut Vec<Event<'a>>,
     used_ids: &mut HashSet<String>,
 ) {
@@ -1001,10 +1123,10 @@ fn make_block(
     images: Vec<crate::shortcodes::Image>,
     opts: &RenderOptions<'_>,
     pos_of: &dyn Fn(usize) -> (usize, usize),
-    out: &mut Rendered,
+    out: &mut Draft,
 ) -> Option<crate::shortcodes::Block> {
     use crate::shortcodes::Value;
-    let error = |out: &mut Rendered, offset: usize, message: String, hint: String| {
+    let error = |out: &mut Draft, offset: usize, message: String, hint: String| {
         let (line, col) = pos_of(offset);
         out.block_errors.push(BlockError {
             line,
@@ -1168,7 +1290,7 @@ fn lone_embed(b: &[Event<'_>]) -> Option<crate::embeds::Embed> {
 }
 
 /// Counts words (runs of non-space characters holding a letter or digit) in one pass.
-fn count_words(t: &str, out: &mut Rendered) {
+fn count_words(t: &str, out: &mut Draft) {
     let mut counted = false;
     for c in t.chars() {
         if c.is_whitespace() {
@@ -1195,7 +1317,7 @@ fn resolve_dest(
     dest: &str,
     line: usize,
     opts: &RenderOptions<'_>,
-    out: &mut Rendered,
+    out: &mut Draft,
 ) -> (String, bool) {
     match opts.links.resolve(opts.from, dest) {
         Some(Ok(url)) => (url, true),
@@ -1212,7 +1334,7 @@ fn finish_block<'a>(
     mut b: Vec<Event<'a>>,
     events: &mut Vec<Event<'a>>,
     used: &mut HashSet<String>,
-    out: &mut Rendered,
+    out: &mut Draft,
 ) {
     match b.first() {
         Some(Event::Start(Tag::Heading {
@@ -1340,37 +1462,69 @@ mod tests {
     }
 
     #[test]
+    fn packed_text_comes_back_the_same() {
+        let html = "<p>Prices rose “sharply” in Levsk — twice, in 2024.</p>\n".repeat(40);
+        let p = Packed::new(&html);
+        assert_eq!(p.get(), html);
+        assert!(p.packed_len() < html.len() / 4, "{}", p.packed_len());
+        assert_eq!(Packed::new("").get(), "");
+        assert!(Packed::new("").is_empty());
+        // The text, packed against the HTML it was taken from, costs little beyond it.
+        let text = "Prices rose “sharply” in Levsk — twice, in 2024. ".repeat(40);
+        let t = Packed::against(&text, &html);
+        assert_eq!(t.get_against(&html), text);
+        assert!(t.packed_len() < Packed::new(&text).packed_len());
+        // A body nested too deep has no HTML: its text is packed against nothing.
+        assert_eq!(Packed::against("x y", "").get_against(""), "x y");
+    }
+
+    #[test]
+    fn rendered_body_unpacks_to_what_was_rendered() {
+        let r = md("en", "# Title\n\nOne \"two\" three.\n\n> Quote *here*.\n");
+        assert!(
+            r.html().contains("<h1 id=\"title\">Title</h1>"),
+            "{}",
+            r.html()
+        );
+        assert!(r.html().contains("One “two” three."), "{}", r.html());
+        assert_eq!(
+            r.text().split_whitespace().collect::<Vec<_>>().join(" "),
+            "Title One “two” three. Quote here."
+        );
+    }
+
+    #[test]
     fn plain_text_keeps_blocks_apart() {
         let r = md(
             "de",
             "Haushalte in Levsk.\n\nLaut Medien\n\n## Reform\n\n- Punkt\n- Zweiter\n\n> Zitat",
         );
         assert_eq!(
-            r.text,
+            r.text(),
             "Haushalte in Levsk. Laut Medien Reform Punkt Zweiter Zitat"
         );
     }
 
     #[test]
     fn quotes_follow_the_language() {
-        assert!(md("en", "He said \"no\".").html.contains("He said “no”."));
+        assert!(md("en", "He said \"no\".").html().contains("He said “no”."));
         assert!(
             md("ru", "Он сказал \"нет\".")
-                .html
+                .html()
                 .contains("Он сказал «нет».")
         );
         assert!(
             md("de", "Er sagte \"nein\".")
-                .html
+                .html()
                 .contains("Er sagte „nein“.")
         );
         assert!(
             md("fr", "Il a dit \"non\".")
-                .html
+                .html()
                 .contains("Il a dit «\u{a0}non\u{a0}».")
         );
-        assert!(md("es", "Dijo \"no\".").html.contains("Dijo «no»."));
-        assert!(md("uk", "Він сказав \"ні\".").html.contains("«ні»"));
+        assert!(md("es", "Dijo \"no\".").html().contains("Dijo «no»."));
+        assert!(md("uk", "Він сказав \"ні\".").html().contains("«ні»"));
     }
 
     #[test]
@@ -1386,16 +1540,16 @@ mod tests {
 
     #[test]
     fn nested_quotes_use_secondary_marks() {
-        let h = md("ru", "\"Он сказал 'нет' вчера\", — пишет газета.").html;
+        let h = md("ru", "\"Он сказал 'нет' вчера\", — пишет газета.").html();
         assert!(h.contains("«Он сказал „нет“ вчера»"), "{h}");
-        assert!(md("en", "It's fine.").html.contains("It’s fine."));
+        assert!(md("en", "It's fine.").html().contains("It’s fine."));
     }
 
     #[test]
     fn heading_ids_unique_and_cyrillic() {
         let r = md("ru", "## Переговоры в Женеве\n\n## Переговоры в Женеве\n");
-        assert!(r.html.contains("id=\"переговоры-в-женеве\""));
-        assert!(r.html.contains("id=\"переговоры-в-женеве-1\""));
+        assert!(r.html().contains("id=\"переговоры-в-женеве\""));
+        assert!(r.html().contains("id=\"переговоры-в-женеве-1\""));
     }
 
     #[test]
@@ -1404,17 +1558,17 @@ mod tests {
             "en",
             "<script>alert(1)</script>\n\n[x](javascript:alert(1)) and ![i](data:text/html,x)",
         );
-        assert!(!r.html.contains("<script>"));
-        assert!(!r.html.contains("javascript:"));
-        assert!(!r.html.contains("data:text"));
+        assert!(!r.html().contains("<script>"));
+        assert!(!r.html().contains("javascript:"));
+        assert!(!r.html().contains("data:text"));
     }
 
     #[test]
     fn lone_image_becomes_a_figure() {
         let r = md("en", "![A map](map.png \"The region | Credit: Agency\")\n");
-        assert!(r.html.contains("<figure"), "{}", r.html);
+        assert!(r.html().contains("<figure"), "{}", r.html());
         assert!(
-            r.html
+            r.html()
                 .contains("<span class=\"credit\">Credit: Agency</span>")
         );
         assert_eq!(r.links[0].line, 5);
@@ -1429,7 +1583,7 @@ mod tests {
         assert_eq!(r.first_paragraph, "First para here.");
         assert!(r.word_count >= 8);
         assert_eq!(r.links[0].line, 7);
-        assert!(r.html.contains("<table>"));
+        assert!(r.html().contains("<table>"));
         assert!(r.anchors.iter().any(|a| a == "1"));
     }
 
@@ -1452,12 +1606,12 @@ mod tests {
             ]
         );
         assert!(
-            r.html
+            r.html()
                 .contains("<img src=\"rule.png\" alt=\"\" loading=\"lazy\">"),
             "{}",
-            r.html
+            r.html()
         );
-        assert!(!r.html.contains("decorative"), "{}", r.html);
+        assert!(!r.html().contains("decorative"), "{}", r.html());
         assert_eq!(r.links[1].col, 18);
     }
 
@@ -1474,7 +1628,7 @@ mod tests {
             "  https://youtu.be/dQw4w9WgXcQ?si=abc  \n",
         ] {
             let r = blocks_of(&format!("Intro.\n\n{body}\nAfter.\n"));
-            assert_eq!(r.blocks.len(), 1, "{body}: {}", r.html);
+            assert_eq!(r.blocks.len(), 1, "{body}: {}", r.html());
             let b = &r.blocks[0];
             let col = body.len() - body.trim_start().len() + 1;
             assert_eq!(
@@ -1484,8 +1638,12 @@ mod tests {
             );
             let e = b.embed.as_ref().unwrap();
             assert_eq!(e.url, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
-            assert!(r.html.contains(&crate::shortcodes::marker(0)), "{}", r.html);
-            assert!(!r.html.contains("youtu"), "{body}: {}", r.html);
+            assert!(
+                r.html().contains(&crate::shortcodes::marker(0)),
+                "{}",
+                r.html()
+            );
+            assert!(!r.html().contains("youtu"), "{body}: {}", r.html());
         }
         let r = blocks_of("[report.pdf](report.pdf)\n\nThe court's ruling.\n");
         assert_eq!(
@@ -1511,9 +1669,9 @@ mod tests {
             let r = blocks_of(body);
             assert!(r.blocks.is_empty(), "{body}: {:?}", r.blocks);
             assert!(
-                r.html.contains("youtu")
-                    || r.html.contains("t.me")
-                    || r.html.contains("example.org"),
+                r.html().contains("youtu")
+                    || r.html().contains("t.me")
+                    || r.html().contains("example.org"),
                 "{body}"
             );
         }
@@ -1538,12 +1696,12 @@ mod tests {
         let map = r.links.iter().find(|l| l.dest == "map.png").unwrap();
         assert_eq!((map.line, map.col, map.image), (12, 1, true));
         assert!(
-            r.html
+            r.html()
                 .starts_with("<p>Текст.</p>\n\u{0}0\u{0}\n\u{0}1\u{0}\n<p>Конец.</p>"),
             "{:?}",
-            r.html
+            r.html()
         );
-        assert!(r.text.contains("проверила"));
+        assert!(r.text().contains("проверила"));
         // Without blank lines around the markers too.
         let r = blocks_of("{% aside(title=\"How we checked\") %}\nWe called both.\n{% end %}\n");
         assert_eq!(
@@ -1559,8 +1717,8 @@ mod tests {
         );
         let body = r.blocks[0].body.as_deref().unwrap();
         assert!(body.contains("id=\"background-1\""), "{body}");
-        assert!(r.html.contains("id=\"background\""), "{}", r.html);
-        assert!(r.html.contains("id=\"background-2\""), "{}", r.html);
+        assert!(r.html().contains("id=\"background\""), "{}", r.html());
+        assert!(r.html().contains("id=\"background-2\""), "{}", r.html());
         assert_eq!(
             r.anchors
                 .iter()
@@ -1653,7 +1811,7 @@ mod tests {
         ] {
             let r = blocks_of(body);
             assert!(r.blocks.is_empty() && r.block_errors.is_empty(), "{body}");
-            assert!(r.html.contains("pullquote"), "{}", r.html);
+            assert!(r.html().contains("pullquote"), "{}", r.html());
         }
     }
 
@@ -1670,7 +1828,7 @@ mod tests {
                     links: &NoLinks,
                 },
             );
-            assert!(!r.html.contains('\u{0}'), "{:?}", r.html);
+            assert!(!r.html().contains('\u{0}'), "{:?}", r.html());
         }
     }
 }

@@ -964,7 +964,7 @@ fn term_counts(tok: &Tokenizer, site: &Site, i: usize) -> Vec<(u64, f32)> {
     if let Some(d) = &a.doc.meta.description {
         add(&mut tf, d, DEK_BOOST);
     }
-    tok.first(&a.rendered.text, BODY_WORDS, |_, h| {
+    tok.first(&a.rendered.text(), BODY_WORDS, |_, h| {
         *tf.entry(h).or_default() += 1.0
     });
     let mut v: Vec<(u64, f32)> = tf.into_iter().collect();
@@ -1151,7 +1151,7 @@ pub fn text_key(a: &crate::site::Article) -> u64 {
         stop: FxSet::default(),
     };
     (a.lang(), &a.doc.meta.title, &a.doc.meta.description).hash(&mut h);
-    words.first(&a.rendered.text, BODY_WORDS, |_, w| w.hash(&mut h));
+    words.first(&a.rendered.text(), BODY_WORDS, |_, w| w.hash(&mut h));
     std::hash::Hasher::finish(&h)
 }
 
@@ -1264,10 +1264,11 @@ pub fn explain(site: &Site, i: usize, top: usize) -> Explanation {
     let mut words = HashMap::new();
     let a = &site.articles[i];
     let tok = Tokenizer::new(a.lang());
+    let body = a.rendered.text();
     for text in [
         a.doc.meta.title.as_str(),
         a.doc.meta.description.as_deref().unwrap_or(""),
-        a.rendered.text.as_str(),
+        body.as_str(),
     ] {
         tok.each(text, |t, h| {
             words.entry(h).or_insert_with(|| t.to_string());

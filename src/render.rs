@@ -587,9 +587,7 @@ pub fn article_view(site: &Site, i: usize) -> ArticleView<'_> {
         )),
         scheduled: a.scheduled,
         lang,
-        body: site
-            .images
-            .body_html(&site.config, i, &a.rendered.html, true),
+        body: body_html(site, i, true).into(),
         embeds: {
             let mut ids: Vec<&'static str> = Vec::new();
             for e in a.rendered.blocks.iter().filter_map(|b| b.embed.as_ref()) {
@@ -1559,6 +1557,16 @@ pub fn page_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::C
 fn context<T: Serialize>(value: &T) -> Result<tera::Context> {
     tera::Context::from_serialize(value)
         .map_err(|e| Error::Internal(format!("template context: {e}")))
+}
+
+/// Article `i`'s body HTML (unpacked) with its images pointing at their variants
+/// ([`crate::images::Gallery::body_html`]).
+pub fn body_html(site: &Site, i: usize, responsive: bool) -> String {
+    let html = site.articles[i].rendered.html();
+    match site.images.body_html(&site.config, i, &html, responsive) {
+        std::borrow::Cow::Owned(s) => s,
+        std::borrow::Cow::Borrowed(_) => html,
+    }
 }
 
 #[cfg(test)]

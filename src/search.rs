@@ -429,7 +429,7 @@ fn doc_terms(
         }
     }
     if cfg.body {
-        add(&a.rendered.text, W_BODY);
+        add(&a.rendered.text(), W_BODY);
     }
     let mut terms: Vec<(String, f32)> = counts.into_iter().collect();
     terms.sort_by(|x, y| x.0.cmp(&y.0));
@@ -786,14 +786,15 @@ fn doc_view(site: &Site, i: usize) -> DocView<'_> {
             .as_deref()
             .map(|s| site.people.terms.display(TaxonomyKind::Stories, s, lang)),
         o: m.source.as_ref().map(|s| s.name.as_str()),
-        x: excerpt(if m.description.is_some() {
-            &a.rendered.text
-        } else {
-            a.rendered
-                .text
-                .strip_prefix(a.rendered.first_paragraph.as_str())
-                .unwrap_or(&a.rendered.text)
-        }),
+        x: {
+            let text = a.rendered.text();
+            excerpt(if m.description.is_some() {
+                &text
+            } else {
+                text.strip_prefix(a.rendered.first_paragraph.as_str())
+                    .unwrap_or(&text)
+            })
+        },
     }
 }
 

@@ -422,14 +422,25 @@ impl LinkResolver for Lookup {
 pub trait BodyRenderer: Sync {
     /// Renders `doc`'s body with `opts` (made by [`body_options`]).
     fn render(&self, doc: &Document, opts: &RenderOptions<'_>) -> Rendered;
+
+    /// Whether the site keeps each article's Markdown ([`Document::body`]) once it is
+    /// rendered: the dev server compares it with the next version of the file; a one-off
+    /// build needs only the rendered body, and frees the Markdown as it goes.
+    fn keeps_markdown(&self) -> bool {
+        true
+    }
 }
 
-/// Renders every body afresh.
+/// Renders every body afresh, and drops the Markdown once rendered (`gen build`, `gen check`).
 pub struct FreshBodies;
 
 impl BodyRenderer for FreshBodies {
     fn render(&self, doc: &Document, opts: &RenderOptions<'_>) -> Rendered {
-        markdown::render(&doc.body, opts)
+        markdown::render(&doc.body(), opts)
+    }
+
+    fn keeps_markdown(&self) -> bool {
+        false
     }
 }
 
@@ -671,10 +682,18 @@ pub fn build_with(
     check_collisions(&docs, &rels, diags);
     let lookup = Lookup::new(&config, &docs, &rels, &tombstones);
 
-    // Markdown, in parallel.
+    // Markdown, in parallel; each body's Markdown freed as soon as it is rendered, unless
+    // `bodies` keeps it, so the two never all stay in memory together.
+    let keep = bodies.keeps_markdown();
     let rendered: Vec<Rendered> = docs
-        .par_iter()
-        .map(|d| bodies.render(d, &body_options(&config, d, &lookup)))
+        .par_iter_mut()
+        .map(|d| {
+            let r = bodies.render(d, &body_options(&config, d, &lookup));
+            if !keep {
+                d.body = markdown::Packed::default();
+            }
+            r
+        })
         .collect();
     for (d, r) in docs.iter().zip(&rendered) {
         diags.extend(link_errors(d, r));
@@ -1323,7 +1342,7 @@ mod tests {
         assert!(
             site.articles[0]
                 .rendered
-                .html
+                .html()
                 .contains("href=\"/news/2021/12/08/other/\"")
         );
     }

@@ -282,7 +282,7 @@ fn render_body(doc: &Document, opts: &RenderOptions<'_>) -> (Rendered, BodyMemo)
         log: Mutex::new(Vec::new()),
     };
     let r = crate::markdown::render(
-        &doc.body,
+        &doc.body(),
         &RenderOptions {
             lang: opts.lang,
             unsafe_html: opts.unsafe_html,
