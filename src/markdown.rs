@@ -131,8 +131,35 @@ struct Draft {
 /// the room, which is what lets an archive of a million articles build on one machine.
 /// Unpacking is fast (gigabytes a second); a value is unpacked only when a page, feed, search
 /// index or related-reading index reads it.
-#[derive(Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Packed(Box<[u8]>);
+
+/// As one byte string (the build cache keeps bodies packed; a sequence of numbers would be
+/// larger and far slower to read).
+impl serde::Serialize for Packed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Packed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Packed, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = Packed;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("packed bytes")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Packed, E> {
+                Ok(Packed(v.into()))
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Packed, E> {
+                Ok(Packed(v.into_boxed_slice()))
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
+}
 
 impl Packed {
     /// Compresses `s`.
@@ -1459,6 +1486,25 @@ mod tests {
                 links: &NoLinks,
             },
         )
+    }
+
+    #[test]
+    fn packed_bytes_survive_the_build_cache_format() {
+        let p = Packed::new(
+            "Плотина на Днепре: текст, который повторяется. "
+                .repeat(50)
+                .as_str(),
+        );
+        let bytes = rmp_serde::to_vec(&p).unwrap();
+        // One byte string: the packed bytes plus a few of framing.
+        assert!(
+            bytes.len() <= p.0.len() + 5,
+            "{} for {}",
+            bytes.len(),
+            p.0.len()
+        );
+        let back: Packed = rmp_serde::from_slice(&bytes).unwrap();
+        assert_eq!(back.get(), p.get());
     }
 
     #[test]
