@@ -31,6 +31,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use rayon::prelude::*;
+
 use crate::config::{Config, Overrides};
 use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
@@ -1476,26 +1478,40 @@ impl Engine {
         let mut deps: Vec<Vec<u32>> = vec![Vec::new(); site.articles.len()];
         let mut sigs: HashMap<String, u64> = HashMap::with_capacity(plan.products.len());
         let mut selected: Vec<usize> = Vec::new();
-        for (k, product) in plan.products.iter().enumerate() {
-            if stop() {
-                return Ok(Update::stopped());
-            }
-            let seen = std::cell::RefCell::new(Vec::new());
-            let sig = product.signature(&plan, &env, &|i, facet| {
-                seen.borrow_mut().push(i);
-                keys[i].of(facet)
-            });
-            for i in seen.into_inner() {
+        // Every output's signature, side by side (an archive has hundreds of thousands), then
+        // gathered in the plan's order.
+        let files = &self.files;
+        let Some(made) = plan
+            .products
+            .par_iter()
+            .map(|product| {
+                if stop() {
+                    return None;
+                }
+                let seen = std::cell::RefCell::new(Vec::new());
+                let sig = product.signature(&plan, &env, &|i, facet| {
+                    seen.borrow_mut().push(i);
+                    keys[i].of(facet)
+                });
+                let path = product.path(&plan);
+                // A copy whose source the watcher named is made again even when its size and
+                // time look the same (an editor may keep both).
+                let forced =
+                    matches!(product.maker(), Maker::Copy(Some(src)) if ch.files.contains(src));
+                let changed = all || forced || files.get(&path).map(|f| f.sig) != Some(sig);
+                Some((path, sig, seen.into_inner(), changed))
+            })
+            .collect::<Option<Vec<_>>>()
+        else {
+            return Ok(Update::stopped());
+        };
+        for (k, (path, sig, seen, changed)) in made.into_iter().enumerate() {
+            for i in seen {
                 if deps[i].last() != Some(&(k as u32)) {
                     deps[i].push(k as u32);
                 }
             }
-            let path = product.path(&plan);
-            // A copy whose source the watcher named is made again even when its size and time
-            // look the same (an editor may keep both).
-            let forced =
-                matches!(product.maker(), Maker::Copy(Some(src)) if ch.files.contains(src));
-            if all || forced || self.files.get(&path).map(|f| f.sig) != Some(sig) {
+            if changed {
                 selected.push(k);
             }
             sigs.insert(path, sig);
