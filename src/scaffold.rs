@@ -117,7 +117,7 @@ pub fn new_site(dir: &Path, theme_copy: bool) -> Result<Vec<PathBuf>> {
         .to_string();
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         ("site.toml".into(), SITE_TOML.as_bytes().to_vec()),
-        (".gitignore".into(), b"/public/\n# Encoded image variants, safe to delete (see README: Images).\n/.gen-cache/\n".to_vec()),
+        (".gitignore".into(), b"/public/\n# gen's caches (image variants, gen build --incremental), safe to delete.\n/.gen-cache/\n".to_vec()),
         (
             "content/people.yaml".into(),
             PEOPLE_YAML.as_bytes().to_vec(),
