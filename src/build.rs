@@ -156,9 +156,9 @@ pub trait Progress: Sync {
 impl Progress for () {}
 
 /// A sink that tells a [`Progress`] about every file passing through to the real one.
-struct ProgressSink<'a> {
-    inner: &'a dyn Sink,
-    progress: &'a dyn Progress,
+pub(crate) struct ProgressSink<'a> {
+    pub(crate) inner: &'a dyn Sink,
+    pub(crate) progress: &'a dyn Progress,
 }
 
 impl Sink for ProgressSink<'_> {

@@ -25,10 +25,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::build::{BuildOptions, BuildReport, Progress};
+use crate::build::{BuildOptions, BuildReport, Progress, ProgressSink};
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Error, Result};
-use crate::output::{Output, Sink, check_output_dir};
+use crate::output::{Output, check_output_dir};
 use crate::publishing::{MANIFEST_FILE, Manifest};
 use crate::serve::incremental::{Changes, Engine, Saved};
 use crate::timer::Timing;
@@ -177,30 +177,6 @@ fn failure(list: Vec<crate::Diagnostic>) -> Error {
     Error::Content(list)
 }
 
-/// A sink that tells a [`Progress`] about every file passing through.
-struct Counted<'a> {
-    inner: &'a dyn Sink,
-    progress: &'a dyn Progress,
-}
-
-impl Sink for Counted<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        self.inner.write(rel, bytes)?;
-        self.progress.file();
-        Ok(())
-    }
-    fn copy(&self, rel: &str, src: &Path) -> Result<()> {
-        self.inner.copy(rel, src)?;
-        self.progress.file();
-        Ok(())
-    }
-    fn share(&self, rel: &str, src: &Path) -> Result<()> {
-        self.inner.share(rel, src)?;
-        self.progress.file();
-        Ok(())
-    }
-}
-
 /// `gen build --incremental`: [`crate::build`] with the build cache. The output is the same;
 /// with a valid cache only what changed is read, rendered and written (in place: each file is
 /// renamed over the old one), else everything is, into a fresh folder swapped in at the end.
@@ -254,7 +230,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         (stats, written, engine.file_count().saturating_sub(written))
     } else {
         let output = Output::begin(&out, !opts.clean)?;
-        let sink = Counted {
+        let sink = ProgressSink {
             inner: &output,
             progress,
         };
