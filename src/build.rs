@@ -216,13 +216,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     progress.stage("writing");
     let stats = output.commit(&crate::publishing::Manifest::of(&site).to_bytes())?;
     timer.lap("write");
-    let missing_strings = site
-        .config
-        .languages
-        .iter()
-        .map(|l| (l.code.clone(), theme.strings.missing(&l.code)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
+    let missing_strings = missing_strings(&site, &theme);
     Ok(BuildReport {
         articles: site.articles.len(),
         pages,
@@ -236,6 +230,16 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         held: site.held.clone(),
         pin_expires: pin_expiry(&site),
     })
+}
+
+/// UI strings each language lacks (English shown instead), for [`BuildReport::missing_strings`].
+pub(crate) fn missing_strings(site: &Site, theme: &Theme) -> Vec<(String, Vec<String>)> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), theme.strings.missing(&l.code)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect()
 }
 
 /// When the next front-page pin expires, in whole seconds rounded up, for schedulers: a pin

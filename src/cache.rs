@@ -30,7 +30,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostics::{Error, Result};
 use crate::output::{Output, check_output_dir};
 use crate::publishing::{MANIFEST_FILE, Manifest};
-use crate::serve::incremental::{Changes, Engine, Saved};
+use crate::serve::incremental::{Changes, Engine, Saved, hash_of};
 use crate::timer::Timing;
 
 /// Bumped when the layout of the saved state changes.
@@ -59,12 +59,6 @@ struct Header {
     /// The output folder the file records describe, and the hash of its marker file.
     output: PathBuf,
     marker: u64,
-}
-
-fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    v.hash(&mut h);
-    h.finish()
 }
 
 /// gen's version and its binary's size and time: a rebuilt gen invalidates the cache.
@@ -257,14 +251,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     write(&path, &header, &engine)?;
     let write_time = started.elapsed();
     let site = engine.site().expect("built");
-    let theme = engine.theme().expect("loaded");
-    let missing_strings = site
-        .config
-        .languages
-        .iter()
-        .map(|l| (l.code.clone(), theme.strings.missing(&l.code)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
+    let missing_strings = crate::build::missing_strings(site, engine.theme().expect("loaded"));
     Ok(BuildReport {
         articles: site.articles.len(),
         pages: stats.pages,

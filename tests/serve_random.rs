@@ -1643,6 +1643,23 @@ struct Failure {
     message: String,
 }
 
+/// The failed seeds, each with how to replay it (`replay`: the variables that run one seed of
+/// `edits` edits, up to the `=` of the count).
+fn report(failures: &[Failure], seeds: u64, replay: &str, edits: usize) -> String {
+    let mut msg = format!("{} of {seeds} seeds failed:", failures.len());
+    for f in failures {
+        msg.push_str(&format!(
+            "\n=== seed {} failed after edit {} (replay: GEN_RANDOM_EDITS_SEED={} {replay}={edits})\nedits:\n  {}\n{}\n",
+            f.seed,
+            f.edit,
+            f.seed,
+            f.log.join("\n  "),
+            f.message
+        ));
+    }
+    msg
+}
+
 fn env_num(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
         Ok(v) => v
@@ -1803,21 +1820,12 @@ fn run_seed(seed: u64, edits: usize) -> Result<(), Failure> {
 /// `gen build` of the fixture into `out` (with `--incremental`, or a full build), for the same
 /// URL and build time as the clean builds: `Ok((pages, rendered))` or its stderr.
 fn build_into(site: &Site, out: &Path, incremental: bool) -> Result<(u64, u64), String> {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["build", "--format", "json", "--base-url", BUILD_URL])
-        .args(incremental.then_some("--incremental"))
-        .arg("--output")
-        .arg(out)
-        .arg("--root")
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", serve_common::EPOCH)
-        .output()
-        .unwrap();
-    if !o.status.success() {
-        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+    let mut args = vec!["--format", "json"];
+    if incremental {
+        args.push("--incremental");
     }
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let stdout = site.build_into(BUILD_URL, out, &args)?;
+    let report: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     Ok((
         report["pages"].as_u64().unwrap(),
         report["rendered"].as_u64().unwrap(),
@@ -1948,23 +1956,15 @@ fn random_edits_incremental_build_equals_a_clean_build() {
             Err(f) => failures.push(f),
         }
     }
-    let msg: String = failures
-        .iter()
-        .map(|f| {
-            format!(
-                "\n=== seed {} failed after edit {} (replay: GEN_RANDOM_EDITS_SEED={} GEN_BUILD_EDITS_SEEDS=1 GEN_BUILD_EDITS={edits})\nedits:\n  {}\n{}\n",
-                f.seed,
-                f.edit,
-                f.seed,
-                f.log.join("\n  "),
-                f.message
-            )
-        })
-        .collect();
     assert!(
         failures.is_empty(),
-        "{} of {seeds} seeds failed:{msg}",
-        failures.len()
+        "{}",
+        report(
+            &failures,
+            seeds,
+            "GEN_BUILD_EDITS_SEEDS=1 GEN_BUILD_EDITS",
+            edits
+        )
     );
     // The cache was used: most builds after an edit of content render part of the site only.
     assert!(
@@ -1991,17 +1991,14 @@ fn random_edits_equal_a_clean_build() {
         eprintln!("seed {seed} took {:.1} s", t.elapsed().as_secs_f64());
     }
     if !failures.is_empty() {
-        let mut msg = String::new();
-        for f in &failures {
-            msg.push_str(&format!(
-                "\n=== seed {} failed after edit {} (replay: GEN_RANDOM_EDITS_SEED={} GEN_RANDOM_EDITS_SEEDS=1 GEN_RANDOM_EDITS={edits})\nedits:\n  {}\n{}\n",
-                f.seed,
-                f.edit,
-                f.seed,
-                f.log.join("\n  "),
-                f.message
-            ));
-        }
-        panic!("{} of {seeds} seeds failed:{msg}", failures.len());
+        panic!(
+            "{}",
+            report(
+                &failures,
+                seeds,
+                "GEN_RANDOM_EDITS_SEEDS=1 GEN_RANDOM_EDITS",
+                edits
+            )
+        );
     }
 }

@@ -229,7 +229,9 @@ struct BodyMemo {
 /// A content link resolved while rendering a body: (from, dest, result).
 type LinkLog = Vec<(String, String, Option<Result<String, String>>)>;
 
-fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
+/// The hash every signature and record of the engine (and the build cache's keys) is made with:
+/// fixed keys, so equal inputs give equal hashes in every process of the same gen binary.
+pub(crate) fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     v.hash(&mut h);
     h.finish()

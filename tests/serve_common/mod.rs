@@ -148,9 +148,22 @@ impl Site {
     /// fresh folder `<tmp>/<name>`; its stderr when it fails.
     pub fn try_clean_build(&self, base_url: &str, name: &str) -> Result<PathBuf, String> {
         let out = self.dir.path().join(name);
+        self.build_into(base_url, &out, &["-q"])?;
+        Ok(out)
+    }
+
+    /// `gen build` (plus `extra`) of the same files for the same URL and build time as the
+    /// server, into `out`: its stdout, or its stderr when it fails.
+    pub fn build_into(
+        &self,
+        base_url: &str,
+        out: &Path,
+        extra: &[&str],
+    ) -> Result<Vec<u8>, String> {
         let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-            .args(["build", "-q", "--base-url", base_url, "--output"])
-            .arg(&out)
+            .args(["build", "--base-url", base_url, "--output"])
+            .arg(out)
+            .args(extra)
             .arg("--root")
             .arg(self.root())
             .env("NO_COLOR", "1")
@@ -158,7 +171,7 @@ impl Site {
             .output()
             .unwrap();
         if o.status.success() {
-            Ok(out)
+            Ok(o.stdout)
         } else {
             Err(String::from_utf8_lossy(&o.stderr).into_owned())
         }
