@@ -362,12 +362,14 @@ http {{
             .collect()
     }
 
-    /// The results' URLs once the status line says the search is done.
+    /// The results' URLs once the status line says the search is done and the list, no
+    /// longer busy, holds the first page (the count comes before the titles are fetched).
     fn results(browser: &Browser) -> Vec<String> {
         browser.wait_for(
             "search results",
             "const s = document.getElementById('search-status').textContent; \
-             return s !== '' && !s.endsWith('…')",
+             return s !== '' && !s.endsWith('…') \
+               && document.getElementById('search-results').getAttribute('aria-busy') !== 'true'",
         );
         let v = browser.js(
             "return [...document.querySelectorAll('#search-results h2 a')].map(a => a.getAttribute('href'))",

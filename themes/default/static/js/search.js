@@ -319,8 +319,10 @@
     more.hidden = true;
     results = [];
     shown = 0;
-    if (!q) { status.textContent = ""; return Promise.resolve(); }
+    if (!q) { status.textContent = ""; list.removeAttribute("aria-busy"); return Promise.resolve(); }
     status.textContent = T.loading;
+    /* Busy until the first page of results is in the list, not only counted. */
+    list.setAttribute("aria-busy", "true");
     return meta().then(function (m) {
       var langs = m.languages.filter(function (L) {
         return langSelect.value === "all" || L.code === langSelect.value;
@@ -355,6 +357,8 @@
     }).catch(function (e) {
       if (mine === run) status.textContent = T.error;
       if (window.console) console.error(e);
+    }).then(function () {
+      if (mine === run) list.removeAttribute("aria-busy");
     });
   }
 
