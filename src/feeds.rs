@@ -120,7 +120,7 @@ pub fn term_feed_langs<'s>(site: &'s Site, t: &Term) -> Vec<&'s str> {
         .languages
         .iter()
         .map(|l| l.code.as_str())
-        .filter(|&l| t.articles.iter().any(|&i| site.articles[i].lang() == l))
+        .filter(|&l| t.in_language(l) > 0)
         .collect()
 }
 

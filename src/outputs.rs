@@ -800,11 +800,7 @@ fn page_signature(
             crate::feeds::term_feed_langs(site, term)
                 .contains(lang)
                 .hash(h);
-            term.order(lang)
-                .iter()
-                .take_while(|&&i| site.articles[i].lang() == *lang)
-                .count()
-                .hash(h);
+            term.in_language(lang).hash(h);
             if let Some(p) = term.person {
                 serde_json::to_string(site.people.get(p))
                     .unwrap_or_default()

@@ -218,7 +218,8 @@ pub struct Pagination {
     pub prev: Option<String>,
     /// Next page URL.
     pub next: Option<String>,
-    /// Every page: number and URL.
+    /// The pages a pager lists, number and URL: the first, the last and two either side of
+    /// the current one (a gap between two numbers is where a theme puts an ellipsis).
     pub pages: Vec<(usize, String)>,
 }
 
@@ -789,10 +790,28 @@ fn pagination(site: &Site, base: &str, current: usize, total: usize) -> Paginati
         total,
         prev: (current > 1).then(|| site.url(&urls::list_page(base, current - 1))),
         next: (current < total).then(|| site.url(&urls::list_page(base, current + 1))),
-        pages: (1..=total)
+        pages: pager_numbers(current, total)
+            .into_iter()
             .map(|n| (n, site.url(&urls::list_page(base, n))))
             .collect(),
     }
+}
+
+/// How many page numbers a pager shows either side of the current page.
+const PAGER_REACH: usize = 2;
+
+/// The page numbers a pager lists: the first, the last and [`PAGER_REACH`] either side of the
+/// current one, in order. Listing all of them would make every page of a long list carry a link
+/// to every other, and a list's pages cost the square of its length.
+fn pager_numbers(current: usize, total: usize) -> Vec<usize> {
+    let around = current.saturating_sub(PAGER_REACH).max(1)..=(current + PAGER_REACH).min(total);
+    let mut pages: Vec<usize> = std::iter::once(1)
+        .chain(around)
+        .chain(std::iter::once(total))
+        .filter(|&n| (1..=total).contains(&n))
+        .collect();
+    pages.dedup();
+    pages
 }
 
 /// One page to render: which template, for what. [`jobs`] lists every page of the site.
@@ -1286,11 +1305,7 @@ fn term_context<'a>(
     let base = site.term_rel(term, lang);
     let rel = urls::list_page(&base, n);
     let name = term_name(site, term, lang);
-    let in_language = term
-        .order(lang)
-        .iter()
-        .take_while(|&&i| site.articles[i].lang() == lang)
-        .count();
+    let in_language = term.in_language(lang);
     let mut page = page_view(site, PageKind::Term, lang, &rel, name.to_string(), None);
     if crate::feeds::term_feed_langs(site, term).contains(&lang) {
         page.feeds = feed_links(
@@ -1572,6 +1587,16 @@ pub fn body_html(site: &Site, i: usize, responsive: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pager_lists_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(pager_numbers(1, 1), [1]);
+        assert_eq!(pager_numbers(2, 3), [1, 2, 3]);
+        assert_eq!(pager_numbers(1, 100), [1, 2, 3, 100]);
+        assert_eq!(pager_numbers(50, 100), [1, 48, 49, 50, 51, 52, 100]);
+        assert_eq!(pager_numbers(99, 100), [1, 97, 98, 99, 100]);
+        assert_eq!(pager_numbers(4, 7), [1, 2, 3, 4, 5, 6, 7]);
+    }
 
     #[test]
     fn share_links_encode_everything() {

@@ -40,9 +40,20 @@ pub struct Term {
     /// order of its page in that language (that language's articles first, then the others,
     /// each newest first). Other terms and languages use `articles`.
     pub orders: Vec<(String, Vec<usize>)>,
+    /// How many of `articles` each language has, by language code (sorted; languages without
+    /// any left out). Asked once per term page: counting on every page would make a term's
+    /// pages cost the square of its size.
+    pub langs: Vec<(String, usize)>,
 }
 
 impl Term {
+    /// How many of the term's articles are in `lang`: the first ones of [`Term::order`].
+    pub fn in_language(&self, lang: &str) -> usize {
+        self.langs
+            .binary_search_by(|(l, _)| l.as_str().cmp(lang))
+            .map_or(0, |k| self.langs[k].1)
+    }
+
     /// The articles as the term's page in `lang` lists them: the reader's language first.
     pub fn order(&self, lang: &str) -> &[usize] {
         self.orders
@@ -1156,6 +1167,7 @@ fn taxonomies(
                     articles: Vec::new(),
                     person,
                     orders: Vec::new(),
+                    langs: Vec::new(),
                 });
                 if term.articles.last() != Some(&i) {
                     term.articles.push(i);
@@ -1165,10 +1177,24 @@ fn taxonomies(
         let mut terms: Vec<Term> = terms.into_values().collect();
         for t in &mut terms {
             t.orders = reader_orders(articles, &t.articles);
+            t.langs = language_counts(articles, &t.articles);
         }
         taxonomies.insert(kind, terms);
     }
     taxonomies
+}
+
+/// How many articles of `list` each language has, sorted by language code.
+fn language_counts(articles: &[Article], list: &[usize]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for &i in list {
+        let l = articles[i].lang();
+        match counts.binary_search_by(|(c, _)| c.as_str().cmp(l)) {
+            Ok(k) => counts[k].1 += 1,
+            Err(k) => counts.insert(k, (l.to_string(), 1)),
+        }
+    }
+    counts
 }
 
 /// The per-language orders of a list mixing languages (see [`Term::orders`]); empty when the
