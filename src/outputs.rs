@@ -167,6 +167,9 @@ pub enum Facet {
     Search,
 }
 
+/// Where a product hands each file it makes: its output path and what to write there.
+pub type Emit<'e> = &'e mut dyn FnMut(String, Made) -> Result<()>;
+
 /// Bytes made by a product, or a file to copy.
 #[derive(Debug)]
 pub enum Made {
@@ -419,19 +422,21 @@ impl<'a> Plan<'a> {
                 .par_iter()
                 .filter(|&&i| self.products[i].stage() == stage)
                 .map(|&i| {
-                    let files = self.products[i].produce(&producer)?;
+                    let own = self.products[i].path(self);
                     let mut others = Vec::new();
-                    let own = (files.len() > 1).then(|| self.products[i].path(self));
-                    for (rel, m) in files {
+                    // Each file goes to the sink as soon as it is made: a product of many
+                    // files (the search index, a split sitemap) never holds them all.
+                    self.products[i].produce(&producer, &mut |rel, m| {
                         match m {
                             Made::Bytes(b) => sink.write(&rel, &b)?,
                             Made::File(p) => sink.copy(&rel, &p)?,
                             Made::Cached(p) => sink.share(&rel, &p)?,
                         }
-                        if own.as_ref().is_some_and(|own| *own != rel) {
+                        if rel != own {
                             others.push(rel);
                         }
-                    }
+                        Ok(())
+                    })?;
                     Ok((i, others))
                 })
                 .filter(|r| r.as_ref().map_or(true, |(_, others)| !others.is_empty()))
@@ -664,11 +669,12 @@ impl Product<'_> {
         h.finish()
     }
 
-    /// Makes the product's files.
-    pub fn produce(&self, p: &Producer<'_, '_>) -> Result<Vec<(String, Made)>> {
+    /// Makes the product's files, handing each to `emit` (output path, bytes or file) as it
+    /// is made.
+    pub fn produce(&self, p: &Producer<'_, '_>, emit: Emit<'_>) -> Result<()> {
         let plan = p.plan;
         let site = plan.site;
-        let one = |bytes: Vec<u8>| Ok(vec![(self.path(plan), Made::Bytes(bytes))]);
+        let mut one = |bytes: Vec<u8>| emit(self.path(plan), Made::Bytes(bytes));
         match self {
             Product::Page(job) => {
                 let html = crate::render::render_page(site, plan.theme, job)?;
@@ -678,25 +684,29 @@ impl Product<'_> {
                     html.into_bytes()
                 })
             }
-            Product::Asset { rel, src, .. } => Ok(vec![(rel.clone(), Made::File(src.clone()))]),
-            Product::Image(pic) => crate::images::produce(&site.config, pic),
-            Product::Static { rel, src } => Ok(vec![(
+            Product::Asset { rel, src, .. } => emit(rel.clone(), Made::File(src.clone())),
+            Product::Image(pic) => {
+                for (rel, m) in crate::images::produce(&site.config, pic)? {
+                    emit(rel, m)?;
+                }
+                Ok(())
+            }
+            Product::Static { rel, src } => emit(
                 rel.clone(),
                 match src {
                     StaticSource::Disk(path) => Made::File(path.to_path_buf()),
                     StaticSource::Bytes(b) => Made::Bytes(b.to_vec()),
                 },
-            )]),
+            ),
             Product::Feed { spec, format } => one(crate::feeds::feed(
                 site,
                 &p.items,
                 &plan.feeds[*spec],
                 *format,
             )?),
-            Product::Sitemap => Ok(crate::sitemap::sitemap_files(site, p.env.limits)?
-                .into_iter()
-                .map(|(rel, b)| (rel, Made::Bytes(b)))
-                .collect()),
+            Product::Sitemap => crate::sitemap::each_sitemap_file(site, p.env.limits, |rel, b| {
+                emit(rel, Made::Bytes(b))
+            }),
             Product::NewsSitemap => one(crate::sitemap::news_sitemap(site, p.env.now)?),
             Product::Robots => one(crate::sitemap::robots_txt(site).into_bytes()),
             Product::Redirect(r) => one(crate::publishing::redirect_page(
@@ -710,10 +720,9 @@ impl Product<'_> {
             Product::NginxMap => {
                 one(crate::publishing::nginx_map(site, &plan.redirects).into_bytes())
             }
-            Product::SearchIndex => Ok(crate::search::files(site)
-                .into_iter()
-                .map(|(rel, b)| (rel, Made::Bytes(b)))
-                .collect()),
+            Product::SearchIndex => {
+                crate::search::each_file(site, |rel, b| emit(rel, Made::Bytes(b)))
+            }
         }
     }
 }

@@ -297,18 +297,32 @@ fn encode_entry(e: &Entry, out: &mut Vec<u8>) {
 /// Cuts sorted entries into shards: (first key, file bytes) each.
 pub fn shard(entries: &[(String, Entry)]) -> Vec<(String, Vec<u8>)> {
     let mut shards = Vec::new();
-    let mut start = 0;
+    shard_each(entries.iter().cloned(), |first, bytes| {
+        shards.push((first, bytes));
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|e| match e {});
+    shards
+}
+
+/// [`shard`], consuming the entries as they are encoded and handing each shard to `f` as soon
+/// as it is complete, so that a language's index is never held twice (entries and bytes).
+pub fn shard_each<E>(
+    entries: impl IntoIterator<Item = (String, Entry)>,
+    mut f: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut keys: Vec<String> = Vec::new();
     let mut bodies: Vec<Vec<u8>> = Vec::new();
     let mut size = 0;
-    let flush = |from: usize, bodies: &mut Vec<Vec<u8>>, shards: &mut Vec<(String, Vec<u8>)>| {
+    let mut flush = |keys: &mut Vec<String>, bodies: &mut Vec<Vec<u8>>| {
         if bodies.is_empty() {
-            return;
+            return Ok(());
         }
         let mut out = Vec::with_capacity(bodies.iter().map(Vec::len).sum::<usize>() + 16);
         put_varint(&mut out, bodies.len() as u64);
         let mut prev: &[u8] = &[];
-        for (k, body) in bodies.iter().enumerate() {
-            let key = entries[from + k].0.as_bytes();
+        for (key, body) in keys.iter().zip(bodies.iter()) {
+            let key = key.as_bytes();
             let shared = key.iter().zip(prev).take_while(|(a, b)| a == b).count();
             put_varint(&mut out, shared as u64);
             put_varint(&mut out, (key.len() - shared) as u64);
@@ -316,22 +330,23 @@ pub fn shard(entries: &[(String, Entry)]) -> Vec<(String, Vec<u8>)> {
             out.extend_from_slice(body);
             prev = key;
         }
-        shards.push((entries[from].0.clone(), out));
+        let first = keys.swap_remove(0);
+        keys.clear();
         bodies.clear();
+        f(first, out)
     };
-    for (i, (_, e)) in entries.iter().enumerate() {
+    for (key, e) in entries {
         if size >= SHARD_BYTES {
-            flush(start, &mut bodies, &mut shards);
-            start = i;
+            flush(&mut keys, &mut bodies)?;
             size = 0;
         }
         let mut body = Vec::new();
-        encode_entry(e, &mut body);
-        size += body.len() + entries[i].0.len() + 2;
+        encode_entry(&e, &mut body);
+        size += body.len() + key.len() + 2;
+        keys.push(key);
         bodies.push(body);
     }
-    flush(start, &mut bodies, &mut shards);
-    shards
+    flush(&mut keys, &mut bodies)
 }
 
 /// Decodes a shard (tests and `tests/search.rs` read the built output with it).
@@ -438,6 +453,41 @@ fn doc_terms(
     DocTerms { terms, len, forms }
 }
 
+/// A word's postings while a language is gathered: (document number − the previous one,
+/// 2 × term frequency) as varints, about 3 bytes a posting where a pair of numbers takes 8 —
+/// most of the index's memory at archive scale. Exact: a term frequency is a sum of weights
+/// that are multiples of ½.
+#[derive(Default)]
+struct Gathered {
+    bytes: Vec<u8>,
+    last: u32,
+    count: u32,
+}
+
+impl Gathered {
+    /// Adds document `n`, numbered after every document added before.
+    fn push(&mut self, n: u32, tf: f32) {
+        let halves = tf * 2.0;
+        debug_assert!(halves.fract() == 0.0 && halves >= 0.0, "tf {tf}");
+        put_varint(&mut self.bytes, u64::from(n - self.last));
+        put_varint(&mut self.bytes, halves as u64);
+        self.last = n;
+        self.count += 1;
+    }
+
+    /// (document, term frequency), in the order they were added.
+    fn iter(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let mut pos = 0;
+        let mut doc = 0u32;
+        std::iter::from_fn(move || {
+            let delta = get_varint(&self.bytes, &mut pos)?;
+            let halves = get_varint(&self.bytes, &mut pos)?;
+            doc += delta as u32;
+            Some((doc, halves as f32 / 2.0))
+        })
+    }
+}
+
 /// The entries of one language: postings of its documents (`docs`: (document number, article)),
 /// and aliases where the script's rule would miss.
 fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(String, Entry)> {
@@ -445,7 +495,7 @@ fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(Stri
     let stop: FxHashSet<String> = stop_words(lang).into_iter().collect();
     // Hash maps while gathering (a tree's string comparisons per term and document grew
     // faster than the corpus); keys are sorted once at the end, so the order stays the same.
-    let mut postings: FxHashMap<String, Vec<(u32, f32)>> = FxHashMap::default();
+    let mut postings: FxHashMap<String, Gathered> = FxHashMap::default();
     let mut forms: FxHashMap<String, String> = FxHashMap::default();
     let mut lens: Vec<f32> = Vec::with_capacity(docs.len());
     let mut total = 0f64;
@@ -457,7 +507,7 @@ fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(Stri
             .collect();
         for (&(n, _), d) in chunk.iter().zip(made) {
             for (k, tf) in d.terms {
-                postings.entry(k).or_default().push((n, tf));
+                postings.entry(k).or_default().push(n, tf);
             }
             for (f, k) in d.forms {
                 forms.entry(f).or_insert(k);
@@ -483,14 +533,14 @@ fn language_entries(site: &Site, lang: &str, docs: &[(u32, usize)]) -> Vec<(Stri
         }
     }
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
-    let mut postings: Vec<(String, Vec<(u32, f32)>)> = postings.into_iter().collect();
+    let mut postings: Vec<(String, Gathered)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (key, list) in postings {
-        let df = list.len() as f64;
+        let df = f64::from(list.count);
         let idf = (1.0 + (count - df + 0.5) / (df + 0.5)).ln();
         let postings = list
             .iter()
-            .map(|&(n, tf)| {
+            .map(|(n, tf)| {
                 let tf = f64::from(tf);
                 let dl = f64::from(len_of[n as usize]);
                 let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
@@ -613,6 +663,24 @@ impl FacetValue {
 
 /// Every file of the index: (site-relative path, bytes), `meta.json` first.
 pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    each_file(site, |rel, bytes| {
+        out.push((rel, bytes));
+        Ok(())
+    })
+    .expect("collecting cannot fail");
+    // meta.json, made last, first.
+    out.rotate_right(1);
+    out
+}
+
+/// Makes [`files`] one at a time and hands each to `emit` as soon as it is made (`meta.json`
+/// last: it names a hash of all the others). Languages are indexed one after the other, so
+/// only one language's postings are held at once.
+pub fn each_file(
+    site: &Site,
+    mut emit: impl FnMut(String, Vec<u8>) -> crate::diagnostics::Result<()>,
+) -> crate::diagnostics::Result<()> {
     let docs = indexed(site);
     let base = urls::SEARCH_INDEX;
     let number: HashMap<usize, u32> = docs
@@ -627,20 +695,20 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
             .or_default()
             .push((n as u32, i));
     }
-    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    // The version in meta.json: a hash of every other file, in the order they are made.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut put = |rel: String, bytes: Vec<u8>| {
+        (&rel, &bytes).hash(&mut h);
+        emit(rel, bytes)
+    };
     let mut languages = Vec::new();
-    // Each language's index is independent: made side by side, written in language order.
-    let by_lang: Vec<(&str, Vec<(u32, usize)>)> = by_lang.into_iter().collect();
-    let made: Vec<Vec<(String, Vec<u8>)>> = by_lang
-        .par_iter()
-        .map(|(lang, list)| shard(&language_entries(site, lang, list)))
-        .collect();
-    for ((lang, list), shards) in by_lang.iter().zip(made) {
-        let mut firsts = Vec::with_capacity(shards.len());
-        for (n, (first, bytes)) in shards.into_iter().enumerate() {
-            out.push((format!("{base}{lang}/{n}.bin"), bytes));
+    for (lang, list) in &by_lang {
+        let mut firsts = Vec::new();
+        shard_each(language_entries(site, lang, list), |first, bytes| {
+            put(format!("{base}{lang}/{}.bin", firsts.len()), bytes)?;
             firsts.push(first);
-        }
+            Ok::<(), crate::diagnostics::Error>(())
+        })?;
         languages.push(LangMeta {
             code: lang.to_string(),
             docs: list.len(),
@@ -692,26 +760,23 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
     facet_entries.sort_by(|a, b| a.0.cmp(&b.0));
     let mut facet_firsts = Vec::new();
-    for (n, (first, bytes)) in shard(&facet_entries).into_iter().enumerate() {
-        out.push((format!("{base}facets/{n}.bin"), bytes));
+    shard_each(facet_entries, |first, bytes| {
+        put(format!("{base}facets/{}.bin", facet_firsts.len()), bytes)?;
         facet_firsts.push(first);
-    }
-    out.push((
+        Ok::<(), crate::diagnostics::Error>(())
+    })?;
+    put(
         format!("{base}facets.json"),
         serde_json::to_vec(&filters).unwrap_or_default(),
-    ));
+    )?;
     // Result fragments.
     let size = fragment_size(docs.len());
     for (n, chunk) in docs.chunks(size).enumerate() {
         let views: Vec<DocView<'_>> = chunk.iter().map(|&i| doc_view(site, i)).collect();
-        out.push((
+        put(
             format!("{base}docs/{n}.json"),
             serde_json::to_vec(&views).unwrap_or_default(),
-        ));
-    }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for (path, bytes) in &out {
-        (path, bytes).hash(&mut h);
+        )?;
     }
     let meta = Meta {
         version: VERSION,
@@ -722,14 +787,10 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
         languages,
         facets: facet_firsts,
     };
-    out.insert(
-        0,
-        (
-            format!("{base}meta.json"),
-            serde_json::to_vec(&meta).unwrap_or_default(),
-        ),
-    );
-    out
+    emit(
+        format!("{base}meta.json"),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    )
 }
 
 /// A filter value's name in the default language, and its names in the other languages where
@@ -848,6 +909,23 @@ mod tests {
             |w| out.push(w.to_string()),
         );
         assert_eq!(out, ["гребля", "плотины", "and", "dams", "2023", "u.s"]);
+    }
+
+    #[test]
+    fn gathered_postings_give_back_what_was_added() {
+        let added = [
+            (0, 1.0),
+            (3, 4.5),
+            (4, 1.5),
+            (300_000, 3.0),
+            (4_000_000_000, 1234.5),
+        ];
+        let mut g = Gathered::default();
+        for &(n, tf) in &added {
+            g.push(n, tf);
+        }
+        assert_eq!(g.count, 5);
+        assert_eq!(g.iter().collect::<Vec<_>>(), added);
     }
 
     #[test]

@@ -69,6 +69,18 @@ pub struct UrlEntry {
     pub alternates: Vec<Alternate>,
 }
 
+/// One `<url>` as [`each_entry`] hands it over: the language versions of a page share one
+/// list of alternates, so a large archive's sitemap is never held whole.
+#[derive(Debug, Clone, Copy)]
+pub struct UrlRef<'a> {
+    /// Absolute URL.
+    pub loc: &'a str,
+    /// Last change.
+    pub lastmod: Option<DateTime>,
+    /// hreflang alternates (empty when the page has no other language versions).
+    pub alternates: &'a [Alternate],
+}
+
 fn newest(site: &Site, list: &[usize]) -> Option<DateTime> {
     list.iter().map(|&i| last_modified(&site.articles[i])).max()
 }
@@ -77,24 +89,38 @@ fn newest(site: &Site, list: &[usize]) -> Option<DateTime> {
 /// pages of lists only; the later pages hold nothing the first pages and articles do not).
 pub fn entries(site: &Site) -> Vec<UrlEntry> {
     let mut out = Vec::new();
-    let homes = site.home_alternates();
-    for l in &site.config.languages {
-        let list = site.by_lang.get(&l.code).map(Vec::as_slice).unwrap_or(&[]);
+    each_entry(site, |e| {
         out.push(UrlEntry {
-            loc: site.config.abs_url(&urls::home(&site.config, &l.code)),
-            lastmod: newest(site, list),
-            alternates: homes.clone(),
+            loc: e.loc.to_string(),
+            lastmod: e.lastmod,
+            alternates: e.alternates.to_vec(),
         });
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|e| match e {});
+    out
+}
+
+/// [`entries`], one at a time, in order; stops at the first error `f` returns.
+pub fn each_entry<E>(site: &Site, mut f: impl FnMut(UrlRef<'_>) -> Result<(), E>) -> Result<(), E> {
+    let c = &site.config;
+    let homes = site.home_alternates();
+    for l in &c.languages {
+        let list = site.by_lang.get(&l.code).map(Vec::as_slice).unwrap_or(&[]);
+        f(UrlRef {
+            loc: &c.abs_url(&urls::home(c, &l.code)),
+            lastmod: newest(site, list),
+            alternates: &homes,
+        })?;
     }
     for (i, a) in site.articles.iter().enumerate() {
-        out.push(UrlEntry {
-            loc: site.config.abs_url(&a.rel),
+        f(UrlRef {
+            loc: &c.abs_url(&a.rel),
             lastmod: Some(last_modified(a)),
-            alternates: site.alternates(i),
-        });
+            alternates: &site.alternates(i),
+        })?;
     }
     // Taxonomy indexes and term pages exist in every language, linked as one cluster each.
-    let c = &site.config;
     for (kind, terms) in &site.taxonomies {
         if terms.is_empty() {
             continue;
@@ -102,25 +128,25 @@ pub fn entries(site: &Site) -> Vec<UrlEntry> {
         let lastmod = terms.iter().filter_map(|t| newest(site, &t.articles)).max();
         let index = site.language_alternates(|l| urls::taxonomy(c, l, *kind));
         for l in &c.languages {
-            out.push(UrlEntry {
-                loc: c.abs_url(&urls::taxonomy(c, &l.code, *kind)),
+            f(UrlRef {
+                loc: &c.abs_url(&urls::taxonomy(c, &l.code, *kind)),
                 lastmod,
-                alternates: index.clone(),
-            });
+                alternates: &index,
+            })?;
         }
         for t in terms {
             let cluster = site.language_alternates(|l| site.term_rel(t, l));
             let lastmod = newest(site, &t.articles);
             for l in &c.languages {
-                out.push(UrlEntry {
-                    loc: c.abs_url(&site.term_rel(t, &l.code)),
+                f(UrlRef {
+                    loc: &c.abs_url(&site.term_rel(t, &l.code)),
                     lastmod,
-                    alternates: cluster.clone(),
-                });
+                    alternates: &cluster,
+                })?;
             }
         }
     }
-    out
+    Ok(())
 }
 
 fn io_err(e: io::Error) -> Error {
@@ -128,14 +154,14 @@ fn io_err(e: io::Error) -> Error {
 }
 
 /// One `<url>` element, serialized on its own so files can be cut by size.
-fn url_xml(e: &UrlEntry) -> io::Result<Vec<u8>> {
-    let mut w = Writer::new(Vec::new());
+fn url_xml(e: UrlRef<'_>, out: Vec<u8>) -> io::Result<Vec<u8>> {
+    let mut w = Writer::new(out);
     w.create_element("url").write_inner_content(|w| {
-        text_el(w, "loc", &e.loc)?;
+        text_el(w, "loc", e.loc)?;
         if let Some(m) = e.lastmod {
             text_el(w, "lastmod", &m.rfc3339())?;
         }
-        for a in &e.alternates {
+        for a in e.alternates {
             w.create_element("xhtml:link")
                 .with_attributes([
                     ("rel", "alternate"),
@@ -149,18 +175,20 @@ fn url_xml(e: &UrlEntry) -> io::Result<Vec<u8>> {
     Ok(w.into_inner())
 }
 
-/// A `<urlset>` around already serialized `<url>` elements.
-fn urlset(parts: &[Vec<u8>]) -> io::Result<Vec<u8>> {
+/// The start of every `<urlset>` file, up to its first `<url>`.
+fn urlset_head() -> io::Result<Vec<u8>> {
     let mut w = Writer::new(Vec::new());
     decl(&mut w)?;
     w.get_mut().write_all(b"\n")?;
     let start = BytesStart::new("urlset")
         .with_attributes([("xmlns", NS_SITEMAP), ("xmlns:xhtml", NS_XHTML)]);
     w.write_event(Event::Start(start))?;
-    for p in parts {
-        w.get_mut().write_all(b"\n")?;
-        w.get_mut().write_all(p)?;
-    }
+    Ok(w.into_inner())
+}
+
+/// Closes a `<urlset>` file begun with [`urlset_head`].
+fn urlset_end(file: Vec<u8>) -> io::Result<Vec<u8>> {
+    let mut w = Writer::new(file);
     w.get_mut().write_all(b"\n")?;
     w.write_event(Event::End(BytesEnd::new("urlset")))?;
     let mut out = w.into_inner();
@@ -171,43 +199,81 @@ fn urlset(parts: &[Vec<u8>]) -> io::Result<Vec<u8>> {
 /// The sitemap files: `[("sitemap.xml", urlset)]`, or past the limits `sitemap.xml` as a
 /// sitemap index over `sitemap-1.xml`, `sitemap-2.xml`…
 pub fn sitemap_files(site: &Site, limits: Limits) -> Result<Vec<(String, Vec<u8>)>> {
-    let list = entries(site);
-    let parts: Vec<Vec<u8>> = list
-        .iter()
-        .map(url_xml)
-        .collect::<io::Result<_>>()
-        .map_err(io_err)?;
+    let mut files = Vec::new();
+    each_sitemap_file(site, limits, |rel, bytes| {
+        files.push((rel, bytes));
+        Ok(())
+    })?;
+    // The index, made last, first.
+    files.rotate_right(1);
+    Ok(files)
+}
+
+/// Makes [`sitemap_files`] one file at a time and hands each to `emit` as soon as it is
+/// complete (the index last), so that at most two files' bytes are held at once.
+pub fn each_sitemap_file(
+    site: &Site,
+    limits: Limits,
+    mut emit: impl FnMut(String, Vec<u8>) -> Result<()>,
+) -> Result<()> {
     // Room for the declaration, the <urlset> tags and the newlines.
     let overhead = 256;
-    let mut chunks: Vec<(usize, usize)> = Vec::new();
-    let (mut start, mut bytes) = (0, overhead);
-    for (i, p) in parts.iter().enumerate() {
-        let full =
-            i - start >= limits.urls.max(1) || (i > start && bytes + p.len() + 1 > limits.bytes);
+    let head = urlset_head().map_err(io_err)?;
+    struct Chunk {
+        file: Vec<u8>,
+        urls: usize,
+        bytes: usize,
+        lastmod: Option<DateTime>,
+    }
+    let fresh = || Chunk {
+        file: head.clone(),
+        urls: 0,
+        bytes: overhead,
+        lastmod: None,
+    };
+    let mut chunk = fresh();
+    // The lastmod of every numbered file emitted, for the index.
+    let mut done: Vec<Option<DateTime>> = Vec::new();
+    let mut part = Vec::new();
+    each_entry(site, |e| {
+        part.clear();
+        part = url_xml(e, std::mem::take(&mut part)).map_err(io_err)?;
+        let full = chunk.urls >= limits.urls.max(1)
+            || (chunk.urls > 0 && chunk.bytes + part.len() + 1 > limits.bytes);
         if full {
-            chunks.push((start, i));
-            start = i;
-            bytes = overhead;
+            let c = std::mem::replace(&mut chunk, fresh());
+            done.push(c.lastmod);
+            emit(
+                format!("sitemap-{}.xml", done.len()),
+                urlset_end(c.file).map_err(io_err)?,
+            )?;
         }
-        bytes += p.len() + 1;
-    }
-    chunks.push((start, parts.len()));
-    if chunks.len() == 1 {
-        return Ok(vec![(
+        chunk.file.push(b'\n');
+        chunk.file.extend_from_slice(&part);
+        chunk.urls += 1;
+        chunk.bytes += part.len() + 1;
+        chunk.lastmod = chunk.lastmod.max(e.lastmod);
+        Ok(())
+    })?;
+    if done.is_empty() {
+        return emit(
             urls::SITEMAP.into(),
-            urlset(&parts).map_err(io_err)?,
-        )]);
+            urlset_end(chunk.file).map_err(io_err)?,
+        );
     }
-    let mut files = Vec::with_capacity(chunks.len() + 1);
+    done.push(chunk.lastmod);
+    emit(
+        format!("sitemap-{}.xml", done.len()),
+        urlset_end(chunk.file).map_err(io_err)?,
+    )?;
     let mut index = Writer::new_with_indent(Vec::new(), b' ', 2);
     decl(&mut index).map_err(io_err)?;
     index
         .create_element("sitemapindex")
         .with_attribute(("xmlns", NS_SITEMAP))
         .write_inner_content(|w| {
-            for (n, &(a, b)) in chunks.iter().enumerate() {
+            for (n, lastmod) in done.iter().enumerate() {
                 let name = format!("sitemap-{}.xml", n + 1);
-                let lastmod = list[a..b].iter().filter_map(|e| e.lastmod).max();
                 w.create_element("sitemap").write_inner_content(|w| {
                     text_el(w, "loc", &site.config.abs_url(&name))?;
                     if let Some(m) = lastmod {
@@ -221,14 +287,7 @@ pub fn sitemap_files(site: &Site, limits: Limits) -> Result<Vec<(String, Vec<u8>
         .map_err(io_err)?;
     let mut idx = index.into_inner();
     idx.push(b'\n');
-    files.push((urls::SITEMAP.to_string(), idx));
-    for (n, &(a, b)) in chunks.iter().enumerate() {
-        files.push((
-            format!("sitemap-{}.xml", n + 1),
-            urlset(&parts[a..b]).map_err(io_err)?,
-        ));
-    }
-    Ok(files)
+    emit(urls::SITEMAP.to_string(), idx)
 }
 
 /// `news:language`: an ISO 639 code, with Google's two exceptions `zh-cn` and `zh-tw`.
