@@ -34,7 +34,7 @@ use crate::serve::incremental::{Changes, Engine, Saved, hash_of};
 use crate::timer::Timing;
 
 /// Bumped when the layout of the saved state changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Where the build cache of the site at `root` lives.
 pub fn dir(root: &Path) -> PathBuf {
@@ -131,6 +131,46 @@ fn marker_key(output: &Path) -> u64 {
     hash_of(&(std::fs::read(output.join(MANIFEST_FILE)).ok(), id))
 }
 
+/// A reader or writer that keeps a CRC-32 of the bytes that pass through it: the saved records
+/// are followed by the checksum of their bytes.
+struct Checksummed<T> {
+    inner: T,
+    crc: crc32fast::Hasher,
+}
+
+impl<T> Checksummed<T> {
+    fn new(inner: T) -> Self {
+        Checksummed {
+            inner,
+            crc: crc32fast::Hasher::new(),
+        }
+    }
+
+    fn sum(self) -> u32 {
+        self.crc.finalize()
+    }
+}
+
+impl<R: Read> Read for Checksummed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Reads the saved state when it was made by this gen for this configuration.
 fn read(path: &Path, tool: &str, config: u64) -> Option<(Header, Saved)> {
     let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(path).ok()?);
@@ -138,7 +178,16 @@ fn read(path: &Path, tool: &str, config: u64) -> Option<(Header, Saved)> {
     if header.format != FORMAT || header.tool != tool || header.config != config {
         return None;
     }
-    let saved: Saved = rmp_serde::decode::from_read(&mut r).ok()?;
+    let mut checked = Checksummed::new(&mut r);
+    let saved: Saved = rmp_serde::decode::from_read(&mut checked).ok()?;
+    let sum = checked.sum();
+    // A damaged file can still decode (a changed byte inside a string or a packed body), so
+    // the records are used only when their checksum matches.
+    let mut stored = [0u8; 4];
+    r.read_exact(&mut stored).ok()?;
+    if u32::from_le_bytes(stored) != sum {
+        return None;
+    }
     // Trailing bytes mean a file cut short or written by something else.
     let mut rest = [0u8; 1];
     if r.read(&mut rest).ok()? != 0 {
@@ -156,8 +205,12 @@ fn write(path: &Path, header: &Header, engine: &Engine) -> Result<bool> {
     let mut w = BufWriter::with_capacity(1 << 20, file);
     rmp_serde::encode::write(&mut w, header)
         .map_err(|e| Error::Internal(format!("cannot write the build cache: {e}")))?;
-    let saved = engine.save(&mut w)?;
-    w.flush().map_err(|e| Error::io(&tmp, e))?;
+    let mut checked = Checksummed::new(&mut w);
+    let saved = engine.save(&mut checked)?;
+    let sum = checked.sum();
+    w.write_all(&sum.to_le_bytes())
+        .and_then(|()| w.flush())
+        .map_err(|e| Error::io(&tmp, e))?;
     drop(w);
     if !saved {
         let _ = std::fs::remove_file(&tmp);

@@ -257,6 +257,18 @@ fn a_lost_output_or_a_broken_cache_means_a_full_build() {
         assert_eq!(rendered(&r).0, rendered(&r).1);
         assert_eq!(snapshot(&out), all);
     }
+    // A cache damaged inside: one record names another file, and it still decodes. Its
+    // checksum no longer matches, so it is not trusted.
+    let mut damaged = std::fs::read(&state).unwrap();
+    let at = damaged
+        .windows(10)
+        .position(|w| w == b"story-1.md")
+        .expect("the records name content/en/story-1.md");
+    damaged[at..at + 10].copy_from_slice(b"story-9.md");
+    std::fs::write(&state, damaged).unwrap();
+    let r = incremental(&f, &out, &[]);
+    assert_eq!(rendered(&r).0, rendered(&r).1);
+    assert_eq!(snapshot(&out), all);
     // A full build of the same folder in between, of other content: the folder is another
     // one (swapped in), so the records are not trusted even though the content is back.
     let path = f.root().join("content/en/story-1.md");
