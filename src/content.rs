@@ -52,16 +52,23 @@ pub fn discover(content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> 
         .and_then(|p| std::fs::canonicalize(p).ok());
     let mut found = Vec::new();
     let mut chain: Vec<PathBuf> = std::fs::canonicalize(content_dir).into_iter().collect();
+    // Without a link on the way, a file under content/ is inside the site: only linked files
+    // (or a content/ that is itself elsewhere) are resolved, not every file of an archive.
+    let content_inside = match (&site_root, chain.first()) {
+        (Some(site), Some(content)) => content.starts_with(site),
+        _ => false,
+    };
     walk(content_dir, content_dir, &mut chain, &mut found, diags);
     let mut bundle_dirs: Vec<PathBuf> = Vec::new();
     let mut candidates = Vec::new();
-    for path in found {
+    for (path, linked) in found {
         let path = path.as_path();
         let Ok(rel) = path.strip_prefix(content_dir) else {
             continue;
         };
         // A link whose target lies outside the site would publish that file.
-        if let (Some(site), Ok(real)) = (&site_root, std::fs::canonicalize(path))
+        if (linked || !content_inside)
+            && let (Some(site), Ok(real)) = (&site_root, std::fs::canonicalize(path))
             && !real.starts_with(site)
         {
             diags.push(
@@ -138,9 +145,11 @@ fn walk(
     content_dir: &Path,
     dir: &Path,
     chain: &mut Vec<PathBuf>,
-    out: &mut Vec<PathBuf>,
+    out: &mut Vec<(PathBuf, bool)>,
     diags: &mut Diagnostics,
 ) {
+    // Inside a linked folder: every file found was reached through a link.
+    let in_link = chain.len() > 1;
     let walker = WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -166,7 +175,7 @@ fn walk(
         }
         let path = entry.path();
         if entry.file_type().is_file() {
-            out.push(path.to_path_buf());
+            out.push((path.to_path_buf(), in_link));
             continue;
         }
         if !entry.path_is_symlink() {
@@ -182,7 +191,7 @@ fn walk(
             .with_hint("remove the link or move it out of content/")
         };
         match std::fs::metadata(path) {
-            Ok(m) if m.is_file() => out.push(path.to_path_buf()),
+            Ok(m) if m.is_file() => out.push((path.to_path_buf(), true)),
             Ok(m) if m.is_dir() => {
                 let (real, here) = match (
                     std::fs::canonicalize(path),

@@ -69,6 +69,9 @@ pub struct Output {
     written: AtomicUsize,
     unchanged: AtomicUsize,
     paths: Mutex<HashSet<String>>,
+    /// Folders made so far: most files go into a folder made for an earlier one, and asking the
+    /// file system again costs two calls per file (hundreds of thousands in an archive).
+    dirs: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -177,6 +180,7 @@ impl Output {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             paths: Mutex::new(HashSet::new()),
+            dirs: Mutex::new(HashSet::new()),
             committed: false,
         })
     }
@@ -201,7 +205,14 @@ impl Output {
             return Err(Error::Collision(rel.trim_start_matches('/').to_string()));
         }
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            let poisoned = || Error::Internal("writer poisoned".into());
+            if !self.dirs.lock().map_err(|_| poisoned())?.contains(parent) {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                self.dirs
+                    .lock()
+                    .map_err(|_| poisoned())?
+                    .insert(parent.to_path_buf());
+            }
         }
         Ok(path)
     }

@@ -399,6 +399,8 @@ fn links_to_files_outside_the_site_are_refused() {
     for (link, target) in [
         ("static/leak.txt", "secret.txt"),
         ("content/en/leak.md", "secret.md"),
+        // A linked folder: every file in it was reached through the link.
+        ("content/en/linked", "."),
     ] {
         let f = Fixture::new(&[("content/en/good.md", GOOD)]);
         f.build_ok();
