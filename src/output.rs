@@ -69,9 +69,6 @@ pub struct Output {
     written: AtomicUsize,
     unchanged: AtomicUsize,
     paths: Mutex<HashSet<String>>,
-    /// Folders made so far: most files go into a folder made for an earlier one, and asking the
-    /// file system again costs two calls per file (hundreds of thousands in an archive).
-    dirs: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -180,7 +177,6 @@ impl Output {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             paths: Mutex::new(HashSet::new()),
-            dirs: Mutex::new(HashSet::new()),
             committed: false,
         })
     }
@@ -205,14 +201,7 @@ impl Output {
             return Err(Error::Collision(rel.trim_start_matches('/').to_string()));
         }
         if let Some(parent) = path.parent() {
-            let poisoned = || Error::Internal("writer poisoned".into());
-            if !self.dirs.lock().map_err(|_| poisoned())?.contains(parent) {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                self.dirs
-                    .lock()
-                    .map_err(|_| poisoned())?
-                    .insert(parent.to_path_buf());
-            }
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         Ok(path)
     }

@@ -625,13 +625,15 @@ impl Product<'_> {
             }
             Product::Sitemap => {
                 // URLs, modification dates and hreflang clusters: exactly what it lists.
-                for e in crate::sitemap::entries(site) {
+                crate::sitemap::each_entry(site, |e| {
                     e.loc.hash(&mut h);
                     e.lastmod.map(|d| d.rfc3339()).hash(&mut h);
-                    for a in &e.alternates {
+                    for a in e.alternates {
                         (&a.hreflang, &a.href).hash(&mut h);
                     }
-                }
+                    Ok::<(), std::convert::Infallible>(())
+                })
+                .unwrap_or_else(|e| match e {});
                 (env.limits.urls, env.limits.bytes).hash(&mut h);
             }
             Product::NewsSitemap => {

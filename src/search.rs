@@ -294,19 +294,9 @@ fn encode_entry(e: &Entry, out: &mut Vec<u8>) {
     }
 }
 
-/// Cuts sorted entries into shards: (first key, file bytes) each.
-pub fn shard(entries: &[(String, Entry)]) -> Vec<(String, Vec<u8>)> {
-    let mut shards = Vec::new();
-    shard_each(entries.iter().cloned(), |first, bytes| {
-        shards.push((first, bytes));
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|e| match e {});
-    shards
-}
-
-/// [`shard`], consuming the entries as they are encoded and handing each shard to `f` as soon
-/// as it is complete, so that a language's index is never held twice (entries and bytes).
+/// Cuts sorted entries into shards of about [`SHARD_BYTES`], consuming the entries as they are
+/// encoded and handing each shard (first key, file bytes) to `f` as soon as it is complete, so
+/// that a language's index is never held twice (entries and bytes).
 pub fn shard_each<E>(
     entries: impl IntoIterator<Item = (String, Entry)>,
     mut f: impl FnMut(String, Vec<u8>) -> Result<(), E>,
@@ -661,22 +651,9 @@ impl FacetValue {
     }
 }
 
-/// Every file of the index: (site-relative path, bytes), `meta.json` first.
-pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    each_file(site, |rel, bytes| {
-        out.push((rel, bytes));
-        Ok(())
-    })
-    .expect("collecting cannot fail");
-    // meta.json, made last, first.
-    out.rotate_right(1);
-    out
-}
-
-/// Makes [`files`] one at a time and hands each to `emit` as soon as it is made (`meta.json`
-/// last: it names a hash of all the others). Languages are indexed one after the other, so
-/// only one language's postings are held at once.
+/// Makes every file of the index, (site-relative path, bytes), and hands each to `emit` as soon
+/// as it is made (`meta.json` last: it names a hash of all the others). Languages are indexed
+/// one after the other, so only one language's postings are held at once.
 pub fn each_file(
     site: &Site,
     mut emit: impl FnMut(String, Vec<u8>) -> crate::diagnostics::Result<()>,
@@ -950,7 +927,12 @@ mod tests {
             })
             .collect();
         entries.retain(|(_, e)| e.alias.is_some() || !e.postings.is_empty());
-        let shards = shard(&entries);
+        let mut shards = Vec::new();
+        shard_each(entries.clone(), |first, bytes| {
+            shards.push((first, bytes));
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap();
         assert!(shards.len() > 1, "{} shards", shards.len());
         let mut back = Vec::new();
         for (first, bytes) in &shards {

@@ -1176,8 +1176,8 @@ fn taxonomies(
         }
         let mut terms: Vec<Term> = terms.into_values().collect();
         for t in &mut terms {
-            t.orders = reader_orders(articles, &t.articles);
             t.langs = language_counts(articles, &t.articles);
+            t.orders = reader_orders(articles, &t.articles, &t.langs);
         }
         taxonomies.insert(kind, terms);
     }
@@ -1198,17 +1198,18 @@ fn language_counts(articles: &[Article], list: &[usize]) -> Vec<(String, usize)>
 }
 
 /// The per-language orders of a list mixing languages (see [`Term::orders`]); empty when the
-/// list has one language.
-fn reader_orders(articles: &[Article], list: &[usize]) -> Vec<(String, Vec<usize>)> {
-    let mut langs: Vec<&str> = list.iter().map(|&i| articles[i].lang()).collect();
-    langs.sort_unstable();
-    langs.dedup();
+/// list has one language. `langs`: the list's [`language_counts`].
+fn reader_orders(
+    articles: &[Article],
+    list: &[usize],
+    langs: &[(String, usize)],
+) -> Vec<(String, Vec<usize>)> {
     if langs.len() < 2 {
         return Vec::new();
     }
     langs
-        .into_iter()
-        .map(|l| {
+        .iter()
+        .map(|(l, _)| {
             let (mut first, rest): (Vec<usize>, Vec<usize>) =
                 list.iter().partition(|&&i| articles[i].lang() == l);
             first.extend(rest);

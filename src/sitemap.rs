@@ -58,17 +58,6 @@ pub fn build_time() -> Timestamp {
         .unwrap_or_else(Timestamp::now)
 }
 
-/// One `<url>` of the sitemap.
-#[derive(Debug, Clone)]
-pub struct UrlEntry {
-    /// Absolute URL.
-    pub loc: String,
-    /// Last change.
-    pub lastmod: Option<DateTime>,
-    /// hreflang alternates (empty when the page has no other language versions).
-    pub alternates: Vec<Alternate>,
-}
-
 /// One `<url>` as [`each_entry`] hands it over: the language versions of a page share one
 /// list of alternates, so a large archive's sitemap is never held whole.
 #[derive(Debug, Clone, Copy)]
@@ -85,23 +74,9 @@ fn newest(site: &Site, list: &[usize]) -> Option<DateTime> {
     list.iter().map(|&i| last_modified(&site.articles[i])).max()
 }
 
-/// Every URL the sitemap lists: home pages, articles, taxonomy indexes and term pages (first
-/// pages of lists only; the later pages hold nothing the first pages and articles do not).
-pub fn entries(site: &Site) -> Vec<UrlEntry> {
-    let mut out = Vec::new();
-    each_entry(site, |e| {
-        out.push(UrlEntry {
-            loc: e.loc.to_string(),
-            lastmod: e.lastmod,
-            alternates: e.alternates.to_vec(),
-        });
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|e| match e {});
-    out
-}
-
-/// [`entries`], one at a time, in order; stops at the first error `f` returns.
+/// Every URL the sitemap lists, one at a time, in order: home pages, articles, taxonomy indexes
+/// and term pages (first pages of lists only; the later pages hold nothing the first pages and
+/// articles do not). Stops at the first error `f` returns.
 pub fn each_entry<E>(site: &Site, mut f: impl FnMut(UrlRef<'_>) -> Result<(), E>) -> Result<(), E> {
     let c = &site.config;
     let homes = site.home_alternates();
