@@ -153,10 +153,11 @@ struct Open<'a> {
     svg: bool,
 }
 
-/// The minified bytes of the HTML document `html`.
-pub fn minify(html: &str) -> Vec<u8> {
+/// The minified bytes of the HTML document `html` (UTF-8 text, as a `str` or as bytes).
+pub fn minify(html: impl AsRef<[u8]>) -> Vec<u8> {
+    let html = html.as_ref();
     let mut m = Minifier {
-        src: html.as_bytes(),
+        src: html,
         out: Vec::with_capacity(html.len()),
         stack: Vec::new(),
         pre: 0,
@@ -461,10 +462,7 @@ impl<'a> Minifier<'a> {
             value = std::borrow::Cow::Owned(words.join(&b' '));
         }
         self.out.push(b'=');
-        let unquoted = !value.is_empty()
-            && !value
-                .iter()
-                .any(|&b| is_ws(b) || matches!(b, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`'));
+        let unquoted = !value.is_empty() && !value.iter().any(|&b| NEEDS_QUOTES[b as usize]);
         if unquoted {
             encode_amp(&value, &mut self.out, None);
             return true;
@@ -592,16 +590,42 @@ fn amp_needs_escape(rest: &[u8]) -> bool {
 }
 
 /// Writes decoded `value`, escaping `&` where it could start an entity and the quote `q`.
+/// Runs without either are copied whole (most values have no `&` at all).
 fn encode_amp(value: &[u8], out: &mut Vec<u8>, q: Option<u8>) {
-    for (k, &b) in value.iter().enumerate() {
-        match b {
-            b'&' if amp_needs_escape(&value[k + 1..]) => out.extend_from_slice(b"&amp;"),
-            b'"' if q == Some(b'"') => out.extend_from_slice(b"&#34;"),
-            b'\'' if q == Some(b'\'') => out.extend_from_slice(b"&#39;"),
-            _ => out.push(b),
+    let mut from = 0;
+    loop {
+        let found = match q {
+            Some(q) => memchr::memchr2(b'&', q, &value[from..]),
+            None => memchr(b'&', &value[from..]),
+        };
+        let Some(off) = found else {
+            out.extend_from_slice(&value[from..]);
+            return;
+        };
+        let at = from + off;
+        out.extend_from_slice(&value[from..at]);
+        match value[at] {
+            b'&' if amp_needs_escape(&value[at + 1..]) => out.extend_from_slice(b"&amp;"),
+            b'&' => out.push(b'&'),
+            b'"' => out.extend_from_slice(b"&#34;"),
+            _ => out.extend_from_slice(b"&#39;"),
         }
+        from = at + 1;
     }
 }
+
+/// Bytes an attribute value cannot hold without quotes: whitespace, quotes, `=`, `<`, `>` and
+/// the backtick.
+static NEEDS_QUOTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let bytes = b" \t\n\r\x0c\"'=<>`";
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 /// Bytes text processing stops at: whitespace, `&` and `<`.
 static SPECIAL: [bool; 256] = {

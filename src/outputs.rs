@@ -683,7 +683,7 @@ impl Product<'_> {
                 one(if p.minify {
                     crate::minify::minify(&html)
                 } else {
-                    html.into_bytes()
+                    html
                 })
             }
             Product::Asset { rel, src, .. } => emit(rel.clone(), Made::File(src.clone())),

@@ -80,6 +80,9 @@ pub struct Card<'a> {
     pub date: Option<String>,
     /// Language code.
     pub lang: Option<&'a str>,
+    /// The language's name in itself (for a badge on a card in another language than the
+    /// page's: a theme needs no loop over the site's languages to find it).
+    pub lang_name: Option<&'a str>,
     /// Running story.
     pub story: Option<TermRef<'a>>,
     /// Lead image.
@@ -378,6 +381,9 @@ pub struct LanguageLink<'a> {
     pub name: &'a str,
     /// Home page URL.
     pub url: String,
+    /// Where the language switcher links: this page in that language when it has a version
+    /// there (one of `page.alternates`), else that language's home page. Site-relative.
+    pub href: String,
     /// `ltr` or `rtl`.
     pub dir: Direction,
 }
@@ -469,6 +475,7 @@ pub fn card<'a>(site: &'a Site, i: usize, lang: &str) -> Card<'a> {
         ),
         date: Some(m.date.rfc3339()),
         lang: Some(&m.lang),
+        lang_name: site.config.language(&m.lang).map(|l| l.name.as_str()),
         story: m
             .story
             .as_deref()
@@ -496,6 +503,7 @@ fn related_card<'a>(site: &'a Site, r: &'a Related, lang: &str) -> Card<'a> {
             description: description.as_deref(),
             date: None,
             lang: None,
+            lang_name: None,
             story: None,
             image: None,
             authors: Vec::new(),
@@ -649,13 +657,32 @@ fn languages(site: &Site) -> Vec<LanguageLink<'_>> {
     site.config
         .languages
         .iter()
-        .map(|l| LanguageLink {
-            code: &l.code,
-            name: &l.name,
-            url: site.url(&urls::home(&site.config, &l.code)),
-            dir: l.direction(),
+        .map(|l| {
+            let url = site.url(&urls::home(&site.config, &l.code));
+            LanguageLink {
+                code: &l.code,
+                name: &l.name,
+                href: url.clone(),
+                url,
+                dir: l.direction(),
+            }
         })
         .collect()
+}
+
+impl PageView<'_> {
+    /// Sets the page's versions in other languages, and points the language switcher at them.
+    fn set_alternates(&mut self, site: &Site, alternates: Vec<Alternate>) {
+        for l in &mut self.languages {
+            if let Some(a) = alternates.iter().find(|a| a.hreflang == l.code) {
+                l.href = match a.href.strip_prefix(site.config.base_url.as_str()) {
+                    Some(rest) => site.url(rest),
+                    None => a.href.clone(),
+                };
+            }
+        }
+        self.alternates = alternates;
+    }
 }
 
 /// Feed links of a list whose folder is `rel`: RSS, Atom and JSON Feed.
@@ -1174,7 +1201,7 @@ fn article_context(site: &Site, i: usize) -> ArticleContext<'_> {
         a.doc.meta.title.clone(),
         Some(article.summary.to_string()),
     );
-    page.alternates = site.alternates(i);
+    page.set_alternates(site, site.alternates(i));
     page.meta = crate::meta::article_meta(site, i);
     page.feeds = feed_links(
         site,
@@ -1220,7 +1247,7 @@ fn home_context<'a>(
         ));
     }
     if n == 1 {
-        page.alternates = site.home_alternates();
+        page.set_alternates(site, site.home_alternates());
     }
     let front = if n == 1 {
         crate::front::front(site, lang)
@@ -1285,7 +1312,10 @@ fn taxonomy_context<'a>(site: &'a Site, kind: TaxonomyKind, lang: &'a str) -> Ta
         kind.name().to_string(),
         None,
     );
-    page.alternates = site.language_alternates(|l| urls::taxonomy(&site.config, l, kind));
+    page.set_alternates(
+        site,
+        site.language_alternates(|l| urls::taxonomy(&site.config, l, kind)),
+    );
     TaxonomyContext {
         page,
         lang,
@@ -1315,7 +1345,7 @@ fn term_context<'a>(
         );
     }
     if n == 1 {
-        page.alternates = site.language_alternates(|l| site.term_rel(term, l));
+        page.set_alternates(site, site.language_alternates(|l| site.term_rel(term, l)));
     }
     let person = term.person.map(|idx| {
         let p = site.people.get(idx);
@@ -1373,6 +1403,7 @@ fn search_context<'a>(site: &'a Site, theme: &Theme, lang: &'a str) -> SearchCon
             code: l.code,
             name: l.name,
             url: l.url.clone(),
+            href: l.href.clone(),
             dir: l.dir,
         })
         .collect();
@@ -1509,10 +1540,11 @@ fn tombstone_context<'a>(site: &'a Site, theme: &Theme, i: usize) -> TombstoneCo
     }
 }
 
-/// Renders one page with its template; the HTML as the template wrote it (not minified).
-pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<String> {
+/// Renders one page with its template; the HTML as the template wrote it (not minified), as
+/// UTF-8 bytes.
+pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<Vec<u8>> {
     let ctx = page_context(site, theme, job)?;
-    theme.render(job.kind().template(), &ctx, &site.url(&job.rel(site)))
+    theme.render_bytes(job.kind().template(), &ctx, &site.url(&job.rel(site)))
 }
 
 /// What the template of `job` receives (besides `site`): the typed context of its kind of
