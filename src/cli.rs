@@ -897,12 +897,21 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
                 );
             }
         }
-        Message::Failed { ms, errors } => {
+        Message::Failed {
+            ms,
+            errors,
+            serving,
+        } => {
             print_diagnostics(errors);
             let _ = writeln!(
                 std::io::stderr(),
-                "build failed in {ms:.0} ms: {}; still serving the last good build",
+                "build failed in {ms:.0} ms: {}; {}",
                 plural(errors.len(), "error", "errors"),
+                if serving {
+                    "still serving the last good build"
+                } else {
+                    "nothing is built yet: the browser shows the errors until a save fixes them"
+                }
             );
         }
         Message::Warning(w) => {

@@ -287,6 +287,8 @@ fn error_overlay_then_fix() {
     let r = srv.get(page);
     assert_eq!(r.status, 200, "the last good build is still served");
     assert_eq!(r.header("x-gen-build-error"), Some("1"));
+    let err = srv.stderr.lock().unwrap().clone();
+    assert!(err.contains("still serving the last good build"), "{err}");
     let doc = html(&r);
     assert_eq!(select_text(&doc, "h1").as_deref(), Some("Beta story"));
     let overlay = select_text(&doc, "#gen-error-overlay").expect("overlay");
@@ -657,6 +659,98 @@ fn stops_cleanly_and_reports_usage_errors() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// When the very first build fails there is no good build to fall back on: the terminal says
+/// so (not "still serving the last good build"), and pages show the errors.
+#[test]
+fn a_failing_first_build_says_nothing_is_built() {
+    let site = Site::standard();
+    site.write(
+        "content/en/beta.md",
+        &site
+            .read("content/en/beta.md")
+            .replace("title: Beta story", "title: [unclosed"),
+    );
+    let srv = Server::start(&site, &[]);
+    let st = srv.status();
+    assert!(!st["ok"].as_bool().unwrap(), "{st}");
+    let err = srv.stderr.lock().unwrap().clone();
+    assert!(err.contains("nothing is built yet"), "{err}");
+    assert!(!err.contains("last good build"), "{err}");
+    let doc = html(&srv.get("/"));
+    let overlay = select_text(&doc, "#gen-error-overlay").expect("overlay");
+    assert!(overlay.contains("content/en/beta.md:"), "{overlay}");
+}
+
+/// A server killed with SIGKILL cannot remove its private folder (a full copy of the site);
+/// the next server removes it, and only it: not the folder of a server still running (its lock
+/// is held) nor one of an older gen (no lock file).
+#[test]
+fn a_killed_servers_folder_is_removed_by_the_next_server() {
+    let site = Site::standard();
+    let mut first = Server::start(&site, &[]);
+    let left = first.served_dir().parent().unwrap().to_path_buf();
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    assert!(
+        left.join("site/index.html").is_file(),
+        "SIGKILL leaves the folder"
+    );
+    let age = |dir: &std::path::Path| {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(dir.join(".lock"))
+            .unwrap();
+        f.set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+    };
+    age(&left);
+    // A server still running elsewhere: its lock is held (here, by this test).
+    let running = site.tmp().join("gen-serve-1-running");
+    std::fs::create_dir_all(running.join("site")).unwrap();
+    let held = std::fs::File::create(running.join(".lock")).unwrap();
+    held.lock().unwrap();
+    age(&running);
+    // A folder without a lock file, as older versions made them.
+    let older = site.tmp().join("gen-serve-2-older");
+    std::fs::create_dir_all(older.join("site")).unwrap();
+
+    let mut second = Server::start(&site, &[]);
+    assert!(!left.exists(), "the killed server's folder is removed");
+    assert!(
+        running.join("site").is_dir(),
+        "a running server's folder is kept"
+    );
+    assert!(
+        older.join("site").is_dir(),
+        "a folder without a lock is kept"
+    );
+    let err = second.stderr.lock().unwrap().clone();
+    assert!(
+        err.contains("removed a preview folder left by dev servers that were killed")
+            && err.contains(&*left.to_string_lossy()),
+        "{err}"
+    );
+    let own: Vec<PathBuf> = std::fs::read_dir(site.tmp())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("gen-serve-")
+                && *p != running
+                && *p != older
+        })
+        .collect();
+    assert_eq!(own.len(), 1, "{own:?}");
+    let own = &own[0];
+    assert!(own.join("site/index.html").is_file());
+    assert_eq!(second.interrupt().code(), Some(0));
+    assert!(!own.exists());
+    drop(held);
 }
 
 #[test]

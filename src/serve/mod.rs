@@ -86,12 +86,14 @@ pub enum Message<'a> {
         /// Files changed in the served folder.
         applied: &'a Applied,
     },
-    /// A build failed; the last good build is still served.
+    /// A build failed; the last good build, if there is one, is still served.
     Failed {
         /// Wall time in milliseconds.
         ms: f64,
         /// The errors.
         errors: &'a [Diagnostic],
+        /// An earlier build succeeded and is what the browser shows (else it shows the errors).
+        serving: bool,
     },
     /// Something that does not stop serving went wrong (e.g. the browser did not open).
     Warning(String),
@@ -195,12 +197,20 @@ impl Shared {
     }
 }
 
-/// The server's private folder, removed when dropped (also on Ctrl-C and on errors).
-struct TempDir(PathBuf);
+/// The server's private folder, removed when dropped (also on Ctrl-C and on errors), and its
+/// lock file, held while the server runs: a server killed before it could remove its folder
+/// (SIGKILL, the out-of-memory killer) leaves it unlocked, and the next server removes it.
+struct TempDir(PathBuf, #[allow(dead_code)] std::fs::File);
+
+/// The lock file in a server's private folder.
+const TEMP_LOCK: &str = ".lock";
 
 impl TempDir {
-    fn create() -> Result<TempDir> {
+    /// Makes the folder in the system's temporary folder; also removes the folders that
+    /// killed servers left there ([`remove_stale`]) and returns them.
+    fn create() -> Result<(TempDir, Vec<PathBuf>)> {
         let base = std::env::temp_dir();
+        let stale = remove_stale(&base);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
@@ -219,7 +229,12 @@ impl TempDir {
                 b.mode(0o700);
             }
             match b.create(&p) {
-                Ok(()) => return Ok(TempDir(p)),
+                Ok(()) => {
+                    let lock = p.join(TEMP_LOCK);
+                    let file = std::fs::File::create(&lock).map_err(|e| Error::io(&lock, e))?;
+                    file.lock().map_err(|e| Error::io(&lock, e))?;
+                    return Ok((TempDir(p, file), stale));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(Error::io(&p, e)),
             }
@@ -229,6 +244,43 @@ impl TempDir {
             base.display()
         )))
     }
+}
+
+/// Removes the private folders of servers that are gone: named `gen-serve-…`, with a lock
+/// file nobody holds. A folder whose lock file is less than a minute old is left alone (its
+/// server may be between making the file and locking it); folders of gen versions that kept no
+/// lock file are left alone too.
+fn remove_stale(base: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().starts_with("gen-serve-")
+            || !e.file_type().is_ok_and(|t| t.is_dir())
+        {
+            continue;
+        }
+        let dir = e.path();
+        let Ok(lock) = std::fs::File::open(dir.join(TEMP_LOCK)) else {
+            continue;
+        };
+        let settled = lock
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(60));
+        if settled && lock.try_lock().is_ok() {
+            drop(lock);
+            if std::fs::remove_dir_all(&dir).is_ok() {
+                removed.push(dir);
+            }
+        }
+    }
+    removed.sort();
+    removed
 }
 
 impl Drop for TempDir {
@@ -302,7 +354,25 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     };
     let tmp = match &cache {
         Some(_) => None,
-        None => Some(TempDir::create()?),
+        None => {
+            let (tmp, stale) = TempDir::create()?;
+            if !stale.is_empty() {
+                report(Message::Warning(format!(
+                    "removed {} left by dev servers that were killed before they could clean up: {}",
+                    if stale.len() == 1 {
+                        "a preview folder".to_string()
+                    } else {
+                        format!("{} preview folders", stale.len())
+                    },
+                    stale
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            Some(tmp)
+        }
     };
     let served = match (&tmp, &cache) {
         (Some(t), _) => t.0.join("site"),
@@ -831,6 +901,7 @@ fn build_once(
             })
         }
     };
+    let serving = st.have_build;
     drop(st);
     if let Some(ev) = event {
         let _ = shared.events.send(ev);
@@ -843,7 +914,11 @@ fn build_once(
             stats,
             applied,
         }),
-        Err(errors) => report(Message::Failed { ms, errors }),
+        Err(errors) => report(Message::Failed {
+            ms,
+            errors,
+            serving,
+        }),
     }
     true
 }
