@@ -911,8 +911,15 @@ pub fn produce(config: &Config, pic: &Picture) -> Result<Vec<(String, Made)>> {
             let encoded =
                 encode(&image, v, config.images.quality, exif.as_deref()).map_err(&fail)?;
             // Written under a temporary name and renamed: a killed build leaves no half file
-            // that a later build would take for a finished one.
-            let tmp = dir.join(format!(".{}.{}.tmp", v.cache, std::process::id()));
+            // that a later build would take for a finished one. The name is this process's and
+            // this picture's: two pictures with the same bytes (the same photo in two page
+            // bundles) share cache files and may be encoded at the same time.
+            let tmp = dir.join(format!(
+                ".{}.{}-{:x}.tmp",
+                v.cache,
+                std::process::id(),
+                std::ptr::from_ref(pic) as usize
+            ));
             std::fs::write(&tmp, &encoded).map_err(|e| Error::io(&tmp, e))?;
             // Read-only: outputs share cache files (hard links), and nothing may change one.
             let mut perms = std::fs::metadata(&tmp)

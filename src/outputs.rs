@@ -112,9 +112,9 @@ pub enum Maker<'a> {
 /// Stages of production, in the order `gen build` times them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
-    /// Pages and their bundle assets.
+    /// Pages and their bundle assets, and the search index.
     Render,
-    /// Feeds, sitemaps, robots.txt.
+    /// Feeds, sitemaps, robots.txt, redirects.
     Feeds,
     /// Static files.
     Static,
@@ -416,31 +416,41 @@ impl<'a> Plan<'a> {
             }
         };
         let producer = self.producer(env);
+        let run = |i: usize| -> Result<(usize, Vec<String>)> {
+            let own = self.products[i].path(self);
+            let mut others = Vec::new();
+            // Each file goes to the sink as soon as it is made: a product of many files (the
+            // search index, a split sitemap) never holds them all.
+            self.products[i].produce(&producer, &mut |rel, m| {
+                match m {
+                    Made::Bytes(b) => sink.write(&rel, &b)?,
+                    Made::File(p) => sink.copy(&rel, &p)?,
+                    Made::Cached(p) => sink.share(&rel, &p)?,
+                }
+                if rel != own {
+                    others.push(rel);
+                }
+                Ok(())
+            })?;
+            Ok((i, others))
+        };
+        let kept = |r: &Result<(usize, Vec<String>)>| {
+            r.as_ref().map_or(true, |(_, others)| !others.is_empty())
+        };
         let mut extra = Vec::new();
         for stage in [Stage::Render, Stage::Feeds, Stage::Static] {
-            let results: Vec<Result<(usize, Vec<String>)>> = which
-                .par_iter()
-                .filter(|&&i| self.products[i].stage() == stage)
-                .map(|&i| {
-                    let own = self.products[i].path(self);
-                    let mut others = Vec::new();
-                    // Each file goes to the sink as soon as it is made: a product of many
-                    // files (the search index, a split sitemap) never holds them all.
-                    self.products[i].produce(&producer, &mut |rel, m| {
-                        match m {
-                            Made::Bytes(b) => sink.write(&rel, &b)?,
-                            Made::File(p) => sink.copy(&rel, &p)?,
-                            Made::Cached(p) => sink.share(&rel, &p)?,
-                        }
-                        if rel != own {
-                            others.push(rel);
-                        }
-                        Ok(())
-                    })?;
-                    Ok((i, others))
-                })
-                .filter(|r| r.as_ref().map_or(true, |(_, others)| !others.is_empty()))
-                .collect();
+            let (long, short): (Vec<usize>, Vec<usize>) = which
+                .iter()
+                .copied()
+                .filter(|&i| self.products[i].stage() == stage)
+                .partition(|&i| self.products[i].long());
+            // A long product starts with the stage, beside the others, rather than being the
+            // last one left while the other core has nothing to do.
+            let (mut results, rest): (Vec<_>, Vec<_>) = rayon::join(
+                || long.into_iter().map(run).filter(kept).collect(),
+                || short.par_iter().map(|&i| run(i)).filter(kept).collect(),
+            );
+            results.extend(rest);
             let mut errors = Vec::new();
             for r in results {
                 match r {
@@ -525,10 +535,18 @@ impl Product<'_> {
             | Product::Robots
             | Product::Redirect(_)
             | Product::RedirectsFile
-            | Product::NginxMap
-            | Product::SearchIndex => Stage::Feeds,
+            | Product::NginxMap => Stage::Feeds,
+            // Made while the pages are rendered: it reads only the site, and most of it is
+            // one language at a time (see `long`).
+            Product::SearchIndex => Stage::Render,
             Product::Static { .. } => Stage::Static,
         }
+    }
+
+    /// A product that takes long and is partly sequential (the search index): its stage starts
+    /// it first, beside the rest.
+    pub fn long(&self) -> bool {
+        matches!(self, Product::SearchIndex)
     }
 
     /// Whether its bytes can change with no change to the site's files (the news sitemap
