@@ -200,7 +200,11 @@ impl Shared {
 /// The server's private folder, removed when dropped (also on Ctrl-C and on errors), and its
 /// lock file, held while the server runs: a server killed before it could remove its folder
 /// (SIGKILL, the out-of-memory killer) leaves it unlocked, and the next server removes it.
-struct TempDir(PathBuf, #[allow(dead_code)] std::fs::File);
+struct TempDir {
+    path: PathBuf,
+    /// Held, never read: the lock lasts as long as the file is open.
+    _lock: std::fs::File,
+}
 
 /// The lock file in a server's private folder.
 const TEMP_LOCK: &str = ".lock";
@@ -233,7 +237,13 @@ impl TempDir {
                     let lock = p.join(TEMP_LOCK);
                     let file = std::fs::File::create(&lock).map_err(|e| Error::io(&lock, e))?;
                     file.lock().map_err(|e| Error::io(&lock, e))?;
-                    return Ok((TempDir(p, file), stale));
+                    return Ok((
+                        TempDir {
+                            path: p,
+                            _lock: file,
+                        },
+                        stale,
+                    ));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(Error::io(&p, e)),
@@ -285,7 +295,7 @@ fn remove_stale(base: &Path) -> Vec<PathBuf> {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -375,7 +385,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         }
     };
     let served = match (&tmp, &cache) {
-        (Some(t), _) => t.0.join("site"),
+        (Some(t), _) => t.path.join("site"),
         (None, Some(c)) => c.folder().to_path_buf(),
         (None, None) => unreachable!("one of the two"),
     };
