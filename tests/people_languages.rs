@@ -232,6 +232,14 @@ fn taxonomy_pages_exist_in_every_language() {
         Some("На других языках")
     );
     assert_eq!(attrs(&ru, "main .lang-badge", "lang"), vec!["ar", "en"]);
+    // The badge names the card's language in itself (the card's `lang_name`).
+    let badges: Vec<String> = {
+        let s = scraper::Selector::parse("main .lang-badge").unwrap();
+        ru.select(&s)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(badges, vec!["العربية", "English"]);
     assert_eq!(
         hrefs(&ru, ".term-header .kicker a"),
         vec!["/ru/stories/".to_string()]
