@@ -406,7 +406,7 @@ fn person_refs<'a>(
             let person = site.people.get(p);
             PersonRef {
                 name: person.display_name(lang),
-                url: site.url(&urls::term(&site.config, lang, kind, &person.slug)),
+                url: urls::term_url(&site.config, lang, kind, &person.slug),
             }
         })
         .collect()
@@ -418,12 +418,7 @@ fn term_ref<'a>(site: &'a Site, kind: TaxonomyKind, name: &'a str, lang: &str) -
     let terms = &site.people.terms;
     TermRef {
         name: terms.display(kind, name, lang),
-        url: site.url(&urls::term(
-            &site.config,
-            lang,
-            kind,
-            &terms.slug(kind, name),
-        )),
+        url: urls::term_url(&site.config, lang, kind, &terms.slug(kind, name)),
     }
 }
 
@@ -1550,6 +1545,19 @@ pub fn render_page(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<Vec<u8>>
 /// What the template of `job` receives (besides `site`): the typed context of its kind of
 /// page. `tests/docs.rs` checks that the theme guide documents every field of it.
 pub fn page_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::Context> {
+    let mut ctx = kind_context(site, theme, job)?;
+    // Every context has `lang`; `ui` is its UI strings (Theme::ui).
+    if let Some(ui) = ctx
+        .get("lang")
+        .and_then(|l| l.as_str())
+        .map(|l| theme.ui(l))
+    {
+        ctx.insert_value("ui", ui);
+    }
+    Ok(ctx)
+}
+
+fn kind_context(site: &Site, theme: &Theme, job: &Job<'_>) -> Result<tera::Context> {
     Ok(match job {
         Job::Article(i) => {
             let mut c = article_context(site, *i);

@@ -411,6 +411,7 @@ pub fn expand(
         };
         let mut ctx = tera::Context::new();
         ctx.insert("lang", lang);
+        ctx.insert_value("ui", theme.ui(lang));
         // Every argument of the shortcode is defined, so templates test them with `if`.
         if let Some(spec) = SPECS.iter().find(|s| s.name == b.name) {
             for k in spec.required.iter().chain(spec.optional) {

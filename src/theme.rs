@@ -6,7 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
 
 use icu_calendar::{Date, Gregorian};
 use icu_datetime::fieldsets::zone::LocalizedOffsetShort;
@@ -42,6 +45,9 @@ pub enum Entry {
     /// Forms by CLDR plural category (`one`, `few`, `many`, `other`…).
     Plural(BTreeMap<String, String>),
 }
+
+/// Long dates written in one language, by (year, month, day).
+type DaysWritten = FxHashMap<(i32, u8, u8), String>;
 
 /// UI strings of all languages, with English as the fallback.
 #[derive(Debug, Clone, Default)]
@@ -89,6 +95,54 @@ impl Strings {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// Every UI string as `lang` sees it (its own, else its primary language's, else
+    /// English), nested at the dots of the keys (`search.label` is `ui.search.label`); a plural
+    /// gives its `other` form, as `t` does. Templates read `{{ ui.key }}`: a map lookup, where
+    /// the `t` filter builds its arguments and looks in three tables on every call, a few
+    /// percent of a build with the dozens of strings a page shows.
+    pub fn table(&self, lang: &str) -> tera::Value {
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum Node<'a> {
+            Text(&'a str),
+            Table(BTreeMap<&'a str, Node<'a>>),
+        }
+        let primary = lang.split('-').next().unwrap_or(lang);
+        let keys: std::collections::BTreeSet<&str> = ["en", primary, lang]
+            .iter()
+            .filter_map(|l| self.by_lang.get(*l))
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect();
+        let mut root: BTreeMap<&str, Node> = BTreeMap::new();
+        for key in keys {
+            let text = match self.get(lang, key) {
+                Some(Entry::Text(t)) => t.as_str(),
+                Some(Entry::Plural(forms)) => forms.get("other").map_or(key, String::as_str),
+                None => continue,
+            };
+            let mut parts = key.split('.').peekable();
+            let mut map = &mut root;
+            while let Some(part) = parts.next() {
+                if parts.peek().is_none() {
+                    map.insert(part, Node::Text(text));
+                    break;
+                }
+                let node = map
+                    .entry(part)
+                    .or_insert_with(|| Node::Table(BTreeMap::new()));
+                if let Node::Text(_) = node {
+                    // `a` in one language's file, `[a]` in another's: the table wins.
+                    *node = Node::Table(BTreeMap::new());
+                }
+                let Node::Table(inner) = node else {
+                    unreachable!()
+                };
+                map = inner;
+            }
+        }
+        tera::Value::from_serializable(&root)
     }
 
     /// Keys English has that `lang` lacks (for `gen build -v`).
@@ -145,6 +199,10 @@ pub struct Locales {
     months: HashMap<String, FixedCalendarDateTimeFormatter<Gregorian, YM>>,
     times: HashMap<String, NoCalendarFormatter<T>>,
     offsets: HashMap<String, NoCalendarFormatter<LocalizedOffsetShort>>,
+    /// Long dates already written, per language and day: a card's date is shown on every list
+    /// the card is on, and ICU's formatting costs about 2,000 instructions a call (1.4 % of a
+    /// build before this memo). A few thousand days at most, so it is never emptied.
+    written: HashMap<String, RwLock<DaysWritten>>,
 }
 
 impl Locales {
@@ -155,6 +213,7 @@ impl Locales {
             months: HashMap::new(),
             times: HashMap::new(),
             offsets: HashMap::new(),
+            written: HashMap::new(),
         };
         for code in codes.iter().map(String::as_str).chain(["en"]) {
             let Ok(locale) = Locale::try_from_str(code) else {
@@ -168,6 +227,7 @@ impl Locales {
                 FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), YMD::long())
             {
                 l.dates.insert(code.clone(), f);
+                l.written.insert(code.clone(), RwLock::default());
             }
             if let Ok(f) =
                 FixedCalendarDateTimeFormatter::try_new(locale.clone().into(), YM::long())
@@ -250,15 +310,21 @@ impl Locales {
 
     fn long_date(&self, lang: &str, s: &str) -> std::result::Result<String, String> {
         let d = crate::dates::DateTime::parse(s)?.civil_date();
-        let _ = Self::pick(&self.dates, lang)?;
-        let f = self
-            .dates
-            .get(lang)
-            .or_else(|| self.dates.get("en"))
-            .ok_or("no date formatter")?;
-        let date = Date::try_new_gregorian(d.year() as i32, d.month() as u8, d.day() as u8)
-            .map_err(|e| e.to_string())?;
-        Ok(f.format(&date).to_string())
+        let day = (d.year() as i32, d.month() as u8, d.day() as u8);
+        let memo = self.written.get(lang);
+        if let Some(text) = memo
+            .and_then(|m| m.read().ok())
+            .and_then(|m| m.get(&day).cloned())
+        {
+            return Ok(text);
+        }
+        let f = Self::pick(&self.dates, lang)?;
+        let date = Date::try_new_gregorian(day.0, day.1, day.2).map_err(|e| e.to_string())?;
+        let text = f.format(&date).to_string();
+        if let Some(mut m) = memo.and_then(|m| m.write().ok()) {
+            m.insert(day, text.clone());
+        }
+        Ok(text)
     }
 }
 
@@ -276,6 +342,9 @@ pub struct Theme {
     pub strings: Arc<Strings>,
     /// Date and plural formatters of the site's languages.
     pub locales: Arc<Locales>,
+    /// Each site language's UI strings as templates read them (`ui`): built once, shared by
+    /// every page (a Tera value is reference-counted).
+    ui: HashMap<String, tera::Value>,
     /// Output names of static files (fingerprinted when the site asks) and rewritten CSS.
     pub assets: Arc<Assets>,
     /// The static images templates ask for with `image(path=…)`, with their variants.
@@ -491,6 +560,10 @@ impl Theme {
                 ))
             })?;
         tera.global_context().insert("site", config);
+        let ui = codes
+            .iter()
+            .map(|c| (c.clone(), strings.table(c)))
+            .collect();
         Ok(Theme {
             tera,
             origins,
@@ -500,7 +573,16 @@ impl Theme {
             locales,
             assets,
             images,
+            ui,
         })
+    }
+
+    /// The UI strings of `lang` for a template's `ui` variable ([`Strings::table`]).
+    pub fn ui(&self, lang: &str) -> tera::Value {
+        match self.ui.get(lang) {
+            Some(v) => v.clone(),
+            None => self.strings.table(lang),
+        }
     }
 
     /// Renders a template, turning Tera's errors into diagnostics naming the template file and
@@ -1453,6 +1535,34 @@ fn register_asset_function(tera: &mut Tera, assets: Arc<Assets>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ui_table_nests_keys_and_falls_back_like_t() {
+        let mut strings = Strings::default();
+        let en = "updated = \"Updated\"\nlist_and = \" and \"\n[search]\nlabel = \"Search\"\n[articles]\none = \"{n} article\"\nother = \"{n} articles\"\n";
+        let pt = "updated = \"Atualizado\"\n[search]\nlabel = \"Pesquisar\"\n";
+        let pt_br = "updated = \"Atualizada\"\n";
+        for (lang, text) in [("en", en), ("pt", pt), ("pt-BR", pt_br)] {
+            let own = Strings::parse(lang, text, Path::new("x.toml")).unwrap();
+            strings.by_lang.insert(lang.to_string(), own);
+        }
+        let table = strings.table("pt-BR");
+        let json = serde_json::to_value(&table).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                // Its own, then its primary language's, then English; a plural's `other`.
+                "updated": "Atualizada",
+                "search": { "label": "Pesquisar" },
+                "list_and": " and ",
+                "articles": "{n} articles",
+            })
+        );
+        // Each leaf is what `t` gives for the dotted key.
+        for (key, leaf) in [("updated", "Atualizada"), ("search.label", "Pesquisar")] {
+            assert!(matches!(strings.get("pt-BR", key), Some(Entry::Text(t)) if t == leaf));
+        }
+    }
 
     #[test]
     fn russian_plurals_and_dates() {

@@ -114,7 +114,25 @@ pub fn term_slug(name: &str) -> String {
 /// Folder of a term's page in a language (`tags/water/`, `ru/authors/ivan-petrov/`) from its
 /// slug: every term has a page in every language of the site.
 pub fn term(config: &Config, lang: &str, kind: TaxonomyKind, slug: &str) -> String {
-    format!("{}{}/{slug}/", home(config, lang), kind.name())
+    [&home(config, lang), kind.name(), "/", slug, "/"].concat()
+}
+
+/// Root-relative URL of a term's page: `config.url(&term(…))` in one allocation (a card links
+/// three or four terms, on every list it is on).
+pub fn term_url(config: &Config, lang: &str, kind: TaxonomyKind, slug: &str) -> String {
+    let prefixed = lang != config.default_language || config.prefix_default_language;
+    let lang = if prefixed { lang } else { "" };
+    let sep = if prefixed { "/" } else { "" };
+    [
+        config.base_path.as_str(),
+        lang,
+        sep,
+        kind.name(),
+        "/",
+        slug,
+        "/",
+    ]
+    .concat()
 }
 
 /// The not-found page of a language: [`NOT_FOUND`] at the root for the default language (what
@@ -294,6 +312,43 @@ mod tests {
         assert_eq!(taxonomy(&c, "en", TaxonomyKind::Authors), "authors/");
         assert_eq!(not_found(&c, "en"), "404.html");
         assert_eq!(not_found(&c, "ru"), "ru/404.html");
+    }
+
+    #[test]
+    fn term_url_is_the_url_of_the_term_folder() {
+        for extra in ["", "prefix_default_language = true\n"] {
+            for base in ["https://e.org/", "https://e.org/news/"] {
+                let c = Config::parse(
+                    std::path::Path::new("/site"),
+                    &format!(
+                        "title = \"T\"\nbase_url = \"{base}\"\n{extra}\
+                         [languages.en]\nname = \"English\"\n[languages.ru]\nname = \"Русский\"\n"
+                    ),
+                    &Default::default(),
+                )
+                .unwrap();
+                for lang in ["en", "ru"] {
+                    for kind in [TaxonomyKind::Tags, TaxonomyKind::Authors] {
+                        assert_eq!(
+                            term_url(&c, lang, kind, "x-y"),
+                            c.url(&term(&c, lang, kind, "x-y")),
+                            "{base} {extra} {lang}"
+                        );
+                    }
+                }
+            }
+        }
+        let c = Config::parse(
+            std::path::Path::new("/site"),
+            "title = \"T\"\nbase_url = \"https://e.org/news/\"\n[languages.en]\nname = \"English\"\n[languages.ru]\nname = \"Русский\"\n",
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            term_url(&c, "ru", TaxonomyKind::Tags, "a"),
+            "/news/ru/tags/a/"
+        );
+        assert_eq!(term_url(&c, "en", TaxonomyKind::Tags, "a"), "/news/tags/a/");
     }
 
     #[test]

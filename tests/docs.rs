@@ -295,9 +295,14 @@ fn template_keys(site_root: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
             "reason",
             "date",
             "note",
+            "ui",
         ] {
             if let Some(v) = ctx.get(top) {
                 keys.insert(top.to_string());
+                // `ui` is data: the UI strings, listed in a table of their own.
+                if top == "ui" {
+                    continue;
+                }
                 key_names(&serde_json::to_value(v).unwrap(), &mut keys);
             }
         }
