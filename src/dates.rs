@@ -66,7 +66,40 @@ impl DateTime {
     /// RFC 3339 (`2021-12-08T10:00:00+03:00`), as Atom, JSON Feed, sitemaps and schema.org want.
     /// Written by hand from the civil fields: it runs for every date on every page, and
     /// strftime's pattern interpretation was a visible share of a build.
+    /// Digits are placed in a fixed buffer: `write!` cost about 2,500 instructions a date, 1.5 %
+    /// of a build (every card shows one).
     pub fn rfc3339(&self) -> String {
+        let dt = self.offset.to_datetime(self.ts);
+        let secs = self.offset.seconds();
+        let abs = secs.unsigned_abs();
+        let year = dt.year();
+        if !(0..=9999).contains(&year) {
+            return self.rfc3339_formatted();
+        }
+        let mut b = *b"0000-00-00T00:00:00+00:00";
+        let mut put = |at: usize, value: u32, width: usize| {
+            let mut v = value;
+            for i in (at..at + width).rev() {
+                b[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, year as u32, 4);
+        put(5, dt.month() as u32, 2);
+        put(8, dt.day() as u32, 2);
+        put(11, dt.hour() as u32, 2);
+        put(14, dt.minute() as u32, 2);
+        put(17, dt.second() as u32, 2);
+        put(20, abs / 3600 % 100, 2);
+        put(23, (abs % 3600) / 60, 2);
+        if secs < 0 {
+            b[19] = b'-';
+        }
+        b.iter().map(|&c| c as char).collect()
+    }
+
+    /// [`DateTime::rfc3339`] through `write!`, for years outside 0–9999.
+    fn rfc3339_formatted(&self) -> String {
         use std::fmt::Write;
         let dt = self.offset.to_datetime(self.ts);
         let secs = self.offset.seconds();
@@ -116,6 +149,26 @@ impl serde::Serialize for DateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_by_hand_matches_write() {
+        // Instants over 0–9999 in offsets either side of UTC, minutes and seconds included.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let secs = (x % 315_537_897_599) as i64 - 62_167_219_200 + 86_400;
+            let off = ((x >> 40) % (2 * 18 * 3600 + 1)) as i32 - 18 * 3600;
+            let off = off - off % 60;
+            let d = DateTime {
+                ts: Timestamp::from_second(secs).unwrap(),
+                offset: Offset::from_seconds(off).unwrap(),
+                date_only: false,
+            };
+            assert_eq!(d.rfc3339(), d.rfc3339_formatted(), "{secs} {off}");
+        }
+    }
 
     #[test]
     fn keeps_offset() {

@@ -415,10 +415,10 @@ fn person_refs<'a>(
 /// A tag, story or outlet named in front matter, linked to its page in `lang` and named in
 /// `lang` when terms.yaml has it.
 fn term_ref<'a>(site: &'a Site, kind: TaxonomyKind, name: &'a str, lang: &str) -> TermRef<'a> {
-    let terms = &site.people.terms;
+    let (name, slug) = site.people.terms.display_and_slug(kind, name, lang);
     TermRef {
-        name: terms.display(kind, name, lang),
-        url: urls::term_url(&site.config, lang, kind, &terms.slug(kind, name)),
+        name,
+        url: urls::term_url(&site.config, lang, kind, &slug),
     }
 }
 

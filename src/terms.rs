@@ -182,6 +182,22 @@ impl Terms {
             .map_or_else(|| term_slug(name), |e| e.slug.clone())
     }
 
+    /// [`Terms::display`] and [`Terms::slug`] together, slugifying the name once (and not
+    /// looking when terms.yaml is empty): every card names its story this way, on every list
+    /// the card is on, and slugs took three slugifications a card before.
+    pub fn display_and_slug<'a>(
+        &'a self,
+        kind: TaxonomyKind,
+        name: &'a str,
+        lang: &str,
+    ) -> (&'a str, String) {
+        let key = (kind, term_slug(name));
+        match self.by_key.get(&key).map(|&i| &self.entries[i].1) {
+            Some(e) => (e.names.get(lang).unwrap_or(&e.name), e.slug.clone()),
+            None => (name, key.1),
+        }
+    }
+
     /// The name to show readers of `lang` for a name written in front matter: the entry's name
     /// in that language, else its canonical name, else the name as written.
     pub fn display<'a>(&'a self, kind: TaxonomyKind, name: &'a str, lang: &str) -> &'a str {
@@ -240,6 +256,20 @@ mod tests {
             t.slug(TaxonomyKind::Tags, "Press under pressure"),
             "press-under-pressure"
         );
+        // The one-slugification lookup agrees with the two it stands for.
+        for (kind, n, lang) in [
+            (k, "Press under pressure", "uk"),
+            (k, "Журналисты под давлением", "de"),
+            (k, "Other story", "ru"),
+            (TaxonomyKind::Tags, "Вода", "ru"),
+            (TaxonomyKind::Tags, "Press under pressure", "en"),
+        ] {
+            assert_eq!(
+                t.display_and_slug(kind, n, lang),
+                (t.display(kind, n, lang), t.slug(kind, n)),
+                "{n}"
+            );
+        }
     }
 
     #[test]
