@@ -93,7 +93,10 @@ pub struct Card<'a> {
     pub translators: Vec<PersonRef<'a>>,
     /// An outside link.
     pub external: bool,
-    /// Dated in the future: a scheduled preview (the dev server only).
+    /// Dated in the future: a scheduled preview (the dev server only). Left out when false:
+    /// Tera finds the fields of a map of at most 12 by comparing names and hashes the names
+    /// of a larger one, and every card's fields are read some 25 times.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub scheduled: bool,
 }
 

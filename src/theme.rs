@@ -98,7 +98,8 @@ impl Strings {
     }
 
     /// Every UI string as `lang` sees it (its own, else its primary language's, else
-    /// English), nested at the dots of the keys (`search.label` is `ui.search.label`); a plural
+    /// English), nested at the dots of the keys (`search.label` is `ui.search.label`, and also
+    /// `ui["search.label"]`, for a key held in a variable); a plural
     /// gives its `other` form, as `t` does. Templates read `{{ ui.key }}`: a map lookup, where
     /// the `t` filter builds its arguments and looks in three tables on every call, a few
     /// percent of a build with the dozens of strings a page shows.
@@ -122,6 +123,10 @@ impl Strings {
                 Some(Entry::Plural(forms)) => forms.get("other").map_or(key, String::as_str),
                 None => continue,
             };
+            // A dotted key is also there whole, for a key held in a variable (`ui[m.key]`).
+            if key.contains('.') {
+                root.insert(key, Node::Text(text));
+            }
             let mut parts = key.split('.').peekable();
             let mut map = &mut root;
             while let Some(part) = parts.next() {
@@ -1554,6 +1559,7 @@ mod tests {
                 // Its own, then its primary language's, then English; a plural's `other`.
                 "updated": "Atualizada",
                 "search": { "label": "Pesquisar" },
+                "search.label": "Pesquisar",
                 "list_and": " and ",
                 "articles": "{n} articles",
             })
