@@ -987,6 +987,25 @@ fn explain_reference(message: &str, templates: &Templates<'_>) -> (String, Strin
     (lowercase_first(message), hint)
 }
 
+/// Tera's "Available fields: …" (or variables) cut to the first dozen: `ui` has hundreds.
+fn shorten_names(message: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 12;
+    for marker in ["Available fields: ", "Available variables: "] {
+        if let Some((head, list)) = message.split_once(marker) {
+            let names: Vec<&str> = list.split(", ").collect();
+            if names.len() > SHOWN {
+                return format!(
+                    "{head}{marker}{}, … ({} in all)",
+                    names[..SHOWN].join(", "),
+                    names.len()
+                )
+                .into();
+            }
+        }
+    }
+    message.into()
+}
+
 /// Message and hint for a syntax or rendering error at `span` of template `name`.
 fn explain_message(
     message: &str,
@@ -1031,8 +1050,31 @@ fn explain_message(
         .split_once("Available fields: ")
         .map(|(_, list)| list.split(", ").map(str::trim).collect())
         .unwrap_or_default();
+    // `ui.…` reads a UI string: its fields are every key of the theme. Tera points at the
+    // field, after `ui.`.
+    let in_ui = templates
+        .sources
+        .get(name)
+        .and_then(|src| src.get(..span.range.start))
+        .is_some_and(|before| {
+            let before = before.trim_end();
+            before.ends_with("ui.") || before.ends_with("ui[")
+        });
     let hint = if lower.contains("is not defined") || lower.contains("undefined") {
         match quoted(message) {
+            // A UI key is a typo only when it is nearly one that exists; a new key needs adding.
+            Some(field) if in_ui => match fields
+                .iter()
+                .copied()
+                .filter(|k| strsim::osa_distance(field, k) <= 2)
+                .min_by_key(|k| (strsim::osa_distance(field, k), *k))
+            {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!(
+                    "no i18n file has a UI string `{field}`: add it to the site's i18n/en.toml \
+                     (and to the other languages' files)"
+                ),
+            },
             Some(field) if closest(field, &fields).is_some() => format!(
                 "did you mean `{}`?",
                 closest(field, &fields).unwrap_or_default()
@@ -1054,7 +1096,7 @@ fn explain_message(
     } else {
         "fix the template at this line".to_string()
     };
-    (lowercase_first(message), hint)
+    (lowercase_first(&shorten_names(message)), hint)
 }
 
 fn list_tags() -> String {

@@ -169,6 +169,39 @@ fn template_syntax_error() {
 }
 
 #[test]
+fn a_misspelt_or_missing_ui_string_says_what_to_do() {
+    let e = fails_with(
+        "templates/article.html",
+        b"<!DOCTYPE html>\n<title>x</title>\n{{ ui.updatd }}\n",
+        "templates/article.html:3:",
+        "did you mean `updated`?",
+    );
+    // `ui` has hundreds of keys: the message names a dozen and the count.
+    let line = e
+        .lines()
+        .find(|l| l.contains("Available fields: "))
+        .expect("the fields are listed");
+    let (names, rest) = line
+        .split_once("Available fields: ")
+        .unwrap()
+        .1
+        .split_once(", … (")
+        .expect("the list is cut");
+    assert_eq!(names.split(", ").count(), 12, "{line}");
+    assert!(
+        rest.starts_with("140 in all)") || rest.contains(" in all)"),
+        "{line}"
+    );
+    let e = fails_with(
+        "templates/article.html",
+        b"<!DOCTYPE html>\n<title>x</title>\n{{ ui.correction_notice_heading }}\n",
+        "templates/article.html:3:",
+        "no i18n file has a UI string `correction_notice_heading`",
+    );
+    assert!(e.contains("i18n/en.toml"), "{e}");
+}
+
+#[test]
 fn template_runtime_error_names_the_page() {
     let e = fails_with(
         "templates/article.html",
