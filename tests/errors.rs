@@ -188,10 +188,8 @@ fn a_misspelt_or_missing_ui_string_says_what_to_do() {
         .split_once(", … (")
         .expect("the list is cut");
     assert_eq!(names.split(", ").count(), 12, "{line}");
-    assert!(
-        rest.starts_with("140 in all)") || rest.contains(" in all)"),
-        "{line}"
-    );
+    let total: usize = rest.split(' ').next().unwrap().parse().expect("a count");
+    assert!(total > 100, "{line}");
     let e = fails_with(
         "templates/article.html",
         b"<!DOCTYPE html>\n<title>x</title>\n{{ ui.correction_notice_heading }}\n",
