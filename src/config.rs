@@ -731,10 +731,19 @@ impl Config {
 
     /// URL path prefix of a language: `""` for the default one (unless prefixed), else `"ru/"`.
     pub fn lang_prefix(&self, code: &str) -> String {
+        match self.lang_segment(code) {
+            "" => String::new(),
+            seg => [seg, "/"].concat(),
+        }
+    }
+
+    /// The language's folder name in URLs, without the slash: `""` for the default language
+    /// (unless prefixed), else the code. For joining a URL in one allocation.
+    pub fn lang_segment<'a>(&self, code: &'a str) -> &'a str {
         if code == self.default_language && !self.prefix_default_language {
-            String::new()
+            ""
         } else {
-            [code, "/"].concat()
+            code
         }
     }
 

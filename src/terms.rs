@@ -171,9 +171,12 @@ impl Terms {
 
     /// The entry a name written in front matter belongs to, if terms.yaml has it.
     pub fn find(&self, kind: TaxonomyKind, name: &str) -> Option<&TermEntry> {
-        self.by_key
-            .get(&(kind, term_slug(name)))
-            .map(|&i| &self.entries[i].1)
+        self.entry(&(kind, term_slug(name)))
+    }
+
+    /// The entry of a (kind, slugified name) key.
+    fn entry(&self, key: &(TaxonomyKind, String)) -> Option<&TermEntry> {
+        self.by_key.get(key).map(|&i| &self.entries[i].1)
     }
 
     /// The slug of the term a name belongs to: its entry's, else the name's own.
@@ -192,7 +195,7 @@ impl Terms {
         lang: &str,
     ) -> (&'a str, String) {
         let key = (kind, term_slug(name));
-        match self.by_key.get(&key).map(|&i| &self.entries[i].1) {
+        match self.entry(&key) {
             Some(e) => (e.names.get(lang).unwrap_or(&e.name), e.slug.clone()),
             None => (name, key.1),
         }

@@ -120,9 +120,8 @@ pub fn term(config: &Config, lang: &str, kind: TaxonomyKind, slug: &str) -> Stri
 /// Root-relative URL of a term's page: `config.url(&term(…))` in one allocation (a card links
 /// three or four terms, on every list it is on).
 pub fn term_url(config: &Config, lang: &str, kind: TaxonomyKind, slug: &str) -> String {
-    let prefixed = lang != config.default_language || config.prefix_default_language;
-    let lang = if prefixed { lang } else { "" };
-    let sep = if prefixed { "/" } else { "" };
+    let lang = config.lang_segment(lang);
+    let sep = if lang.is_empty() { "" } else { "/" };
     [
         config.base_path.as_str(),
         lang,
