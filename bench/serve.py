@@ -77,7 +77,8 @@ def main():
     log = open(os.path.join(args.corpus, "..", "serve.log"), "w")
     started = time.monotonic()
     proc = subprocess.Popen(
-        [args.gen, "serve", "--root", args.corpus, "--port", str(args.port)],
+        # --verbose: serve.log gets each build's stages in milliseconds.
+        [args.gen, "serve", "--verbose", "--root", args.corpus, "--port", str(args.port)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -896,6 +896,14 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
                     }
                 );
             }
+            if verbose && !quiet && !stats.timings.is_empty() {
+                let laps: Vec<String> = stats
+                    .timings
+                    .iter()
+                    .map(|(stage, ms)| format!("{stage} {ms:.1}"))
+                    .collect();
+                let _ = writeln!(std::io::stderr(), "  stages (ms): {}", laps.join(", "));
+            }
         }
         Message::Failed {
             ms,

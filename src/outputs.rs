@@ -13,11 +13,14 @@
 //! [`Plan::new`] lists the products of a site. `gen build` produces all of them into
 //! [`crate::output::Output`]; `gen check` produces them into a [`MemorySink`] and knows each
 //! file's template from its product; `gen serve` compares signatures with what it produced last
-//! time and produces only the products whose signature changed.
+//! time and produces only the products whose signature changed. After an edit that keeps the
+//! site's shape, it makes a [`Plan::partial`] of the few products the edit touches from their
+//! [`Locator`]s instead of listing every product again.
 //!
 //! **Adding a kind of output** (image variants, a search index, redirect pages, date
 //! archives) means one new variant here: list it in [`Plan::new`], and fill in the five
-//! methods. Build, check and serve pick it up; the compiler points at every `match` to extend.
+//! methods (and give it a [`Locator`] if the dev server may need it after an edit of content).
+//! Build, check and serve pick it up; the compiler points at every `match` to extend.
 //! Its signature must hash everything its bytes depend on besides templates and configuration:
 //! `tests/serve_random.rs` compares the dev server's output with clean builds after random edits
 //! and catches a missing input.
@@ -27,6 +30,7 @@
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -189,14 +193,71 @@ pub struct Plan<'a> {
     pub site: &'a Site,
     /// The theme.
     pub theme: &'a Theme,
-    /// Every feed (products refer to them by index).
-    pub feeds: Vec<FeedSpec>,
+    /// Every feed (products refer to them by index); shared with the plans the dev server
+    /// makes from [`Locator`]s while the site keeps its shape.
+    pub feeds: Arc<Vec<FeedSpec>>,
     /// Every product, in a stable order: pages, assets, feeds, sitemaps, robots.txt,
     /// redirects, static.
     pub products: Vec<Product<'a>>,
     /// The redirects made (indices into `Site::redirects`): all but automatic ones whose old
     /// URL another page now has.
     pub redirects: Vec<usize>,
+    /// What the search index's signature reads of the taxonomies (every term's folder and
+    /// names in every language), hashed once: the same while the site keeps its shape.
+    search_facets: OnceLock<u64>,
+}
+
+/// A product named by numbers (and a static file's index), not by borrowing the site: the dev
+/// server keeps one per product of a plan and, after an edit of content fields (the site's
+/// shape unchanged), makes just the products the edit touches with [`Plan::partial`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locator {
+    /// [`Product::Page`].
+    Page(crate::render::JobRef),
+    /// [`Product::Asset`]: the `nth` file of the article's bundle.
+    Asset {
+        /// Index of the article.
+        article: usize,
+        /// Position among the bundle's files.
+        nth: usize,
+    },
+    /// [`Product::Image`]: a photo of the site (`Site::images.pictures`) or a static image of
+    /// the theme (`Theme::images.pictures`).
+    Image {
+        /// Whether it is the theme's.
+        theme: bool,
+        /// Index in its list.
+        index: usize,
+    },
+    /// [`Product::Feed`].
+    Feed {
+        /// Index into [`Plan::feeds`].
+        spec: usize,
+        /// RSS, Atom or JSON Feed.
+        format: FeedFormat,
+    },
+    /// [`Product::Sitemap`].
+    Sitemap,
+    /// [`Product::NewsSitemap`].
+    NewsSitemap,
+    /// [`Product::Robots`].
+    Robots,
+    /// [`Product::Redirect`].
+    Redirect(usize),
+    /// [`Product::RedirectsFile`].
+    RedirectsFile,
+    /// [`Product::NginxMap`].
+    NginxMap,
+    /// [`Product::SearchIndex`].
+    SearchIndex,
+}
+
+/// What a plan shares with the partial plans made from it ([`Plan::shape`]).
+#[derive(Debug, Clone)]
+pub struct Shape {
+    feeds: Arc<Vec<FeedSpec>>,
+    redirects: Vec<usize>,
+    search_facets: u64,
 }
 
 /// State shared while producing: feed items computed once, the minifier.
@@ -272,9 +333,10 @@ impl<'a> Plan<'a> {
         let mut plan = Plan {
             site,
             theme,
-            feeds,
+            feeds: Arc::new(feeds),
             products,
             redirects: Vec::new(),
+            search_facets: OnceLock::new(),
         };
         plan.redirects = plan.made_redirects();
         if !plan.redirects.is_empty() {
@@ -294,6 +356,54 @@ impl<'a> Plan<'a> {
             plan.products.splice(at..at, list);
         }
         plan
+    }
+
+    /// The products `which` of a site of the shape `from` was listed for (the same pages,
+    /// feeds, redirects and pictures: only content fields of articles changed since), in that
+    /// order, without listing the others; `None` when one is no longer there.
+    pub fn partial(
+        site: &'a Site,
+        theme: &'a Theme,
+        from: &Shape,
+        which: &[Locator],
+    ) -> Option<Plan<'a>> {
+        let products = which
+            .iter()
+            .map(|l| Product::located(*l, site, theme))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Plan {
+            site,
+            theme,
+            feeds: Arc::clone(&from.feeds),
+            products,
+            redirects: from.redirects.clone(),
+            search_facets: from.search_facets.into(),
+        })
+    }
+
+    /// What [`Plan::partial`] needs of this plan besides the locators, kept by the dev server
+    /// while the site keeps its shape.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            feeds: Arc::clone(&self.feeds),
+            redirects: self.redirects.clone(),
+            search_facets: self.search_facets(),
+        }
+    }
+
+    /// Hash of what the search index's signature reads of the taxonomies.
+    fn search_facets(&self) -> u64 {
+        *self.search_facets.get_or_init(|| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for (kind, terms) in &self.site.taxonomies {
+                kind.hash(&mut h);
+                for t in terms {
+                    let names = crate::search::facet_names(self.site, *kind, t);
+                    (&t.rel, names, &t.articles).hash(&mut h);
+                }
+            }
+            h.finish()
+        })
     }
 
     /// The redirects to make: an automatic one (a permalink that changed since the last build)
@@ -500,6 +610,74 @@ impl Product<'_> {
         }
     }
 
+    /// Its [`Locator`] in `plan`; `None` for a static file (an edit of content never needs
+    /// one again) or a product not made from the plan's site and theme.
+    pub fn locate(&self, plan: &Plan<'_>) -> Option<Locator> {
+        Some(match self {
+            Product::Page(job) => Locator::Page(job.to_ref(plan.site)?),
+            Product::Asset { article, rel, .. } => Locator::Asset {
+                article: *article,
+                nth: crate::render::article_assets(plan.site, *article)
+                    .iter()
+                    .position(|(r, _)| r == rel)?,
+            },
+            Product::Image(pic) => {
+                let (theme, index) = match crate::render::index_in(&plan.site.images.pictures, pic)
+                {
+                    Some(k) => (false, k),
+                    None => (
+                        true,
+                        crate::render::index_in(&plan.theme.images.pictures, pic)?,
+                    ),
+                };
+                Locator::Image { theme, index }
+            }
+            Product::Feed { spec, format } => Locator::Feed {
+                spec: *spec,
+                format: *format,
+            },
+            Product::Sitemap => Locator::Sitemap,
+            Product::NewsSitemap => Locator::NewsSitemap,
+            Product::Robots => Locator::Robots,
+            Product::Redirect(r) => Locator::Redirect(*r),
+            Product::RedirectsFile => Locator::RedirectsFile,
+            Product::NginxMap => Locator::NginxMap,
+            Product::SearchIndex => Locator::SearchIndex,
+            Product::Static { .. } => return None,
+        })
+    }
+
+    /// The product `l` names in `site` with `theme`.
+    fn located<'a>(l: Locator, site: &'a Site, theme: &'a Theme) -> Option<Product<'a>> {
+        Some(match l {
+            Locator::Page(job) => Product::Page(job.job(site)?),
+            Locator::Asset { article, nth } => {
+                if article >= site.articles.len() {
+                    return None;
+                }
+                let (rel, src) = crate::render::article_assets(site, article)
+                    .into_iter()
+                    .nth(nth)?;
+                Product::Asset { article, rel, src }
+            }
+            Locator::Image {
+                theme: false,
+                index,
+            } => Product::Image(site.images.pictures.get(index)?),
+            Locator::Image { theme: true, index } => {
+                Product::Image(theme.images.pictures.get(index)?)
+            }
+            Locator::Feed { spec, format } => Product::Feed { spec, format },
+            Locator::Sitemap => Product::Sitemap,
+            Locator::NewsSitemap => Product::NewsSitemap,
+            Locator::Robots => Product::Robots,
+            Locator::Redirect(r) => Product::Redirect(r),
+            Locator::RedirectsFile => Product::RedirectsFile,
+            Locator::NginxMap => Product::NginxMap,
+            Locator::SearchIndex => Product::SearchIndex,
+        })
+    }
+
     /// What makes it.
     pub fn maker(&self) -> Maker<'_> {
         match self {
@@ -677,13 +855,7 @@ impl Product<'_> {
                 for i in crate::search::indexed(site) {
                     article(i, Facet::Search).hash(&mut h);
                 }
-                for (kind, terms) in &site.taxonomies {
-                    kind.hash(&mut h);
-                    for t in terms {
-                        let names = crate::search::facet_names(site, *kind, t);
-                        (&t.rel, names, &t.articles).hash(&mut h);
-                    }
-                }
+                plan.search_facets().hash(&mut h);
             }
         }
         h.finish()

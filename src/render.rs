@@ -960,7 +960,190 @@ pub fn jobs(site: &Site) -> Vec<Job<'_>> {
     jobs
 }
 
+/// A page named by numbers instead of borrowed data, so that it outlives the model it came
+/// from: the dev server keeps one per page and, after an edit that leaves the site's shape as
+/// it was, makes the few pages the edit touches without listing every page again
+/// ([`JobRef::job`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobRef {
+    /// [`Job::Article`].
+    Article(usize),
+    /// [`Job::Home`]: the language is the `lang`th key of [`Site::by_lang`].
+    Home {
+        /// Position of the language in `Site::by_lang`.
+        lang: u32,
+        /// 1-based page number.
+        page: u32,
+    },
+    /// [`Job::Taxonomy`]: the language is the `lang`th of site.toml's.
+    Taxonomy {
+        /// Which taxonomy.
+        kind: TaxonomyKind,
+        /// Position of the language in site.toml.
+        lang: u32,
+    },
+    /// [`Job::Term`].
+    Term {
+        /// Which taxonomy.
+        kind: TaxonomyKind,
+        /// Index of the term in its taxonomy's list.
+        term: u32,
+        /// Position of the language in site.toml.
+        lang: u32,
+        /// 1-based page number.
+        page: u32,
+    },
+    /// [`Job::NotFound`] (a language of site.toml).
+    NotFound(u32),
+    /// [`Job::Archive`].
+    Archive {
+        /// Index into [`Site::archives`].
+        archive: u32,
+        /// 1-based page number.
+        page: u32,
+    },
+    /// [`Job::ArchiveIndex`] (a key of `Site::by_lang`).
+    ArchiveIndex(u32),
+    /// [`Job::Tombstone`].
+    Tombstone(usize),
+    /// [`Job::Search`] (a language of site.toml).
+    Search(u32),
+}
+
+/// Page `page` (1-based) of `list` cut into pages of `per`, and the number of pages, as
+/// [`jobs`] cuts it (an empty list has one empty page).
+fn page_of(list: &[usize], per: usize, page: usize) -> Option<(&[usize], usize)> {
+    let total = list.len().div_ceil(per.max(1)).max(1);
+    if page == 0 || page > total {
+        return None;
+    }
+    let start = (page - 1) * per;
+    Some((
+        &list[start.min(list.len())..(start + per).min(list.len())],
+        total,
+    ))
+}
+
+/// Position of `item` in `list` when it is one of its elements (found by its address, so
+/// in constant time).
+pub(crate) fn index_in<T>(list: &[T], item: &T) -> Option<usize> {
+    let size = std::mem::size_of::<T>().max(1);
+    let k = (item as *const T as usize).wrapping_sub(list.as_ptr() as usize) / size;
+    list.get(k).filter(|x| std::ptr::eq(*x, item)).map(|_| k)
+}
+
+impl JobRef {
+    /// The page this names in `site`, or `None` when the site no longer has it (another
+    /// shape than the one it was taken from).
+    pub fn job(self, site: &Site) -> Option<Job<'_>> {
+        let config_lang = |k: u32| {
+            site.config
+                .languages
+                .get(k as usize)
+                .map(|l| l.code.as_str())
+        };
+        let list_lang = |k: u32| site.by_lang.iter().nth(k as usize);
+        let per = site.config.paginate;
+        Some(match self {
+            JobRef::Article(i) => (i < site.articles.len()).then_some(Job::Article(i))?,
+            JobRef::Home { lang, page } => {
+                let (lang, list) = list_lang(lang)?;
+                let (items, total) = page_of(list, per, page as usize)?;
+                Job::Home {
+                    lang,
+                    page: page as usize,
+                    items,
+                    total,
+                }
+            }
+            JobRef::Taxonomy { kind, lang } => {
+                site.taxonomies.get(&kind)?;
+                Job::Taxonomy {
+                    kind,
+                    lang: config_lang(lang)?,
+                }
+            }
+            JobRef::Term {
+                kind,
+                term,
+                lang,
+                page,
+            } => {
+                let term = site.taxonomies.get(&kind)?.get(term as usize)?;
+                let lang = config_lang(lang)?;
+                let (items, total) = page_of(term.order(lang), per, page as usize)?;
+                Job::Term {
+                    term,
+                    lang,
+                    page: page as usize,
+                    items,
+                    total,
+                }
+            }
+            JobRef::NotFound(lang) => Job::NotFound(config_lang(lang)?),
+            JobRef::Archive { archive, page } => {
+                let list = &site.archives.get(archive as usize)?.articles;
+                let (items, total) = page_of(list, per, page as usize)?;
+                Job::Archive {
+                    archive: archive as usize,
+                    page: page as usize,
+                    items,
+                    total,
+                }
+            }
+            JobRef::ArchiveIndex(lang) => Job::ArchiveIndex(list_lang(lang)?.0),
+            JobRef::Tombstone(i) => (i < site.tombstones.len()).then_some(Job::Tombstone(i))?,
+            JobRef::Search(lang) => Job::Search(config_lang(lang)?),
+        })
+    }
+}
+
 impl Job<'_> {
+    /// The numbers that name this page of `site` ([`JobRef::job`] gives it back), or `None`
+    /// when its data is not the site's own (a job made by hand).
+    pub fn to_ref(&self, site: &Site) -> Option<JobRef> {
+        let config_lang = |code: &str| {
+            site.config
+                .languages
+                .iter()
+                .position(|l| l.code == code)
+                .map(|k| k as u32)
+        };
+        let list_lang = |code: &str| {
+            site.by_lang
+                .keys()
+                .position(|l| l == code)
+                .map(|k| k as u32)
+        };
+        Some(match self {
+            Job::Article(i) => JobRef::Article(*i),
+            Job::Home { lang, page, .. } => JobRef::Home {
+                lang: list_lang(lang)?,
+                page: *page as u32,
+            },
+            Job::Taxonomy { kind, lang } => JobRef::Taxonomy {
+                kind: *kind,
+                lang: config_lang(lang)?,
+            },
+            Job::Term {
+                term, lang, page, ..
+            } => JobRef::Term {
+                kind: term.kind,
+                term: index_in(site.taxonomies.get(&term.kind)?, *term)? as u32,
+                lang: config_lang(lang)?,
+                page: *page as u32,
+            },
+            Job::NotFound(lang) => JobRef::NotFound(config_lang(lang)?),
+            Job::Archive { archive, page, .. } => JobRef::Archive {
+                archive: *archive as u32,
+                page: *page as u32,
+            },
+            Job::ArchiveIndex(lang) => JobRef::ArchiveIndex(list_lang(lang)?),
+            Job::Tombstone(i) => JobRef::Tombstone(*i),
+            Job::Search(lang) => JobRef::Search(config_lang(lang)?),
+        })
+    }
+
     /// What kind of page this is.
     pub fn kind(&self) -> PageKind {
         match self {
@@ -1639,6 +1822,37 @@ mod tests {
         assert_eq!(pager_numbers(50, 100), [1, 48, 49, 50, 51, 52, 100]);
         assert_eq!(pager_numbers(99, 100), [1, 97, 98, 99, 100]);
         assert_eq!(pager_numbers(4, 7), [1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn a_page_of_a_list_is_the_chunk_jobs_cut() {
+        let list: Vec<usize> = (0..50).collect();
+        for len in 0..=list.len() {
+            for per in 1..8 {
+                let chunks = paginate(&list[..len], per);
+                for (n, chunk) in chunks.iter().enumerate() {
+                    assert_eq!(
+                        page_of(&list[..len], per, n + 1),
+                        Some((*chunk, chunks.len())),
+                        "{len} items, {per} a page, page {}",
+                        n + 1
+                    );
+                }
+                assert_eq!(page_of(&list[..len], per, 0), None);
+                assert_eq!(page_of(&list[..len], per, chunks.len() + 1), None);
+            }
+        }
+    }
+
+    #[test]
+    fn an_element_is_found_by_its_address_and_nothing_else_is() {
+        let list = vec![String::from("a"), String::from("b"), String::from("c")];
+        for (k, item) in list.iter().enumerate() {
+            assert_eq!(index_in(&list, item), Some(k));
+        }
+        let equal = String::from("b");
+        assert_eq!(index_in(&list, &equal), None);
+        assert_eq!(index_in(&list[..1], &list[2]), None);
     }
 
     #[test]

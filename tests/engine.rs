@@ -956,3 +956,114 @@ fn a_change_during_the_search_follow_up_is_served_first() {
         at *= 2;
     }
 }
+
+/// The fast path makes the products an edit touches from locators kept since the last full
+/// plan: each product but the static files has one, and the product made from it is the same
+/// product: the same path, maker, description and signature. Returns what makes each (as
+/// `Template(article.html)`, `Writer(rss)`, `Copy(Some(…))`).
+fn assert_products_made_again_from_locators(engine: &Engine) -> BTreeSet<String> {
+    use gensite::outputs::{Env, Facet, Locator, Plan, Product};
+    use std::hash::{Hash, Hasher};
+
+    let (site, theme) = (engine.site().unwrap(), engine.theme().unwrap());
+    let plan = Plan::new(site, theme);
+    let locators: Vec<Option<Locator>> = plan.products.iter().map(|p| p.locate(&plan)).collect();
+    for (p, l) in plan.products.iter().zip(&locators) {
+        assert_eq!(
+            l.is_none(),
+            matches!(p, Product::Static { .. }),
+            "{}",
+            p.describe(&plan)
+        );
+    }
+    let kept: Vec<&Product<'_>> = plan
+        .products
+        .iter()
+        .filter(|p| !matches!(p, Product::Static { .. }))
+        .collect();
+    let which: Vec<Locator> = locators.iter().flatten().copied().collect();
+    let partial = Plan::partial(site, theme, &plan.shape(), &which).expect("same site");
+    assert_eq!(partial.products.len(), kept.len());
+    let env = Env::current();
+    let key = |i: usize, facet: Facet| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (i, facet).hash(&mut h);
+        h.finish()
+    };
+    let mut kinds = BTreeSet::new();
+    for (a, b) in kept.iter().zip(&partial.products) {
+        assert_eq!(a.path(&plan), b.path(&partial));
+        assert_eq!(a.maker(), b.maker());
+        assert_eq!(a.describe(&plan), b.describe(&partial));
+        assert_eq!(
+            a.signature(&plan, &env, &key),
+            b.signature(&partial, &env, &key),
+            "{}",
+            a.describe(&plan)
+        );
+        kinds.insert(format!("{:?}", a.maker()).replace('"', ""));
+    }
+    kinds
+}
+
+#[test]
+fn every_product_is_made_again_from_its_locator() {
+    fixed_clock();
+    // The example site: every kind of page, photos, feeds, the search index.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    // After the example's newest article, so that none is scheduled.
+    let overrides = Overrides {
+        now: Some("2027-01-01T00:00:00Z".parse().unwrap()),
+        ..Overrides::default()
+    };
+    let mut engine = Engine::new(repo, overrides, None, &out.path().join("served"));
+    let update = engine
+        .prepare(&Changes {
+            full: true,
+            ..Changes::default()
+        })
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    drop(update);
+    let kinds = assert_products_made_again_from_locators(&engine);
+    for kind in [
+        "Template(article.html)",
+        "Template(home.html)",
+        "Template(term.html)",
+        "Template(taxonomy.html)",
+        "Template(archive.html)",
+        "Template(search.html)",
+        "Template(404.html)",
+        "Writer(images)",
+        "Writer(rss)",
+        "Writer(atom)",
+        "Writer(json-feed)",
+        "Writer(news-sitemap)",
+        "Writer(search-index)",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} in {kinds:?}");
+    }
+
+    // A bundle file published as it is, and redirects from old addresses.
+    let mut f = Fixture::new();
+    f.write(
+        "content/en/report/index.md",
+        &article(
+            "title: The full report\ndate: 2024-01-10T10:00:00Z\ntags: [water]\naliases: [old/report/, 2023/01/01/report/]",
+            "The [data](data.csv).",
+        ),
+    );
+    f.write("content/en/report/data.csv", "year,level\n2023,4\n");
+    f.apply(Changes {
+        full: true,
+        ..Changes::default()
+    });
+    let kinds = assert_products_made_again_from_locators(&f.engine);
+    for kind in ["Writer(redirect)", "Writer(redirects)", "Writer(nginx-map)"] {
+        assert!(kinds.contains(kind), "no {kind} in {kinds:?}");
+    }
+    assert!(
+        kinds.iter().any(|k| k.starts_with("Copy(Some")),
+        "no bundle file in {kinds:?}"
+    );
+}

@@ -38,7 +38,7 @@ use crate::content::{Document, FrontMatter, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
 use crate::markdown::{LinkResolver, RenderOptions, Rendered};
 use crate::output::Sink;
-use crate::outputs::{Env, Facet, Maker, Plan, Product};
+use crate::outputs::{Env, Facet, Locator, Maker, Plan, Product, Shape};
 use crate::people::People;
 pub use crate::related::Stop;
 use crate::site::{BodyRenderer, Lookup, Related, Site};
@@ -895,6 +895,12 @@ impl Engine {
             self.try_fast_path()?
         };
         let fast = patched.is_some();
+        // Photos are matched to their uses all over the site; an edit that changes no use of
+        // one (the usual headline or text edit) leaves that as it was.
+        let images_kept = patched.as_ref().is_some_and(|p| p.images_same)
+            && ch.files.is_empty()
+            && !ch.statics
+            && !ch.rediscover;
         if !fast {
             warnings.extend(self.rebuild_model(people_changed, ch.settle)?);
         }
@@ -911,11 +917,13 @@ impl Engine {
         self.index_last = followup && swapped.is_some();
         crate::diagnostics::sort(&mut warnings);
         timer.lap("model");
-        self.attach_images(ch)?;
+        if !images_kept {
+            self.attach_images(ch)?;
+        }
         timer.lap("images");
         let tracked = matches!(self.outputs, Outputs::Tracked(_));
         let mut update = match patched {
-            Some(changed)
+            Some(Patched { changed, .. })
                 if tracked
                     && !ch.statics
                     && !ch.theme
@@ -1145,8 +1153,8 @@ impl Engine {
     }
 
     /// Swaps edited documents into the model when only their content fields changed; returns
-    /// the indices of the articles patched, or `None` when the model must be built again.
-    fn try_fast_path(&mut self) -> Result<Option<Vec<usize>>, Failure> {
+    /// the articles patched, or `None` when the model must be built again.
+    fn try_fast_path(&mut self) -> Result<Option<Patched>, Failure> {
         let Some(model) = self.state.model() else {
             return Ok(None);
         };
@@ -1198,11 +1206,14 @@ impl Engine {
         }
         let site = &mut self.state.model_mut().expect("checked above").site;
         let mut changed = Vec::with_capacity(results.len());
+        let mut images_same = true;
         for (rel, i, r, memo) in results {
             let entry = self.sources.get_mut(&rel).expect("entry");
             let Slot::Held(doc) = std::mem::replace(&mut entry.slot, Slot::InSite) else {
                 continue;
             };
+            let old = &site.articles[i];
+            images_same &= image_uses(&old.doc, &old.rendered) == image_uses(&doc, &r);
             site.articles[i].doc = *doc;
             site.articles[i].rendered = r;
             self.bodies.insert(rel.clone(), memo);
@@ -1225,7 +1236,10 @@ impl Engine {
             // page is served first.
             self.state = State::Pending(m);
         }
-        Ok(Some(changed))
+        Ok(Some(Patched {
+            changed,
+            images_same,
+        }))
     }
 
     /// Builds the site model again from the cached documents and bodies.
@@ -1545,11 +1559,23 @@ impl Engine {
             .filter(|k| !expected.contains(k.as_str()))
             .cloned()
             .collect();
+        let of_kind = |f: fn(&Product<'_>) -> bool| -> Vec<u32> {
+            (0..plan.products.len() as u32)
+                .filter(|&k| f(&plan.products[k as usize]))
+                .collect()
+        };
         update.tracked = Some(Derived {
             keys,
             persons,
             deps,
-            products: plan.products.len(),
+            locators: plan.products.iter().map(|p| p.locate(&plan)).collect(),
+            volatile: of_kind(|p| p.volatile()),
+            search: of_kind(|p| matches!(p, Product::SearchIndex))
+                .first()
+                .copied(),
+            images: of_kind(|p| matches!(p, Product::Image(_))),
+            shape: plan.shape(),
+            pages: of_kind(|p| matches!(p, Product::Page(_))).len(),
         });
         timer.lap("diff");
         Ok(update)
@@ -1557,7 +1583,8 @@ impl Engine {
 
     /// [`Engine::plan_full`] when only content fields of some articles changed: the site has
     /// the same shape (the same outputs), so only the outputs that read those articles, and
-    /// the volatile ones, are examined.
+    /// the volatile ones, are examined — made from their locators, without listing the rest
+    /// (an archive has hundreds of thousands).
     fn plan_fast(
         &mut self,
         changed: &[usize],
@@ -1576,35 +1603,36 @@ impl Engine {
             derived.keys[i] = article_keys(site, &self.sources, &self.bodies, &derived.persons, i);
         }
         timer.lap("keys");
-        let plan = Plan::new(site, theme);
-        if plan.products.len() != derived.products {
-            // Not the shape recorded: look at everything.
-            return self.plan_full(&Changes::default(), timer, stop, direct);
-        }
-        let keys = &derived.keys;
-        let key = |i: usize, facet: Facet| keys[i].of(facet);
         let (deferred, images_deferred) = (self.search_deferred, self.images_deferred);
         let mut wanted: Vec<u32> = changed
             .iter()
             .flat_map(|&i| derived.deps[i].iter().copied())
-            .chain((0..plan.products.len() as u32).filter(|&k| {
-                let p = &plan.products[k as usize];
-                p.volatile()
-                    || (deferred && matches!(p, Product::SearchIndex))
-                    || (images_deferred && matches!(p, Product::Image(_)))
-            }))
+            .chain(derived.volatile.iter().copied())
+            .chain(derived.search.filter(|_| deferred))
+            .chain(derived.images.iter().copied().filter(|_| images_deferred))
             .collect();
         wanted.sort_unstable();
         wanted.dedup();
+        let plan = wanted
+            .iter()
+            .map(|&k| derived.locators[k as usize])
+            .collect::<Option<Vec<Locator>>>()
+            .and_then(|which| Plan::partial(site, theme, &derived.shape, &which));
+        let Some(plan) = plan else {
+            // Not the shape recorded: look at everything.
+            return self.plan_full(&Changes::default(), timer, stop, direct);
+        };
+        timer.lap("plan");
+        let keys = &derived.keys;
+        let key = |i: usize, facet: Facet| keys[i].of(facet);
         let env = Env::current();
         let mut sigs: HashMap<String, u64> = HashMap::new();
         let mut selected: Vec<usize> = Vec::new();
-        for k in wanted {
-            let product = &plan.products[k as usize];
+        for (k, product) in plan.products.iter().enumerate() {
             let sig = product.signature(&plan, &env, &key);
             let path = product.path(&plan);
             if self.files.get(&path).map(|f| f.sig) != Some(sig) {
-                selected.push(k as usize);
+                selected.push(k);
             }
             sigs.insert(path, sig);
         }
@@ -1629,6 +1657,8 @@ impl Engine {
             }
         }
         update.removes = removes;
+        update.stats.pages = derived.pages;
+        drop(plan);
         update.tracked = Some(derived);
         Ok(update)
     }
@@ -1873,9 +1903,6 @@ fn batches<'s>(plan: &Plan<'_>, selected: &'s [usize]) -> Vec<&'s [usize]> {
     out
 }
 
-/// Holds the search index back when other outputs are made too (unless this is the follow-up
-/// build): it reads every article, and the edited page must not wait for it. True when held
-/// back.
 /// Holds back the images whose variants are not in the cache when pages are made too (unless
 /// this is the follow-up build): encoding a photo takes long, and the page that shows it must
 /// not wait (its `<img>` names the variants already; the follow-up build makes them and the
@@ -1896,6 +1923,9 @@ fn hold_back_encoding(plan: &Plan<'_>, selected: &mut Vec<usize>, settling: bool
     true
 }
 
+/// Holds the search index back when other outputs are made too (unless this is the follow-up
+/// build): it reads every article, and the edited page must not wait for it. True when held
+/// back.
 fn hold_back_search(plan: &Plan<'_>, selected: &mut Vec<usize>, settling: bool) -> bool {
     let search = selected
         .iter()
@@ -1918,8 +1948,47 @@ struct Derived {
     keys: Vec<Keys>,
     /// Article → the outputs (indices into [`Plan::products`]) that read it.
     deps: Vec<Vec<u32>>,
-    /// Number of outputs.
-    products: usize,
+    /// Every output's locator (`None` for static files), by index.
+    locators: Vec<Option<Locator>>,
+    /// Outputs looked at on every rebuild ([`Product::volatile`]).
+    volatile: Vec<u32>,
+    /// The search index, if the site has one.
+    search: Option<u32>,
+    /// Every image's variants.
+    images: Vec<u32>,
+    /// What the partial plans of the fast path share with the full plan.
+    shape: Shape,
+    /// Number of pages.
+    pages: usize,
+}
+
+/// The articles the fast path patched.
+struct Patched {
+    /// Their indices.
+    changed: Vec<usize>,
+    /// Whether they name the same images at the same places as before: then matching photos
+    /// to their uses ([`crate::images::attach`]) would give what the model has.
+    images_same: bool,
+}
+
+/// Hash of what [`crate::images::attach`] reads of an article: its lead image's source, place
+/// and focal point, and its body's images with theirs.
+fn image_uses(doc: &Document, rendered: &Rendered) -> u64 {
+    let lead = doc.meta.image.as_ref().map(|i| {
+        (
+            &i.src,
+            i.src_line,
+            i.src_col,
+            i.focus.map(|(x, y)| (x.to_bits(), y.to_bits())),
+        )
+    });
+    let body: Vec<(&str, usize, usize)> = rendered
+        .links
+        .iter()
+        .filter(|l| l.image && !l.content)
+        .map(|l| (l.dest.as_str(), l.line, l.col))
+        .collect();
+    hash_of(&(lead, body))
 }
 
 /// Whether a reference names a file elsewhere in the site (`/path`, `../x`), not in the page
