@@ -33,6 +33,18 @@ def status(origin):
     return json.loads(body) if body else None
 
 
+def peak_rss_mib(pid):
+    """The process's peak resident memory so far (Linux), or None."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def english_articles(corpus, count):
     """`count` English articles spread over the corpus: (path, page URL path)."""
     root = os.path.join(corpus, "content", "en")
@@ -150,6 +162,9 @@ def main():
             f"after the last save, settled (follow-up done) in {after:.2f} s; "
             f"builds {s.get('builds')}, follow-ups {s.get('settles')}"
         )
+        peak = peak_rss_mib(proc.pid)
+        if peak is not None:
+            print(f"gen serve's peak RSS: {peak:,.0f} MiB")
         return 0 if len(ok) == len(results) else 1
     finally:
         proc.terminate()

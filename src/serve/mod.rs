@@ -802,8 +802,18 @@ fn build_once(
         st.building = true;
         st.pending = false;
     }
+    // While nothing is served yet, a build writes every file: into a new folder, swapped in
+    // when it is done, instead of holding them all in memory (an archive's site is gigabytes).
+    let mut staged: Option<crate::output::Output> = None;
     let prepared = match stop {
         Some(stop) => engine.prepare_until(ch, stop),
+        None if engine.file_count() == 0 => crate::output::Output::begin(engine.out_dir(), false)
+            .map_err(|e| e.diagnostics())
+            .and_then(|out| {
+                let update = engine.prepare_into(ch, &out)?;
+                staged = Some(out);
+                Ok(Some(update))
+            }),
         None => engine.prepare(ch).map(Some),
     };
     let prepared = match prepared {
@@ -826,6 +836,11 @@ fn build_once(
             .map_err(|_| vec![Diagnostic::error("serve", 0, 0, "lock poisoned")])?;
         if shared.stopped.load(Ordering::SeqCst) {
             return Err(Vec::new());
+        }
+        if let Some(out) = staged.take() {
+            out.commit(b"").map_err(|e| e.diagnostics())?;
+            // gen build's marker of a folder it wrote: not one of the site's files.
+            let _ = std::fs::remove_file(engine.out_dir().join(crate::output::MARKER));
         }
         let (applied, mut stats) = engine.commit(plan)?;
         stats
