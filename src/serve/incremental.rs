@@ -25,7 +25,7 @@
 //!    any more are removed. [`Engine::commit`] does this while the server holds its write lock, so a
 //!    request sees the old tree or the new one.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -1540,25 +1540,35 @@ impl Engine {
         if update.stopped {
             return Ok(update);
         }
-        // Every file that some product makes stays; the rest are removed.
-        let mut expected: BTreeSet<&str> = sigs.keys().map(String::as_str).collect();
+        // Every file that some product makes stays (those of `sigs`, and the files products
+        // write besides their own path); the rest are removed.
+        let mut besides: HashSet<&str> = HashSet::new();
         // Those of products made again are in the update (a sitemap no longer split has none).
-        let remade: BTreeSet<&str> = update.produced.iter().map(String::as_str).collect();
+        let remade: HashSet<&str> = update.produced.iter().map(String::as_str).collect();
         let earlier = self
             .extra_files
             .iter()
             .filter(|(path, _)| !remade.contains(path.as_str()));
         for (path, extra) in update.extra_files.iter().chain(earlier) {
             if sigs.contains_key(path) {
-                expected.extend(extra.iter().map(String::as_str));
+                besides.extend(extra.iter().map(String::as_str));
             }
         }
         update.removes = self
             .files
             .keys()
-            .filter(|k| !expected.contains(k.as_str()))
+            .filter(|k| !sigs.contains_key(k.as_str()) && !besides.contains(k.as_str()))
             .cloned()
             .collect();
+        // An archive has hundreds of thousands of outputs: a follow-up still gives way here.
+        let Some(locators) = plan
+            .products
+            .par_iter()
+            .map(|p| (!stop()).then(|| p.locate(&plan)))
+            .collect::<Option<Vec<Option<Locator>>>>()
+        else {
+            return Ok(Update::stopped());
+        };
         let of_kind = |f: fn(&Product<'_>) -> bool| -> Vec<u32> {
             (0..plan.products.len() as u32)
                 .filter(|&k| f(&plan.products[k as usize]))
@@ -1568,7 +1578,7 @@ impl Engine {
             keys,
             persons,
             deps,
-            locators: plan.products.iter().map(|p| p.locate(&plan)).collect(),
+            locators,
             volatile: of_kind(|p| p.volatile()),
             search: of_kind(|p| matches!(p, Product::SearchIndex))
                 .first()
