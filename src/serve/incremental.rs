@@ -1522,6 +1522,10 @@ impl Engine {
             return Ok(Update::stopped());
         };
         for (k, (path, sig, seen, changed)) in made.into_iter().enumerate() {
+            // Hundreds of thousands in an archive: a follow-up gives way here too.
+            if k % 4096 == 4095 && stop() {
+                return Ok(Update::stopped());
+            }
             for i in seen {
                 if deps[i].last() != Some(&(k as u32)) {
                     deps[i].push(k as u32);
