@@ -1573,23 +1573,30 @@ impl Engine {
         else {
             return Ok(Update::stopped());
         };
-        let of_kind = |f: fn(&Product<'_>) -> bool| -> Vec<u32> {
-            (0..plan.products.len() as u32)
-                .filter(|&k| f(&plan.products[k as usize]))
-                .collect()
-        };
+        let (mut volatile, mut search, mut images, mut pages) = (Vec::new(), None, Vec::new(), 0);
+        for (k, p) in plan.products.iter().enumerate() {
+            let k = k as u32;
+            match p {
+                Product::Page(_) => pages += 1,
+                Product::SearchIndex => search = Some(k),
+                Product::Image(_) => images.push(k),
+                _ => {}
+            }
+            if p.volatile() {
+                volatile.push(k);
+            }
+        }
+        update.stats.pages = pages;
         update.tracked = Some(Derived {
             keys,
             persons,
             deps,
             locators,
-            volatile: of_kind(|p| p.volatile()),
-            search: of_kind(|p| matches!(p, Product::SearchIndex))
-                .first()
-                .copied(),
-            images: of_kind(|p| matches!(p, Product::Image(_))),
+            volatile,
+            search,
+            images,
             shape: plan.shape(),
-            pages: of_kind(|p| matches!(p, Product::Page(_))).len(),
+            pages,
         });
         timer.lap("diff");
         Ok(update)
@@ -1761,12 +1768,8 @@ impl Engine {
                 }
             }
         }
+        // `pages` is the caller's: this plan may hold only some of the site's products.
         update.stats.articles = plan.site.articles.len();
-        update.stats.pages = plan
-            .products
-            .iter()
-            .filter(|p| matches!(p, Product::Page(_)))
-            .count();
         update.stats.rendered = selected
             .iter()
             .filter(|&&k| matches!(plan.products[k], Product::Page(_)))
