@@ -884,3 +884,46 @@ fn incremental_serve_starts_from_what_it_kept() {
     });
     assert!(page.is_some(), "the edit is served");
 }
+
+/// `--verbose` prints, after each rebuild's line, its stages with their milliseconds (what
+/// `bench/serve.sh` keeps in serve.log to show where a save's time goes).
+#[test]
+fn verbose_prints_each_rebuilds_stages() {
+    let site = Site::standard();
+    let srv = Server::start(&site, &["--verbose"]);
+    let b = srv.builds();
+    let text = site
+        .read("content/en/gamma.md")
+        .replace("Gamma body text.", "Gamma body, timed.");
+    site.write("content/en/gamma.md", &text);
+    srv.wait_builds(b + 1);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let stages = loop {
+        let err = srv.stderr.lock().unwrap().clone();
+        let after = err
+            .split_once("rebuilt in ")
+            .and_then(|(_, rest)| rest.lines().nth(1).map(str::to_string));
+        match after {
+            Some(line) => break line,
+            None if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            None => panic!("no stages after the rebuild line:\n{err}"),
+        }
+    };
+    let list = stages
+        .strip_prefix("  stages (ms): ")
+        .unwrap_or_else(|| panic!("{stages:?}"));
+    let names: Vec<&str> = list
+        .split(", ")
+        .map(|entry| {
+            let (name, ms) = entry.rsplit_once(' ').expect("name and milliseconds");
+            let ms: f64 = ms.parse().unwrap_or_else(|_| panic!("{entry:?}"));
+            assert!(ms >= 0.0, "{entry:?}");
+            name
+        })
+        .collect();
+    for stage in ["sources", "model", "signatures", "render", "commit"] {
+        assert!(names.contains(&stage), "no {stage} in {stages:?}");
+    }
+}
