@@ -1,0 +1,100 @@
+//! `partial(name=…)`, the memoised include the default theme renders its cards with, writes the
+//! same bytes as `{% include %}`: the example site is built with the theme as it is and with a
+//! copy whose templates include the card partial instead, and every file is compared.
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::snapshot;
+
+const EPOCH: &str = "1798761600"; // 2027-01-01T00:00:00Z, after every example article
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn build(root: &Path, out: &Path) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--quiet", "--output"])
+        .arg(out)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "gen build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn the_example_site_is_the_same_with_partial_and_with_include() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    for part in ["content", "static", "themes"] {
+        copy_tree(&repo().join(part), &site.join(part));
+    }
+    std::fs::copy(repo().join("site.toml"), site.join("site.toml")).unwrap();
+
+    let templates = site.join("themes/default/templates");
+    let call = r#"{{ partial(name="partials/card.html") }}"#;
+    let mut replaced = 0;
+    for e in std::fs::read_dir(&templates).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "html") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            replaced += text.matches(call).count();
+            let text = text.replace(call, r#"{% include "partials/card.html" %}"#);
+            std::fs::write(&path, text).unwrap();
+        }
+    }
+    assert!(
+        replaced >= 6,
+        "the default theme renders its cards with partial() ({replaced} calls found)"
+    );
+
+    let with_partial = tmp.path().join("partial");
+    let with_include = tmp.path().join("include");
+    build(&repo(), &with_partial);
+    build(&site, &with_include);
+    let a = snapshot(&with_partial);
+    let b = snapshot(&with_include);
+    let pages = a
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == "html"))
+        .count();
+    assert!(pages > 100, "{pages} pages");
+    let cards = a
+        .iter()
+        .map(|(_, bytes)| {
+            String::from_utf8_lossy(bytes)
+                .matches("<article class=\"card")
+                .count()
+                + String::from_utf8_lossy(bytes)
+                    .matches("<article class=card")
+                    .count()
+        })
+        .sum::<usize>();
+    assert!(cards > 500, "{cards} cards");
+    let names_a: Vec<&PathBuf> = a.iter().map(|(p, _)| p).collect();
+    let names_b: Vec<&PathBuf> = b.iter().map(|(p, _)| p).collect();
+    assert_eq!(names_a, names_b);
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{} differs", path.display());
+    }
+}
