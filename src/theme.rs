@@ -555,14 +555,7 @@ impl Theme {
             .collect();
         // `partial` is looked up by name when a template is compiled: a stand-in first, the real
         // one once the templates it renders are there.
-        tera.register_function(
-            "partial",
-            |_: Kwargs, _: &State| -> tera::TeraResult<String> {
-                Err(tera::Error::message(
-                    "partial() cannot be called from inside a partial it renders",
-                ))
-            },
-        );
+        register_partial_stand_in(&mut tera);
         tera.add_raw_templates(templates.iter().map(|(k, (_, t))| (k.as_str(), t.as_str())))
             .map_err(|e| {
                 Error::Content(template_diagnostics(
@@ -711,9 +704,9 @@ const TESTS: &[&str] = &[
     "undefined",
 ];
 /// The functions gen adds (documented in docs/themes.md, which a test checks).
-pub const GEN_FUNCTIONS: &[&str] = &["asset", "image"];
+pub const GEN_FUNCTIONS: &[&str] = &["asset", "image", "partial"];
 /// The functions: Tera 2's and gen's.
-const FUNCTIONS: &[&str] = &["asset", "image", "range", "throw"];
+const FUNCTIONS: &[&str] = &["asset", "image", "partial", "range", "throw"];
 /// Tera 2's tags (`{% if %}`); those that only close or continue another come after `raw`.
 const TAGS: &[&str] = &[
     "block",
@@ -1600,6 +1593,19 @@ struct PartialMemo {
 /// How much rendered HTML [`Partials`] keeps: the distinct cards of a 10,000-article site fit.
 const PARTIAL_MEMO_BYTES: usize = 64 << 20;
 
+/// The `partial` of the templates [`Partials`] renders with: a partial that calls `partial()`
+/// gets an error (what it would read is not known to the caller's memo key).
+fn register_partial_stand_in(tera: &mut Tera) {
+    tera.register_function(
+        "partial",
+        |_: Kwargs, _: &State| -> tera::TeraResult<String> {
+            Err(tera::Error::message(
+                "partial() cannot be called from inside a partial it renders",
+            ))
+        },
+    );
+}
+
 impl Partials {
     fn new(tera: Tera, ui: HashMap<String, tera::Value>) -> Partials {
         let mut reads = HashMap::new();
@@ -1781,12 +1787,7 @@ mod tests {
         let body = "{% for card in cards %}{% if loop.index == 2 %}{% set x = 1 %}{% endif %}{% if loop.index == 3 %}{% set s = '<b>' | safe %}{% elif loop.index == 4 %}{% set s = '<b>' %}{% endif %}CALL{% endfor %}";
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
-        tera.register_function(
-            "partial",
-            |_: Kwargs, _: &State| -> tera::TeraResult<String> {
-                Err(tera::Error::message("stand-in"))
-            },
-        );
+        register_partial_stand_in(&mut tera);
         tera.add_raw_templates([
             ("p.html", partial.to_string()),
             (
@@ -1986,6 +1987,7 @@ mod tests {
         );
         register_asset_function(&mut tera, Arc::new(Assets::default()));
         crate::theme_images::register(&mut tera, Default::default());
+        register_partial_stand_in(&mut tera);
         let known = |tera: &mut Tera, text: &str| tera.add_raw_template("t.html", text).is_ok();
         for f in FILTERS {
             assert!(

@@ -355,7 +355,7 @@ fn every_function_gen_adds_is_documented() {
     let guide = std::fs::read_to_string(root().join("docs/themes.md")).unwrap();
     for f in gensite::theme::GEN_FUNCTIONS {
         assert!(
-            guide.contains(&format!("`{f}(path=")),
+            guide.contains(&format!("`{f}(path=")) || guide.contains(&format!("`{f}(name=")),
             "docs/themes.md does not document the function `{f}`"
         );
     }
