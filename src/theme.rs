@@ -1576,10 +1576,9 @@ fn map_css_urls(css: &str, mut f: impl FnMut(&str) -> Option<String>) -> String 
 struct Partials {
     /// The theme's templates, with the stand-in `partial` (a partial does not call it).
     tera: Tera,
-    /// Per template, the variables it reads from its caller (sorted; `ui` and `site` are gen's).
-    reads: HashMap<String, Vec<String>>,
-    /// Whether it reads `ui`.
-    reads_ui: HashMap<String, bool>,
+    /// Per template, the variables it reads from its caller (sorted; `ui` and `site` are gen's)
+    /// and whether it reads `ui`.
+    reads: HashMap<String, (Vec<String>, bool)>,
     ui: HashMap<String, tera::Value>,
     memo: std::sync::Mutex<PartialMemo>,
 }
@@ -1609,13 +1608,12 @@ fn register_partial_stand_in(tera: &mut Tera) {
 impl Partials {
     fn new(tera: Tera, ui: HashMap<String, tera::Value>) -> Partials {
         let mut reads = HashMap::new();
-        let mut reads_ui = HashMap::new();
         let names: Vec<String> = tera.get_template_names().map(str::to_string).collect();
         for name in names {
             let Ok(vars) = tera.get_template_variables(&name) else {
                 continue;
             };
-            reads_ui.insert(name.clone(), vars.contains("ui"));
+            let ui = vars.contains("ui");
             let mut vars: Vec<String> = vars
                 .into_iter()
                 .filter(|v| *v != "ui" && *v != "site" && *v != "lang")
@@ -1624,12 +1622,11 @@ impl Partials {
             // `lang` always: it picks `ui`.
             vars.push("lang".to_string());
             vars.sort();
-            reads.insert(name, vars);
+            reads.insert(name, (vars, ui));
         }
         Partials {
             tera,
             reads,
-            reads_ui,
             ui,
             memo: Default::default(),
         }
@@ -1696,7 +1693,7 @@ impl tera::Function<tera::TeraResult<String>> for Partials {
         use siphasher::sip128::Hasher128;
         use std::hash::Hasher;
         let name = kwargs.must_get::<&str>("name")?;
-        let Some(reads) = self.reads.get(name) else {
+        let Some((reads, reads_ui)) = self.reads.get(name) else {
             return Err(tera::Error::message(format!(
                 "partial(name=\"{name}\"): no such template"
             )));
@@ -1728,7 +1725,7 @@ impl tera::Function<tera::TeraResult<String>> for Partials {
         for (var, value) in values {
             ctx.insert_value(var.to_string(), value);
         }
-        if self.reads_ui.get(name).copied().unwrap_or(false) {
+        if *reads_ui {
             let lang = state.get::<String>("lang")?.unwrap_or_default();
             let Some(ui) = self.ui.get(&lang) else {
                 return Err(tera::Error::message(format!(

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Fixture, article, snapshot};
+use common::{Fixture, article, copy_tree, snapshot};
 
 const EPOCH: &str = "1767225600";
 
@@ -68,18 +68,6 @@ fn run(f: &Fixture, out: &Path, args: &[&str]) -> std::process::Output {
 /// build): the incremental output must equal it.
 fn assert_equals_full_build(f: &Fixture, out: &Path) {
     assert_equals_full_build_with(f, out, &[]);
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 fn rendered(r: &serde_json::Value) -> (u64, u64) {

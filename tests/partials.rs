@@ -5,24 +5,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::snapshot;
+use common::{copy_tree, snapshot};
 
 const EPOCH: &str = "1798761600"; // 2027-01-01T00:00:00Z, after every example article
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 fn build(root: &Path, out: &Path) {
@@ -82,12 +70,9 @@ fn the_example_site_is_the_same_with_partial_and_with_include() {
     let cards = a
         .iter()
         .map(|(_, bytes)| {
-            String::from_utf8_lossy(bytes)
-                .matches("<article class=\"card")
-                .count()
-                + String::from_utf8_lossy(bytes)
-                    .matches("<article class=card")
-                    .count()
+            let text = String::from_utf8_lossy(bytes);
+            text.matches("<article class=\"card").count()
+                + text.matches("<article class=card").count()
         })
         .sum::<usize>();
     assert!(cards > 500, "{cards} cards");
