@@ -440,6 +440,19 @@ impl<'a> Minifier<'a> {
     /// Writes `=value` of attribute `name` (written as `raw`, in `quote` or unquoted when 0) as
     /// short as it can be; returns whether it was written without quotes.
     fn attribute_value(&mut self, name: &[u8], raw: &[u8], quote: u8) -> bool {
+        // Most values hold no `&` (nothing to decode or escape) and are not a class list with
+        // spaces to normalise: one pass over the bytes tells, and the value is then written as
+        // it is, quoted only if it must be.
+        let found = raw.iter().fold(0u8, |f, &b| f | VALUE_BYTES[b as usize]);
+        if found & V_AMP == 0 && (found & V_WS == 0 || !name.eq_ignore_ascii_case(b"class")) {
+            self.out.push(b'=');
+            if found & V_QUOTE == 0 && !raw.is_empty() {
+                self.out.extend_from_slice(raw);
+                return true;
+            }
+            self.quoted(raw);
+            return false;
+        }
         let Some(mut value) = decode(raw) else {
             // A named entity gen does not know: the value as written.
             self.out.push(b'=');
@@ -467,13 +480,18 @@ impl<'a> Minifier<'a> {
             encode_amp(&value, &mut self.out, None);
             return true;
         }
+        self.quoted(&value);
+        false
+    }
+
+    /// Writes decoded `value` in the quote it holds fewer of.
+    fn quoted(&mut self, value: &[u8]) {
         let doubles = value.iter().filter(|&&b| b == b'"').count();
         let singles = value.iter().filter(|&&b| b == b'\'').count();
         let q = if doubles > singles { b'\'' } else { b'"' };
         self.out.push(q);
-        encode_amp(&value, &mut self.out, Some(q));
+        encode_amp(value, &mut self.out, Some(q));
         self.out.push(q);
-        false
     }
 }
 
@@ -624,6 +642,33 @@ static NEEDS_QUOTES: [bool; 256] = {
         t[bytes[k] as usize] = true;
         k += 1;
     }
+    t
+};
+
+/// [`VALUE_BYTES`]: a `&` (an entity to decode, or a `&` that may need escaping).
+const V_AMP: u8 = 1;
+/// [`VALUE_BYTES`]: a byte of [`NEEDS_QUOTES`].
+const V_QUOTE: u8 = 2;
+/// [`VALUE_BYTES`]: whitespace (a class list may need normalising).
+const V_WS: u8 = 4;
+
+/// What each byte of an attribute value asks of it, as `V_` bits.
+static VALUE_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if NEEDS_QUOTES[b] {
+            t[b] |= V_QUOTE;
+        }
+        b += 1;
+    }
+    let ws = b" \t\n\r\x0c";
+    let mut k = 0;
+    while k < ws.len() {
+        t[ws[k] as usize] |= V_WS;
+        k += 1;
+    }
+    t[b'&' as usize] |= V_AMP;
     t
 };
 

@@ -106,6 +106,12 @@ pub fn fold(word: &str) -> String {
 /// new string for each was a visible share of its time.
 fn fold_into(word: &str, out: &mut String) {
     out.clear();
+    // Most words of a European archive are ASCII with no apostrophe: lower-cased in place.
+    if word.is_ascii() && !word.bytes().any(|b| b == b'\'' || b == b'`') {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         match c {
             '\'' | '’' | 'ʼ' | '`' => {}
@@ -247,6 +253,25 @@ enum WordClass {
 /// (other scripts, combining marks, format characters, emoji, superscript digits…).
 /// `tests::simple_words_agree_with_uax29` checks every character this accepts.
 fn simple_class(c: char) -> Option<WordClass> {
+    match ASCII_CLASS.get(c as usize) {
+        Some(&k) => k,
+        None => class_of(c),
+    }
+}
+
+/// [`class_of`] for the ASCII characters, looked up (most characters of most text).
+static ASCII_CLASS: [Option<WordClass>; 128] = {
+    let mut t = [None; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = class_of(b as u8 as char);
+        b += 1;
+    }
+    t
+};
+
+/// [`simple_class`], worked out.
+const fn class_of(c: char) -> Option<WordClass> {
     use WordClass::*;
     Some(match c {
         'a'..='z' | 'A'..='Z' => Letter,
