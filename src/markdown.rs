@@ -172,12 +172,16 @@ impl Packed {
 
     /// The text, unpacked.
     pub fn get(&self) -> String {
+        String::from_utf8(self.bytes()).expect("packed from a str")
+    }
+
+    /// The text's bytes, unpacked and not checked as UTF-8 again: enough for a dictionary.
+    fn bytes(&self) -> Vec<u8> {
         if self.0.is_empty() {
-            return String::new();
+            return Vec::new();
         }
-        let bytes = lz4_flex::decompress_size_prepended(&self.0)
-            .expect("packed by Packed::new, never changed since");
-        String::from_utf8(bytes).expect("packed from a str")
+        lz4_flex::decompress_size_prepended(&self.0)
+            .expect("packed by Packed::new, never changed since")
     }
 
     /// Whether the text is empty.
@@ -199,10 +203,15 @@ impl Packed {
 
     /// The text packed by [`Packed::against`] with `base`, unpacked.
     pub fn get_against(&self, base: &str) -> String {
+        self.get_against_bytes(base.as_bytes())
+    }
+
+    /// [`Packed::get_against`] with the base as bytes.
+    fn get_against_bytes(&self, base: &[u8]) -> String {
         if self.0.is_empty() {
             return String::new();
         }
-        let bytes = lz4_flex::block::decompress_size_prepended_with_dict(&self.0, base.as_bytes())
+        let bytes = lz4_flex::block::decompress_size_prepended_with_dict(&self.0, base)
             .expect("packed by Packed::against with this base, never changed since");
         String::from_utf8(bytes).expect("packed from a str")
     }
@@ -293,7 +302,8 @@ impl Rendered {
 
     /// Plain text of the whole body.
     pub fn text(&self) -> String {
-        self.text.get_against(&self.html())
+        // The HTML is only the dictionary here: its bytes, without a UTF-8 check.
+        self.text.get_against_bytes(&self.html.bytes())
     }
 
     /// Minutes to read at 220 words a minute, at least one.
