@@ -976,6 +976,18 @@ mod tests {
         assert_eq!(fold("м’ясо"), "мясо");
         assert_eq!(fold("إِسْلام"), "اسلام");
         assert_eq!(fold("DAMS"), "dams");
+        // ASCII words: in place when they have no apostrophe, char by char when they do.
+        assert_eq!(fold("O'Neill"), "oneill");
+        assert_eq!(fold("it`s"), "its");
+        assert_eq!(fold("Naïve"), "naïve");
+        for w in ["COVID-19", "U.S", "x_y", "MiXeD", "a'b`c", "'", "9.5"] {
+            let by_char: String = w
+                .chars()
+                .filter(|&c| c != '\'' && c != '`')
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            assert_eq!(fold(w), by_char, "{w}");
+        }
     }
 
     #[test]
