@@ -141,7 +141,7 @@ const LEGACY_ENTITIES: &[&[u8]] = &[
     b"ugrave", b"uml", b"uuml", b"yacute", b"yen", b"yuml",
 ];
 
-fn is_ws(b: u8) -> bool {
+const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
 }
 
@@ -660,13 +660,10 @@ static VALUE_BYTES: [u8; 256] = {
         if NEEDS_QUOTES[b] {
             t[b] |= V_QUOTE;
         }
+        if is_ws(b as u8) {
+            t[b] |= V_WS;
+        }
         b += 1;
-    }
-    let ws = b" \t\n\r\x0c";
-    let mut k = 0;
-    while k < ws.len() {
-        t[ws[k] as usize] |= V_WS;
-        k += 1;
     }
     t[b'&' as usize] |= V_AMP;
     t
