@@ -187,7 +187,7 @@ def time_v(path):
 
 def stages(size):
     log = open(os.path.join(bench, "logs", f"gen-{size}.log"), encoding="utf-8").read()
-    return {m.group(1): float(m.group(2)) / 1000 for m in re.finditer(r"^\s+(\S+)\s+([0-9.]+) ms$", log, re.M)}
+    return {m.group(1): float(m.group(2)) / 1000 for m in re.finditer(r"^\s+(\S+)\s+([0-9.]+) ms\b", log, re.M)}
 
 
 def out(size):

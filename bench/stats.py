@@ -66,7 +66,7 @@ def gen_stages(bench_dir, n):
     for path in sorted(glob.glob(os.path.join(bench_dir, "logs", f"gen-{n}-*.log"))):
         if "warmup" in os.path.basename(path):
             continue
-        for m in re.finditer(r"^\s+(\S+)\s+([0-9.]+) ms$", open(path, encoding="utf-8").read(), re.M):
+        for m in re.finditer(r"^\s+(\S+)\s+([0-9.]+) ms\b", open(path, encoding="utf-8").read(), re.M):
             stages.setdefault(m.group(1), []).append(float(m.group(2)))
     return {k: statistics.median(v) for k, v in stages.items()}
 

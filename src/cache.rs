@@ -314,14 +314,17 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         timings: std::iter::once(Timing {
             stage: "cache read",
             time: read_time,
+            memory: None,
         })
         .chain(stats.timings.iter().map(|(stage, ms)| Timing {
             stage,
             time: std::time::Duration::from_secs_f64(ms / 1000.0),
+            memory: None,
         }))
         .chain([Timing {
             stage: "cache write",
             time: write_time,
+            memory: crate::timer::memory(),
         }])
         .collect(),
         output_dir: out,

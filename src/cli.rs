@@ -579,9 +579,19 @@ fn summary(cli: &Cli, r: &BuildReport, started: Instant, timings: bool) {
     if timings || cli.verbose {
         let mut err = std::io::stderr().lock();
         for t in &r.timings {
+            let peak = t
+                .memory
+                .map(|m| {
+                    format!(
+                        "  {:>6} MiB held, {:>6} MiB peak",
+                        m.now >> 20,
+                        m.peak >> 20
+                    )
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 err,
-                "  {:<14} {:>8.1} ms",
+                "  {:<14} {:>8.1} ms{peak}",
                 t.stage,
                 t.time.as_secs_f64() * 1000.0
             );
