@@ -562,6 +562,12 @@ impl<'a> Model<'a> {
             }
         }
 
+        // A few strings per feature of every article: freed before the text pass, where the
+        // stage's memory peaks.
+        drop(ids);
+        drop(sorted);
+        drop(names);
+        drop(keys);
         let (terms, postings) = text_index(site, &eligible, &order, stop)?;
 
         Some(Model {
@@ -953,26 +959,90 @@ fn keys_of(site: &Site, i: usize) -> Vec<(Signal, String, String)> {
     out
 }
 
-/// Term frequencies of an article: title and dek words count more than body words.
-fn term_counts(tok: &Tokenizer, site: &Site, i: usize) -> Vec<(u64, f32)> {
+/// Term frequencies of an article: title and dek words count more than body words. The
+/// boosts are whole numbers, so a frequency is a whole number too.
+fn term_counts(tok: &Tokenizer, site: &Site, i: usize) -> Vec<(u64, u32)> {
+    const _: () = assert!(TITLE_BOOST.fract() == 0.0 && DEK_BOOST.fract() == 0.0);
     let a = &site.articles[i];
-    let mut tf: FxMap<u64, f32> = FxMap::default();
-    let add = |tf: &mut FxMap<u64, f32>, text: &str, boost: f32| {
+    let mut tf: FxMap<u64, u32> = FxMap::default();
+    let add = |tf: &mut FxMap<u64, u32>, text: &str, boost: u32| {
         tok.each(text, |_, h| *tf.entry(h).or_default() += boost);
     };
-    add(&mut tf, &a.doc.meta.title, TITLE_BOOST);
+    add(&mut tf, &a.doc.meta.title, TITLE_BOOST as u32);
     if let Some(d) = &a.doc.meta.description {
-        add(&mut tf, d, DEK_BOOST);
+        add(&mut tf, d, DEK_BOOST as u32);
     }
     tok.first(&a.rendered.text(), BODY_WORDS, |_, h| {
-        *tf.entry(h).or_default() += 1.0
+        *tf.entry(h).or_default() += 1
     });
-    let mut v: Vec<(u64, f32)> = tf.into_iter().collect();
-    v.sort_unstable_by_key(|p| p.0);
-    v
+    tf.into_iter().collect()
+}
+
+/// Every article's term counts, held until the document frequencies are known: a term is a
+/// number in a vocabulary (in the order terms were first met) and an article's counts are
+/// varints, (gap from the previous term number, count), about 3 bytes a term where a
+/// (hash, count) pair takes 16. At a million articles of ~150 distinct terms each, the pairs
+/// were 2.4 GB, the largest thing a build held at its peak.
+#[derive(Default)]
+struct Counts {
+    /// Term number → term hash.
+    hashes: Vec<u64>,
+    /// Term hash → term number.
+    numbers: FxMap<u64, u32>,
+    /// Term number → published articles having it.
+    df: Vec<u32>,
+    /// Per article, its counts as varints.
+    packed: Vec<Box<[u8]>>,
+}
+
+impl Counts {
+    /// Adds the next article's counts (the articles come in index order).
+    fn push(&mut self, counts: Vec<(u64, u32)>, eligible: bool) {
+        let mut numbered: Vec<(u32, u32)> = counts
+            .into_iter()
+            .map(|(h, tf)| {
+                let next = self.hashes.len() as u32;
+                let t = *self.numbers.entry(h).or_insert(next);
+                if t == next {
+                    self.hashes.push(h);
+                    self.df.push(0);
+                }
+                if eligible {
+                    self.df[t as usize] += 1;
+                }
+                (t, tf)
+            })
+            .collect();
+        numbered.sort_unstable();
+        let mut out = Vec::with_capacity(numbered.len() * 3);
+        let mut prev = 0;
+        for (t, tf) in numbered {
+            crate::search::put_varint(&mut out, u64::from(t - prev));
+            crate::search::put_varint(&mut out, u64::from(tf));
+            prev = t;
+        }
+        self.packed.push(out.into_boxed_slice());
+    }
+
+    /// Article `i`'s (term number, count), by term number.
+    fn of(&self, i: usize) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let bytes = &self.packed[i];
+        let mut pos = 0;
+        let mut t = 0u32;
+        std::iter::from_fn(move || {
+            let gap = crate::search::get_varint(bytes, &mut pos)?;
+            let tf = crate::search::get_varint(bytes, &mut pos)?;
+            t += gap as u32;
+            Some((t, tf as u32))
+        })
+    }
 }
 
 type TextIndex = (Vec<Vec<(u64, f32)>>, FxMap<u64, Vec<(u32, f32)>>);
+
+/// Articles whose terms are counted at once: the (hash, count) pairs of a batch are packed
+/// before the next batch is counted.
+const COUNT_BATCH: usize = 4096;
 
 /// Top terms per article and the postings of each term.
 fn text_index(
@@ -988,32 +1058,37 @@ fn text_index(
             .entry(a.lang())
             .or_insert_with(|| Tokenizer::new(a.lang()));
     }
-    let counts: Vec<Vec<(u64, f32)>> = (0..n)
-        .into_par_iter()
-        .map(|i| (!stop()).then(|| term_counts(&tokenizers[site.articles[i].lang()], site, i)))
-        .collect::<Option<_>>()?;
-    let live = eligible.iter().filter(|&&e| e).count();
-    let mut df: FxMap<u64, u32> = FxMap::default();
-    for (i, c) in counts.iter().enumerate() {
-        if eligible[i] {
-            for &(h, _) in c {
-                *df.entry(h).or_default() += 1;
-            }
+    let mut counts = Counts {
+        packed: Vec::with_capacity(n),
+        ..Counts::default()
+    };
+    for start in (0..n).step_by(COUNT_BATCH) {
+        let batch: Vec<Vec<(u64, u32)>> = (start..(start + COUNT_BATCH).min(n))
+            .into_par_iter()
+            .map(|i| (!stop()).then(|| term_counts(&tokenizers[site.articles[i].lang()], site, i)))
+            .collect::<Option<_>>()?;
+        for (i, c) in (start..).zip(batch) {
+            counts.push(c, eligible[i]);
         }
     }
+    let live = eligible.iter().filter(|&&e| e).count();
     // A term on one article matches nothing; one on more than half of them says little.
     let max_df = (live / 2) as u32;
     let nf = live.max(1) as f32;
-    let terms: Vec<Vec<(u64, f32)>> = counts
+    let terms: Vec<Vec<(u64, f32)>> = (0..n)
         .into_par_iter()
-        .map(|c| {
-            let mut w: Vec<(u64, f32)> = c
-                .into_iter()
-                .filter_map(|(h, tf)| {
-                    let d = *df.get(&h)?;
-                    (2..=max_df)
-                        .contains(&d)
-                        .then(|| (h, (1.0 + tf.ln()) * (nf / d as f32).ln()))
+        .map(|i| {
+            let mut w: Vec<(u64, f32)> = counts
+                .of(i)
+                .filter_map(|(t, tf)| {
+                    let d = counts.df[t as usize];
+                    (2..=max_df).contains(&d).then(|| {
+                        let tf = tf as f32;
+                        (
+                            counts.hashes[t as usize],
+                            (1.0 + tf.ln()) * (nf / d as f32).ln(),
+                        )
+                    })
                 })
                 .filter(|p| p.1 > 0.0)
                 .collect();
@@ -1023,14 +1098,21 @@ fn text_index(
                 w.select_nth_unstable_by(TOP_TERMS, by_weight);
                 w.truncate(TOP_TERMS);
             }
+            // Held for every article until the cards are picked: without this each list kept
+            // the room of all the article's terms (~150), 2.4 KB where 24 terms take 384 bytes
+            // (2.4 GB held at a million articles).
+            w.shrink_to_fit();
+            // By hash before the norm is summed, so that the sum's order (and its last bit)
+            // does not depend on how the terms were numbered.
+            w.sort_unstable_by_key(|p| p.0);
             let norm = w.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
             for p in &mut w {
                 p.1 /= norm;
             }
-            w.sort_unstable_by_key(|p| p.0);
             w
         })
         .collect();
+    drop(counts);
     let mut postings: FxMap<u64, Vec<(u32, f32)>> = FxMap::default();
     for &i in order {
         if eligible[i] {
