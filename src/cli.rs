@@ -239,7 +239,7 @@ pub struct BuildArgs {
     /// Replace an output folder that gen did not write.
     #[arg(long)]
     pub force: bool,
-    /// Print time per stage.
+    /// Print each stage's time, and on Linux the memory it left held and the peak so far.
     #[arg(long)]
     pub timings: bool,
     /// Fail on warnings too (for CI): exit 1 and leave the output folder as it was.
