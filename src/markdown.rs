@@ -165,7 +165,7 @@ impl<'de> serde::Deserialize<'de> for Packed {
 /// worst case, and a shrinking `realloc` may keep the block when the data fills more than half
 /// of it (mimalloc does): an article's packed HTML would then hold ~1.7 times its size, for as
 /// long as the build runs.
-fn exact(v: Vec<u8>) -> Box<[u8]> {
+pub(crate) fn exact(v: Vec<u8>) -> Box<[u8]> {
     Box::from(v.as_slice())
 }
 

@@ -455,7 +455,7 @@ impl Sink for MemorySink {
             .insert(rel.trim_start_matches('/').to_string(), bytes.to_vec())
             .is_some()
         {
-            return Err(Error::Collision(rel.to_string()));
+            return Err(Error::Collision(rel.trim_start_matches('/').to_string()));
         }
         Ok(())
     }

@@ -1021,7 +1021,7 @@ impl Counts {
             crate::search::put_varint(&mut out, u64::from(tf));
             prev = t;
         }
-        self.packed.push(out.into_boxed_slice());
+        self.packed.push(crate::markdown::exact(out));
     }
 
     /// Article `i`'s (term number, count), by term number.

@@ -680,37 +680,19 @@ fn language_entries(
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (Some((key, _)), Some((form, _))) => key.cmp(form),
         };
-        Some(match order {
-            std::cmp::Ordering::Less => {
-                let (key, list) = keys.next()?;
-                let postings = score(list);
-                (
-                    key,
-                    Entry {
-                        alias: None,
-                        postings,
-                    },
-                )
-            }
-            std::cmp::Ordering::Greater => {
-                let (form, key) = aliases.next()?;
-                let entry = Entry {
-                    alias: Some(key),
-                    postings: Vec::new(),
-                };
-                (form, entry)
-            }
-            std::cmp::Ordering::Equal => {
-                let (key, list) = keys.next()?;
-                let (_, alias) = aliases.next()?;
-                let postings = score(list);
-                let entry = Entry {
-                    alias: Some(alias),
-                    postings,
-                };
-                (key, entry)
-            }
-        })
+        // Equal: the key has postings and is an alias too; one entry holds both.
+        let listed = (order != std::cmp::Ordering::Greater)
+            .then(|| keys.next())
+            .flatten();
+        let aliased = (order != std::cmp::Ordering::Less)
+            .then(|| aliases.next())
+            .flatten();
+        let (key, postings) = match listed {
+            Some((key, list)) => (Some(key), score(list)),
+            None => (None, Vec::new()),
+        };
+        let (form, alias) = aliased.unzip();
+        Some((key.or(form)?, Entry { alias, postings }))
     })
 }
 
