@@ -271,7 +271,13 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         let site = engine.site().expect("built");
         let marker = Manifest::of(site).to_bytes();
         if std::fs::read(out.join(MANIFEST_FILE)).ok().as_deref() != Some(&marker[..]) {
-            crate::output::update_in_place(&out, &[(MANIFEST_FILE.to_string(), marker)], &[], &[])?;
+            crate::output::update_in_place(
+                &out,
+                &[(MANIFEST_FILE.to_string(), marker)],
+                &[],
+                &[],
+                crate::output::Replace::Rename,
+            )?;
         }
         let written = applied.written.len() + applied.removed.len();
         (stats, written, engine.file_count().saturating_sub(written))

@@ -370,18 +370,35 @@ impl Drop for Output {
     }
 }
 
+/// How [`update_in_place`] replaces a file that is already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Replace {
+    /// Written beside its place and renamed over it: any reader (a web server serving the
+    /// folder while `gen build --incremental` changes it, a build that stops midway) sees the
+    /// old bytes or the new ones, never part of a file.
+    #[default]
+    Rename,
+    /// Written over in place. Only for a folder no one reads while it changes: the dev
+    /// server's, whose requests wait on its lock. On ext4, renaming over a file (or
+    /// truncating one to nothing and writing it again) makes the kernel push the new blocks
+    /// to the disk at once (`auto_da_alloc`): 10–170 ms for a save's 50 files in `/tmp`,
+    /// where writing them over takes 2–4 ms.
+    Overwrite,
+}
+
 /// Changes a folder in place: writes `writes`, publishes the cache files `shares` (hard links,
 /// as [`Output`] does), removes `removes` and the folders they leave empty. For the dev
 /// server's private folder, which it changes under its write lock so that a request sees the
 /// old files or the new ones, and for `gen build --incremental`, which changes only what an
-/// edit changed. Each file is written beside its place and renamed over it: a reader (or a
-/// build that stops midway) sees the old bytes or the new ones, never part of a file, and a
-/// file that is a hard link into gen's cache is replaced, never written through.
+/// edit changed. `how` says whether a file is renamed over its place or written over it
+/// ([`Replace`]); either way a file that is a hard link into gen's cache is replaced, never
+/// written through.
 pub fn update_in_place(
     dir: &Path,
     writes: &[(String, Vec<u8>)],
     shares: &[(String, PathBuf)],
     removes: &[String],
+    how: Replace,
 ) -> Result<()> {
     let target = |rel: &str| -> Result<PathBuf> {
         let path = safe_join(dir, rel).ok_or_else(|| {
@@ -403,6 +420,10 @@ pub fn update_in_place(
     };
     for (rel, bytes) in writes {
         let path = target(rel)?;
+        if how == Replace::Overwrite {
+            overwrite(&path, bytes).map_err(|e| Error::io(&path, e))?;
+            continue;
+        }
         let tmp = beside(&path);
         fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
         fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
@@ -431,6 +452,40 @@ pub fn update_in_place(
         }
     }
     Ok(())
+}
+
+/// Writes `bytes` over the file at `path` without truncating it first (the length is set
+/// after), so ext4 does not force the blocks out ([`Replace::Overwrite`]). A file with other
+/// hard links (published from gen's cache) is unlinked first, so the cache keeps its bytes.
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let open = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+    };
+    let mut file = open()?;
+    if linked_elsewhere(&file.metadata()?) {
+        drop(file);
+        fs::remove_file(path)?;
+        file = open()?;
+    }
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)
+}
+
+#[cfg(unix)]
+fn linked_elsewhere(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() > 1
+}
+
+/// Elsewhere hard links cannot be counted from the metadata: always start a new file.
+#[cfg(not(unix))]
+fn linked_elsewhere(_: &fs::Metadata) -> bool {
+    true
 }
 
 /// Files kept in memory, for tests and the dev server.
@@ -482,6 +537,36 @@ mod tests {
             "/..",
         ] {
             assert_eq!(safe_join(b, bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_overwrite_leaves_the_new_bytes_only_and_never_writes_through_a_hard_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join("a")).unwrap();
+        fs::write(site.join("a/index.html"), b"a longer page than the next").unwrap();
+        let cached = dir.path().join("photo.webp");
+        fs::write(&cached, b"cached bytes").unwrap();
+        fs::hard_link(&cached, site.join("photo.webp")).unwrap();
+        let writes = [
+            ("a/index.html".to_string(), b"shorter".to_vec()),
+            ("photo.webp".to_string(), b"generated".to_vec()),
+            ("b/new.html".to_string(), b"new".to_vec()),
+        ];
+        for how in [Replace::Overwrite, Replace::Rename] {
+            update_in_place(&site, &writes, &[], &[], how).unwrap();
+            assert_eq!(fs::read(site.join("a/index.html")).unwrap(), b"shorter");
+            assert_eq!(fs::read(site.join("photo.webp")).unwrap(), b"generated");
+            assert_eq!(fs::read(site.join("b/new.html")).unwrap(), b"new");
+            assert_eq!(fs::read(&cached).unwrap(), b"cached bytes", "{how:?}");
+            let left: Vec<_> = fs::read_dir(site.join("a"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(left, ["index.html"], "no temporary file is left");
+            fs::remove_file(site.join("photo.webp")).unwrap();
+            fs::hard_link(&cached, site.join("photo.webp")).unwrap();
         }
     }
 

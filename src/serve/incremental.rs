@@ -472,6 +472,8 @@ pub struct Engine {
     /// What the last build of the output folder published (`gen build` only): applied to every
     /// model, as [`crate::build`] does, so that moved permalinks redirect.
     manifest: Option<crate::publishing::Manifest>,
+    /// How [`Engine::commit`] replaces a file of the output folder.
+    replace: crate::output::Replace,
     /// Bodies and related reading restored from the build cache ([`Engine::restore`]), for the
     /// first model built: what an earlier model would hand over.
     seed: Option<Seed>,
@@ -577,6 +579,7 @@ impl Engine {
             files: BTreeMap::new(),
             extra_files: BTreeMap::new(),
             manifest: None,
+            replace: crate::output::Replace::Rename,
             seed: None,
             people_key: None,
             restored_outputs: false,
@@ -587,6 +590,14 @@ impl Engine {
     /// [`crate::publishing::apply`]): for `gen build`, which publishes with redirects.
     pub fn with_manifest(mut self, manifest: Option<crate::publishing::Manifest>) -> Engine {
         self.manifest = manifest;
+        self
+    }
+
+    /// Files of the output folder are written over in place by [`Engine::commit`] rather than
+    /// renamed over: for the dev server, whose requests wait while it commits (see
+    /// [`crate::output::Replace::Overwrite`]).
+    pub fn overwriting(mut self) -> Engine {
+        self.replace = crate::output::Replace::Overwrite;
         self
     }
 
@@ -1779,8 +1790,14 @@ impl Engine {
 
     /// Applies an update to the served folder (call it while no request reads the folder).
     pub fn commit(&mut self, update: Update) -> Result<(Applied, Stats), Failure> {
-        crate::output::update_in_place(&self.out, &update.writes, &update.shares, &update.removes)
-            .map_err(errors_of)?;
+        crate::output::update_in_place(
+            &self.out,
+            &update.writes,
+            &update.shares,
+            &update.removes,
+            self.replace,
+        )
+        .map_err(errors_of)?;
         let applied = Applied {
             written: update
                 .writes

@@ -389,7 +389,9 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         (None, Some(c)) => c.folder().to_path_buf(),
         (None, None) => unreachable!("one of the two"),
     };
-    let mut engine = Engine::new(&root, overrides.clone(), Some(origin.clone()), &served);
+    // Requests wait on `tree` while a build commits, so files are written over in place.
+    let mut engine =
+        Engine::new(&root, overrides.clone(), Some(origin.clone()), &served).overwriting();
     let restored = match &cache {
         Some(c) => c.restore(&mut engine)?,
         None => false,
