@@ -169,7 +169,10 @@ def main():
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            # It removes its served folder before it exits: about 600,000 files at 100,000
+            # articles, more than 10 s on a disk. Killed midway, it would leave the rest in
+            # TMPDIR (the next gen serve removes it).
+            proc.wait(timeout=180)
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
