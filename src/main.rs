@@ -17,7 +17,7 @@ fn main() -> std::process::ExitCode {
     // `gen serve` frees and allocates the same few hundred megabytes with every save (the
     // related-reading follow-up at 100,000 articles), so memory handed back to the system is
     // soon asked for again. mimalloc hands it back 10 ms after it is freed, and the kernel
-    // work of that landed in the next save's build: 60–140 ms of system time, saves served in
+    // work of that landed in the next save's build: 60–150 ms of system time, saves served in
     // up to 220 ms where the rest took 30–60 ms. The server keeps what it freed instead (its
     // peak resident memory at 100,000 articles: 2,173 → 2,300 MiB). A stray `serve` among
     // another command's arguments only means the same.

@@ -371,12 +371,11 @@ impl Drop for Output {
 }
 
 /// How [`update_in_place`] replaces a file that is already there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replace {
     /// Written beside its place and renamed over it: any reader (a web server serving the
     /// folder while `gen build --incremental` changes it, a build that stops midway) sees the
     /// old bytes or the new ones, never part of a file.
-    #[default]
     Rename,
     /// Written over in place. Only for a folder no one reads while it changes: the dev
     /// server's, whose requests wait on its lock. On ext4, renaming over a file (or
