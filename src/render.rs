@@ -896,7 +896,7 @@ pub enum Job<'a> {
     Search(&'a str),
 }
 
-/// Every page of the site, in a stable order: the order `gen build` renders them in.
+/// Every page of the site, in a stable order: the order `gen build` hands them to its threads.
 pub fn jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs: Vec<Job<'_>> = (0..site.articles.len()).map(Job::Article).collect();
     for (lang, list) in &site.by_lang {
