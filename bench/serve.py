@@ -3,7 +3,12 @@
 interval, each timed from the save to the first HTTP response of its page that carries the new
 headline. Standard library only; run by bench/serve.sh (see bench/README.md).
 
-    serve.py GEN CORPUS_DIR [--edits 10] [--interval 1.0] [--port 18111]
+    serve.py GEN CORPUS_DIR [--edits 10] [--interval 1.0] [--port 18111] [--incremental]
+
+With --incremental, `gen serve --incremental` is started, stopped once it has settled (it keeps
+its folder and caches in .gen-cache/serve/), and started again: the second start is timed
+until the kept site is served and until its first build has caught up, and the edits go to
+that second server.
 """
 
 import argparse
@@ -82,35 +87,61 @@ def main():
     ap.add_argument("--interval", type=float, default=1.0)
     ap.add_argument("--port", type=int, default=18111)
     ap.add_argument("--timeout", type=float, default=120.0, help="per edit, seconds")
+    ap.add_argument("--incremental", action="store_true", help="time a start from the kept folder")
     args = ap.parse_args()
 
     origin = f"http://127.0.0.1:{args.port}"
     targets = english_articles(args.corpus, args.edits)
     log = open(os.path.join(args.corpus, "..", "serve.log"), "w")
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        # --verbose: serve.log gets each build's stages in milliseconds.
-        [args.gen, "serve", "--verbose", "--root", args.corpus, "--port", str(args.port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        # Start-up: until the home page is served, then until the follow-up builds are done.
+    # --verbose: serve.log gets each build's stages in milliseconds.
+    cmd = [args.gen, "serve", "--verbose", "--root", args.corpus, "--port", str(args.port)]
+    if args.incremental:
+        cmd.append("--incremental")
+
+    def start():
+        """Starts gen serve; returns it, when its home page was first served and when its
+        first build and follow-ups were done (seconds from the start)."""
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        running.append(proc)
         while True:
             if proc.poll() is not None:
                 sys.exit(f"gen serve exited with {proc.returncode}; see serve.log")
             s = status(origin)
-            if s and s.get("have_build"):
+            if s and s.get("have_build") and get(origin + "/") is not None:
                 break
             time.sleep(0.05)
         served = time.monotonic() - started
         while True:
             s = status(origin)
-            if s and not s["pending"] and not s["building"]:
+            if s and s["builds"] >= 1 and not s["pending"] and not s["building"]:
                 break
             time.sleep(0.05)
-        settled = time.monotonic() - started
+        return proc, served, time.monotonic() - started
+
+    running = []
+
+    def stop(proc):
+        running.remove(proc)
+        proc.terminate()
+        try:
+            # It removes its served folder before it exits: about 600,000 files at 100,000
+            # articles, more than 10 s on a disk. Killed midway, it would leave the rest in
+            # TMPDIR (the next gen serve removes it). With --incremental it saves its caches.
+            proc.wait(timeout=180)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    try:
+        proc, served, settled = start()
         print(f"start-up: first build served after {served:.2f} s, settled after {settled:.2f} s")
+        if args.incremental:
+            stop(proc)
+            proc, served, settled = start()
+            print(
+                f"start-up from the kept folder: served after {served:.2f} s, "
+                f"first build caught up and settled after {settled:.2f} s"
+            )
         for _, page in targets:
             if get(origin + page) is None:
                 sys.exit(f"{page} is not served: wrong permalink?")
@@ -167,14 +198,8 @@ def main():
             print(f"gen serve's peak RSS: {peak:,.0f} MiB")
         return 0 if len(ok) == len(results) else 1
     finally:
-        proc.terminate()
-        try:
-            # It removes its served folder before it exits: about 600,000 files at 100,000
-            # articles, more than 10 s on a disk. Killed midway, it would leave the rest in
-            # TMPDIR (the next gen serve removes it).
-            proc.wait(timeout=180)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc in list(running):
+            stop(proc)
         log.close()
 
 

@@ -10,6 +10,8 @@
 #   PORT=18111          port for gen serve
 #   BENCH_DIR=/dev/shm/gen-serve-bench   where corpora go (a fresh copy per run; deleted after)
 #   GEN=/path/to/gen    the gen binary (default: target/release/gen, built by this script)
+#   INCREMENTAL=1       run `gen serve --incremental`: start, stop, and time a second start
+#                       from the folder and caches the first one kept in .gen-cache/serve/
 #
 # Builds gen and the corpus generator (release), generates each corpus (seed 1), copies it (the
 # edits change it), and runs bench/serve.py on the copy. See bench/README.md.
@@ -50,7 +52,7 @@ for n in "${SIZES[@]}"; do
     say "gen serve on $n articles: $EDITS headline edits, one every $INTERVAL s"
     status=0
     python3 "$ROOT/bench/serve.py" "$GEN" "$work/site" --edits "$EDITS" --interval "$INTERVAL" \
-        --port "$PORT" || status=$?
+        --port "$PORT" ${INCREMENTAL:+--incremental} || status=$?
     echo "(gen serve's output: $work/serve.log)"
     rm -rf "$work/site"
     [ "$status" -eq 0 ] || exit "$status"

@@ -273,7 +273,8 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(1..=5000))]
     pub debounce: u64,
     /// Keep the served folder and the build caches in .gen-cache/serve/ between runs: the next
-    /// start with the same site.toml, theme and address renders only what changed since.
+    /// start with the same site.toml, theme and address serves the kept site at once and
+    /// renders only what changed since.
     #[arg(long)]
     pub incremental: bool,
 }
@@ -853,9 +854,15 @@ fn cmd_serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
     let quiet = cli.quiet;
     let verbose = cli.verbose;
     let report: crate::serve::Reporter = std::sync::Arc::new(move |msg: Message<'_>| match msg {
-        Message::Listening { url, dir } => {
+        Message::Listening { url, dir, kept } => {
             if verbose {
                 let _ = writeln!(std::io::stderr(), "serving files from {}", dir.display());
+            }
+            if kept && !quiet {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "serving the site the last gen serve kept; looking for edits made since"
+                );
             }
             let _ = writeln!(std::io::stdout(), "Serving at {url} (press Ctrl-C to stop)");
         }

@@ -871,7 +871,7 @@ fn incremental_serve_starts_from_what_it_kept() {
         "content/en/alpha.md",
         &text.replace("title: Alpha story", "title: Alpha story, corrected"),
     );
-    let srv = Server::start(&site, &args);
+    let mut srv = Server::start(&site, &args);
     srv.wait_quiet();
     let clean = site.clean_build(&srv.url, 2);
     assert!(
@@ -883,6 +883,57 @@ fn incremental_serve_starts_from_what_it_kept() {
         p.ends_with("index.html") && String::from_utf8_lossy(b).contains("Alpha story, corrected")
     });
     assert!(page.is_some(), "the edit is served");
+    assert!(srv.interrupt().success());
+
+    // The kept folder is served from the start, before the first build has looked at what
+    // changed: here a file broken while no server ran, so that first build fails. The pages
+    // are the kept ones, with the overlay of a failed change over a good build.
+    let good = site.read("content/en/alpha.md");
+    site.write(
+        "content/en/alpha.md",
+        &good.replace("title: Alpha story, corrected", "title: [unclosed"),
+    );
+    let before = tree(&kept);
+    let mut srv = Server::start(&site, &args);
+    let st = srv.wait_quiet();
+    assert_eq!(st["builds"].as_u64(), Some(1), "{st}");
+    assert_eq!(st["ok"].as_bool(), Some(false), "{st}");
+    assert_eq!(st["have_build"].as_bool(), Some(true), "{st}");
+    assert!(
+        srv.stderr
+            .lock()
+            .unwrap()
+            .contains("serving the site the last gen serve kept"),
+        "{}",
+        srv.stderr.lock().unwrap()
+    );
+    assert!(tree_report(&tree(&kept), &before).is_none());
+    let home = srv.get("/");
+    assert_eq!(home.status, 200);
+    let doc = html(&home);
+    let overlay = select_text(&doc, "#gen-error-overlay").expect("overlay");
+    assert!(
+        overlay.contains("You are seeing the last good build"),
+        "{overlay}"
+    );
+    assert!(overlay.contains("content/en/alpha.md:"), "{overlay}");
+    assert!(
+        select_text(&doc, "main")
+            .unwrap_or_default()
+            .contains("Alpha story, corrected"),
+        "the kept home page"
+    );
+    // Fixed, it builds like any other change, and the folder is a clean build's again.
+    site.write("content/en/alpha.md", &good);
+    srv.wait_builds(2);
+    srv.wait_quiet();
+    let clean = site.clean_build(&srv.url, 3);
+    assert!(
+        tree_report(&tree(&kept), &tree(&clean)).is_none(),
+        "{:?}",
+        tree_report(&tree(&kept), &tree(&clean))
+    );
+    assert!(srv.interrupt().success());
 }
 
 /// `--verbose` prints, after each rebuild's line, its stages with their milliseconds (what

@@ -61,12 +61,16 @@ pub struct ServeOptions {
 /// What the server tells its caller, to print.
 #[derive(Debug)]
 pub enum Message<'a> {
-    /// The first build is done and the site is served here.
+    /// The site is served here: once the first build is done, or at once when the folder
+    /// `--incremental` kept is valid (`kept`; the first build then catches up with edits made
+    /// while no server ran, and the pages it changes reload).
     Listening {
         /// URL of the home page.
         url: &'a str,
-        /// The folder served (a private temporary folder).
+        /// The folder served (a private temporary folder, or `.gen-cache/serve/site`).
         dir: &'a Path,
+        /// Served from the folder the last server kept, before the first build.
+        kept: bool,
     },
     /// Not listening on a loopback address: the network can see the preview.
     Exposed {
@@ -415,6 +419,8 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         state: Mutex::new(State {
             base_path: config.base_path.clone(),
             pending: true,
+            // The kept folder is the last server's complete, valid build: served at once.
+            have_build: restored,
             ..State::default()
         }),
         events,
@@ -599,6 +605,22 @@ fn builder_loop(
         rediscover: restored,
         ..Changes::default()
     };
+    let listening = || {
+        report(Message::Listening {
+            url: &url,
+            dir: &shared.dir,
+            kept: restored,
+        });
+        if open && let Err(e) = open_browser(&url) {
+            report(Message::Warning(format!("could not open a browser: {e}")));
+        }
+    };
+    // A kept folder is served while the first build looks for what changed since (at 100,000
+    // articles that look takes seconds: every source's stamp, the model, every signature);
+    // a fresh one only once it is built.
+    if restored {
+        listening();
+    }
     build_once(engine, &shared, &report, &first, Instant::now(), true, None);
     // How long the search index took last time: the saves must pause this long before it is
     // made again (none at start).
@@ -608,12 +630,8 @@ fn builder_loop(
         Settled::Change(c) => Some(c),
         Settled::Stop => return,
     };
-    report(Message::Listening {
-        url: &url,
-        dir: &shared.dir,
-    });
-    if open && let Err(e) = open_browser(&url) {
-        report(Message::Warning(format!("could not open a browser: {e}")));
+    if !restored {
+        listening();
     }
     loop {
         let mut ch = match next.take() {
