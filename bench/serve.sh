@@ -48,7 +48,9 @@ for n in "${SIZES[@]}"; do
     work=$BENCH_DIR/run-$n
     rm -rf "$work"
     mkdir -p "$work"
-    cp -r "$base" "$work/site"
+    # The contents, so that a corpus folder given as a symbolic link is copied, not linked to.
+    mkdir -p "$work/site"
+    cp -r "$base/." "$work/site/"
     say "gen serve on $n articles: $EDITS headline edits, one every $INTERVAL s"
     status=0
     python3 "$ROOT/bench/serve.py" "$GEN" "$work/site" --edits "$EDITS" --interval "$INTERVAL" \
