@@ -827,6 +827,12 @@ fn incremental_serve_starts_from_what_it_kept() {
     let port = free_port().to_string();
     let args = ["--incremental", "--port", port.as_str()];
     let kept = site.root().join(".gen-cache/serve/site");
+    // The kept folder holds what a clean build (the `n`th) of the same files writes.
+    let assert_clean = |url: &str, n: usize| {
+        let clean = site.clean_build(url, n);
+        let report = tree_report(&tree(&kept), &tree(&clean));
+        assert!(report.is_none(), "{report:?}");
+    };
     let mut srv = Server::start(&site, &args);
     srv.wait_quiet();
     let temporary = |site: &Site| {
@@ -841,8 +847,7 @@ fn incremental_serve_starts_from_what_it_kept() {
         !temporary(&site),
         "served from .gen-cache/serve/site, not a temporary folder"
     );
-    let clean = site.clean_build(&srv.url, 1);
-    assert!(tree_report(&tree(&kept), &tree(&clean)).is_none());
+    assert_clean(&srv.url, 1);
     assert!(srv.interrupt().success());
     assert!(site.root().join(".gen-cache/serve/state").is_file());
     assert!(!site.root().join(".gen-cache/serve/lock").exists());
@@ -873,12 +878,7 @@ fn incremental_serve_starts_from_what_it_kept() {
     );
     let mut srv = Server::start(&site, &args);
     srv.wait_quiet();
-    let clean = site.clean_build(&srv.url, 2);
-    assert!(
-        tree_report(&tree(&kept), &tree(&clean)).is_none(),
-        "{:?}",
-        tree_report(&tree(&kept), &tree(&clean))
-    );
+    assert_clean(&srv.url, 2);
     let page = tree(&kept).into_iter().find(|(p, b)| {
         p.ends_with("index.html") && String::from_utf8_lossy(b).contains("Alpha story, corrected")
     });
@@ -927,12 +927,7 @@ fn incremental_serve_starts_from_what_it_kept() {
     site.write("content/en/alpha.md", &good);
     srv.wait_builds(2);
     srv.wait_quiet();
-    let clean = site.clean_build(&srv.url, 3);
-    assert!(
-        tree_report(&tree(&kept), &tree(&clean)).is_none(),
-        "{:?}",
-        tree_report(&tree(&kept), &tree(&clean))
-    );
+    assert_clean(&srv.url, 3);
     assert!(srv.interrupt().success());
 }
 
