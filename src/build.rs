@@ -135,7 +135,7 @@ pub fn render_site(
     if !collisions.is_empty() {
         return Err(crate::Error::Content(collisions));
     }
-    plan.produce(None, sink, Env::current(), timer)?;
+    plan.produce(None, sink, Env::current(), None, timer)?;
     Ok(plan
         .products
         .iter()

@@ -4,7 +4,9 @@
 //!
 //! It is the dev server's engine ([`crate::serve::incremental::Engine`]) saved to disk: the
 //! stamp and hash of every source, every rendered body with what it was rendered from, related
-//! reading with its inputs, and the signature and hash of every file of the output folder. A
+//! reading with its inputs, the search index's words of every article ([`crate::search::Memo`]:
+//! the index is made again when any article changes, but only changed articles are split into
+//! words again), and the signature and hash of every file of the output folder. A
 //! build restores it, walks `content/` (files whose size and time are unchanged are not read
 //! again), builds the model with the bodies that are still valid, carries related reading over
 //! when nothing it reads changed, and compares every output's signature with the one of its
@@ -34,7 +36,7 @@ use crate::serve::incremental::{Changes, Engine, Saved, hash_of};
 use crate::timer::Timing;
 
 /// Bumped when the layout of the saved state changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Where the build cache of the site at `root` lives.
 pub fn dir(root: &Path) -> PathBuf {

@@ -288,7 +288,7 @@ fn render_in_memory(site: &Site, theme: &Theme) -> Result<Rendered> {
     let which = plan.unique();
     let sink = MemorySink::default();
     let mut timer = crate::timer::Timer::start();
-    plan.produce(Some(&which), &sink, Env::current(), &mut timer)?;
+    plan.produce(Some(&which), &sink, Env::current(), None, &mut timer)?;
     let templates = which
         .iter()
         .filter_map(|&i| match plan.products[i].maker() {

@@ -144,20 +144,37 @@ impl serde::Serialize for Packed {
 
 impl<'de> serde::Deserialize<'de> for Packed {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Packed, D::Error> {
-        struct Bytes;
-        impl<'de> serde::de::Visitor<'de> for Bytes {
-            type Value = Packed;
+        <Bytes as serde::Deserialize>::deserialize(d).map(|b| Packed(b.0))
+    }
+}
+
+/// Bytes that serde writes as one byte string (MessagePack `bin`) rather than as a sequence of
+/// numbers: the build cache's packed bodies and search words.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Bytes(pub Box<[u8]>);
+
+impl serde::Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Bytes;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("packed bytes")
+                f.write_str("a byte string")
             }
-            fn visit_bytes<E>(self, v: &[u8]) -> Result<Packed, E> {
-                Ok(Packed(v.into()))
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(v.into()))
             }
-            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Packed, E> {
-                Ok(Packed(v.into_boxed_slice()))
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(v.into_boxed_slice()))
             }
         }
-        d.deserialize_byte_buf(Bytes)
+        d.deserialize_byte_buf(Visit)
     }
 }
 

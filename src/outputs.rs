@@ -266,6 +266,8 @@ pub struct Producer<'p, 'a> {
     items: Items<'a>,
     minify: bool,
     env: Env,
+    /// Words of the search index kept between builds (the dev server, the build cache).
+    search: Option<&'p crate::search::Memo>,
 }
 
 impl<'a> Plan<'a> {
@@ -496,25 +498,32 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
-    /// A producer for this plan.
-    pub fn producer(&self, env: Env) -> Producer<'_, 'a> {
+    /// A producer for this plan; `search`: the words of the search index kept between builds,
+    /// if this process builds again.
+    pub fn producer<'p>(
+        &'p self,
+        env: Env,
+        search: Option<&'p crate::search::Memo>,
+    ) -> Producer<'p, 'a> {
         Producer {
             plan: self,
             items: Items::new(self.site),
             minify: self.site.config.minify,
             env,
+            search,
         }
     }
 
     /// Produces the products `which` (all when `None`) into `sink`, stage by stage, each stage in
     /// parallel, timing the stages in `timer`. Every error of a stage is reported. Returns the
     /// files each product wrote besides its own path (the parts of a split sitemap), by product
-    /// index, for products that wrote any.
+    /// index, for products that wrote any. `search`: see [`Plan::producer`].
     pub fn produce(
         &self,
         which: Option<&[usize]>,
         sink: &dyn Sink,
         env: Env,
+        search: Option<&crate::search::Memo>,
         timer: &mut Timer,
     ) -> Result<Vec<(usize, Vec<String>)>> {
         let all: Vec<usize>;
@@ -525,7 +534,7 @@ impl<'a> Plan<'a> {
                 &all
             }
         };
-        let producer = self.producer(env);
+        let producer = self.producer(env, search);
         let run = |i: usize| -> Result<(usize, Vec<String>)> {
             let own = self.products[i].path(self);
             let mut others = Vec::new();
@@ -913,7 +922,7 @@ impl Product<'_> {
                 one(crate::publishing::nginx_map(site, &plan.redirects).into_bytes())
             }
             Product::SearchIndex => {
-                crate::search::each_file(site, |rel, b| emit(rel, Made::Bytes(b)))
+                crate::search::each_file(site, p.search, |rel, b| emit(rel, Made::Bytes(b)))
             }
         }
     }

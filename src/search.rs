@@ -63,11 +63,12 @@ pub const MAX_STRIP: usize = 5;
 pub const SCORE_SCALE: f64 = 8.0;
 /// Characters of body text kept as a result's excerpt.
 const EXCERPT_CHARS: usize = 160;
-/// Field weights: headline, kicker and dek, credits, body.
-const W_TITLE: f32 = 3.0;
-const W_LEAD: f32 = 2.0;
-const W_CREDITS: f32 = 1.5;
-const W_BODY: f32 = 1.0;
+/// Field weights in halves (a term frequency is a sum of them, kept exact as a whole number):
+/// headline 3, kicker and dek 2, credits 1.5, body 1.
+const W_TITLE: u32 = 6;
+const W_LEAD: u32 = 4;
+const W_CREDITS: u32 = 3;
+const W_BODY: u32 = 2;
 /// BM25 parameters.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -505,49 +506,270 @@ pub fn decode_shard(bytes: &[u8]) -> Option<Vec<(String, Entry)>> {
     (pos == bytes.len()).then_some(out)
 }
 
-/// What one document contributes to its language's index.
-struct DocTerms {
-    /// (key, weighted count), sorted by key.
-    terms: Vec<(String, f32)>,
-    /// Weighted length.
-    len: f32,
-    /// Folded words and their keys.
-    forms: Vec<(String, String)>,
+/// The words of the index kept between builds by a process that builds again (the dev server,
+/// `gen build --incremental` through its cache): per language, a vocabulary of folded words
+/// with their keys, and per document, found by a hash of everything the index reads of it,
+/// its weighted length and the weighted count of each of its words. An unchanged article is
+/// then not split, folded and stemmed again, which was most of the index's time when one
+/// article of an archive changed. The files made do not depend on it: any memo, or none,
+/// gives the same bytes for the same site.
+#[derive(Default)]
+pub struct Memo {
+    langs: std::sync::Mutex<BTreeMap<String, Vocab>>,
 }
 
-/// `known`: the keys of the words earlier documents of the language had, so that most words
-/// are looked up rather than stemmed again; `forms` of the result holds only new words.
-fn doc_terms(
+impl Memo {
+    fn langs(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vocab>> {
+        self.langs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Documents held, over every language.
+    pub fn docs(&self) -> usize {
+        self.langs().values().map(|v| v.docs.len()).sum()
+    }
+}
+
+/// One byte string per language (see [`Vocab::encode`]).
+impl Serialize for Memo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let langs = self.langs();
+        let encoded: BTreeMap<&str, crate::markdown::Bytes> = langs
+            .iter()
+            .map(|(l, v)| (l.as_str(), crate::markdown::Bytes(v.encode().into())))
+            .collect();
+        encoded.serialize(s)
+    }
+}
+
+/// A language whose bytes do not decode is left out: its documents are read again.
+impl<'de> serde::Deserialize<'de> for Memo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Memo, D::Error> {
+        let encoded = BTreeMap::<String, crate::markdown::Bytes>::deserialize(d)?;
+        let langs = encoded
+            .into_iter()
+            .filter_map(|(l, b)| Some((l, Vocab::decode(&b.0)?)))
+            .collect();
+        Ok(Memo {
+            langs: std::sync::Mutex::new(langs),
+        })
+    }
+}
+
+/// A language's part of the [`Memo`].
+#[derive(Default)]
+struct Vocab {
+    /// Folded words, each with the id of its key.
+    words: Vec<(Box<str>, u32)>,
+    word_ids: FxHashMap<Box<str>, u32>,
+    keys: Vec<Box<str>>,
+    key_ids: FxHashMap<Box<str>, u32>,
+    /// By [`doc_hash`]: [`pack`]ed words of the document.
+    docs: FxHashMap<u128, Box<[u8]>>,
+}
+
+impl Vocab {
+    /// The id of a folded word, added with its key when new.
+    fn word(&mut self, folded: String, key: String) -> u32 {
+        if let Some(&id) = self.word_ids.get(folded.as_str()) {
+            return id;
+        }
+        let k = match self.key_ids.get(key.as_str()) {
+            Some(&k) => k,
+            None => {
+                let k = self.keys.len() as u32;
+                let key: Box<str> = key.into();
+                self.keys.push(key.clone());
+                self.key_ids.insert(key, k);
+                k
+            }
+        };
+        let id = self.words.len() as u32;
+        let folded: Box<str> = folded.into();
+        self.words.push((folded.clone(), k));
+        self.word_ids.insert(folded, id);
+        id
+    }
+
+    /// Words (byte count, UTF-8, key id), keys (byte count, UTF-8), documents (16-byte hash,
+    /// byte count, bytes), each list after its length; every number a varint.
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let text = |out: &mut Vec<u8>, s: &str| {
+            put_varint(out, s.len() as u64);
+            out.extend_from_slice(s.as_bytes());
+        };
+        put_varint(&mut out, self.words.len() as u64);
+        for (w, k) in &self.words {
+            text(&mut out, w);
+            put_varint(&mut out, u64::from(*k));
+        }
+        put_varint(&mut out, self.keys.len() as u64);
+        for k in &self.keys {
+            text(&mut out, k);
+        }
+        put_varint(&mut out, self.docs.len() as u64);
+        for (h, p) in &self.docs {
+            out.extend_from_slice(&h.to_le_bytes());
+            put_varint(&mut out, p.len() as u64);
+            out.extend_from_slice(p);
+        }
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Vocab> {
+        let mut pos = 0;
+        let take = |pos: &mut usize, n: usize| -> Option<&[u8]> {
+            let b = bytes.get(*pos..pos.checked_add(n)?)?;
+            *pos += n;
+            Some(b)
+        };
+        let mut v = Vocab::default();
+        let words = get_varint(bytes, &mut pos)? as usize;
+        let mut word_keys = Vec::with_capacity(words.min(bytes.len()));
+        for _ in 0..words {
+            let n = get_varint(bytes, &mut pos)? as usize;
+            let w: Box<str> = std::str::from_utf8(take(&mut pos, n)?).ok()?.into();
+            word_keys.push((w, u32::try_from(get_varint(bytes, &mut pos)?).ok()?));
+        }
+        let keys = get_varint(bytes, &mut pos)? as usize;
+        for _ in 0..keys {
+            let n = get_varint(bytes, &mut pos)? as usize;
+            let k: Box<str> = std::str::from_utf8(take(&mut pos, n)?).ok()?.into();
+            v.key_ids.insert(k.clone(), v.keys.len() as u32);
+            v.keys.push(k);
+        }
+        if v.key_ids.len() != v.keys.len() || word_keys.iter().any(|&(_, k)| k as usize >= keys) {
+            return None;
+        }
+        for (w, k) in word_keys {
+            v.word_ids.insert(w.clone(), v.words.len() as u32);
+            v.words.push((w, k));
+        }
+        if v.word_ids.len() != v.words.len() {
+            return None;
+        }
+        let docs = get_varint(bytes, &mut pos)? as usize;
+        for _ in 0..docs {
+            let h = u128::from_le_bytes(take(&mut pos, 16)?.try_into().ok()?);
+            let n = get_varint(bytes, &mut pos)? as usize;
+            v.docs.insert(h, take(&mut pos, n)?.into());
+        }
+        (pos == bytes.len()).then_some(v)
+    }
+}
+
+/// A document's weighted length and its words' ids with their weighted counts (sorted by id),
+/// in halves: the length, the word count, then per word the gap from the previous id and the
+/// count, as varints.
+fn pack(len: u32, words: &[(u32, u32)]) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(words.len() * 3 + 8);
+    put_varint(&mut out, u64::from(len));
+    put_varint(&mut out, words.len() as u64);
+    let mut prev = 0;
+    for &(w, c) in words {
+        put_varint(&mut out, u64::from(w - prev));
+        put_varint(&mut out, u64::from(c));
+        prev = w;
+    }
+    out.into_boxed_slice()
+}
+
+/// [`pack`] undone; `None` when the bytes name a word the vocabulary (of `words` words) lacks.
+fn unpack(bytes: &[u8], words: usize) -> Option<(u32, Vec<(u32, u32)>)> {
+    let mut pos = 0;
+    let len = u32::try_from(get_varint(bytes, &mut pos)?).ok()?;
+    let n = get_varint(bytes, &mut pos)? as usize;
+    let mut out = Vec::with_capacity(n.min(bytes.len()));
+    let mut w = 0u32;
+    for _ in 0..n {
+        w = w.checked_add(u32::try_from(get_varint(bytes, &mut pos)?).ok()?)?;
+        let c = u32::try_from(get_varint(bytes, &mut pos)?).ok()?;
+        if w as usize >= words {
+            return None;
+        }
+        out.push((w, c));
+    }
+    (pos == bytes.len()).then_some((len, out))
+}
+
+/// A hash of everything the index reads of article `i` (and of the settings that say what it
+/// reads): equal hashes, equal words.
+fn doc_hash(site: &Site, i: usize, names: &[&str], text: Option<&str>) -> u128 {
+    use siphasher::sip128::Hasher128;
+    let a = &site.articles[i];
+    let m = &a.doc.meta;
+    let cfg = &site.config.search;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    (a.lang(), &m.title, &m.kicker, &m.description).hash(&mut h);
+    (cfg.credits, names, cfg.body, text).hash(&mut h);
+    h.finish128().as_u128()
+}
+
+/// What one document contributes to its language's index, before its new words have ids.
+struct DocWords {
+    /// [`doc_hash`], when words are kept in a [`Memo`].
+    hash: Option<u128>,
+    /// Found in the memo: nothing to keep.
+    kept: bool,
+    /// Weighted length, in halves.
+    len: u32,
+    /// Words the vocabulary knew: (id, weighted count in halves).
+    known: Vec<(u32, u32)>,
+    /// Words it did not: (folded, key, weighted count in halves).
+    new: Vec<(String, String, u32)>,
+}
+
+/// Splits, folds and stems article `i`, or takes its words from `vocab` when it holds them
+/// (`memo`: words are kept between builds, so the document's hash is worked out).
+fn doc_words(
     site: &Site,
     i: usize,
     stem: &Stem,
     stop: &FxHashSet<String>,
-    known: &FxHashMap<String, String>,
-) -> DocTerms {
+    vocab: &Vocab,
+    memo: bool,
+) -> DocWords {
     let a = &site.articles[i];
     let m = &a.doc.meta;
     let cfg = &site.config.search;
-    let mut counts: FxHashMap<String, f32> = FxHashMap::default();
-    let mut forms: FxHashMap<String, String> = FxHashMap::default();
-    let mut len = 0f32;
-    let mut add = |text: &str, w: f32| {
+    let names: Vec<&str> = if cfg.credits {
+        a.authors
+            .iter()
+            .chain(&a.translators)
+            .map(|&p| site.people.get(p).display_name(a.lang()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let text = cfg.body.then(|| a.rendered.text());
+    let hash = memo.then(|| doc_hash(site, i, &names, text.as_deref()));
+    if let Some(h) = hash
+        && let Some(p) = vocab.docs.get(&h)
+        && let Some((len, known)) = unpack(p, vocab.words.len())
+    {
+        return DocWords {
+            hash,
+            kept: true,
+            len,
+            known,
+            new: Vec::new(),
+        };
+    }
+    let mut known: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut new: FxHashMap<String, (String, u32)> = FxHashMap::default();
+    let mut len = 0u32;
+    let mut add = |text: &str, w: u32| {
         words(text, |folded| {
             len += w;
             if stop.contains(folded) {
                 return;
             }
-            let key: &str = match known.get(folded).or_else(|| forms.get(folded)) {
-                Some(k) => k,
-                None => {
-                    let k = stem.key(folded);
-                    forms.entry(folded.to_string()).or_insert(k)
-                }
-            };
-            match counts.get_mut(key) {
-                Some(c) => *c += w,
-                None => {
-                    counts.insert(key.to_string(), w);
-                }
+            if let Some(&id) = vocab.word_ids.get(folded) {
+                *known.entry(id).or_default() += w;
+            } else if let Some((_, c)) = new.get_mut(folded) {
+                *c += w;
+            } else {
+                new.insert(folded.to_string(), (stem.key(folded), w));
             }
         });
     };
@@ -558,19 +780,19 @@ fn doc_terms(
     if let Some(d) = &m.description {
         add(d, W_LEAD);
     }
-    if cfg.credits {
-        for &p in a.authors.iter().chain(&a.translators) {
-            add(site.people.get(p).display_name(a.lang()), W_CREDITS);
-        }
+    for name in &names {
+        add(name, W_CREDITS);
     }
-    if cfg.body {
-        add(&a.rendered.text(), W_BODY);
+    if let Some(t) = &text {
+        add(t, W_BODY);
     }
-    let mut terms: Vec<(String, f32)> = counts.into_iter().collect();
-    terms.sort_by(|x, y| x.0.cmp(&y.0));
-    let mut forms: Vec<(String, String)> = forms.into_iter().collect();
-    forms.sort();
-    DocTerms { terms, len, forms }
+    DocWords {
+        hash,
+        kept: false,
+        len,
+        known: known.into_iter().collect(),
+        new: new.into_iter().map(|(f, (k, c))| (f, k, c)).collect(),
+    }
 }
 
 /// A word's postings while a language is gathered: (document number − the previous one,
@@ -585,12 +807,11 @@ struct Gathered {
 }
 
 impl Gathered {
-    /// Adds document `n`, numbered after every document added before.
-    fn push(&mut self, n: u32, tf: f32) {
-        let halves = tf * 2.0;
-        debug_assert!(halves.fract() == 0.0 && halves >= 0.0, "tf {tf}");
+    /// Adds document `n`, numbered after every document added before, with its term
+    /// frequency in halves.
+    fn push(&mut self, n: u32, halves: u32) {
         put_varint(&mut self.bytes, u64::from(n - self.last));
-        put_varint(&mut self.bytes, halves as u64);
+        put_varint(&mut self.bytes, u64::from(halves));
         self.last = n;
         self.count += 1;
     }
@@ -609,35 +830,67 @@ impl Gathered {
 }
 
 /// The entries of one language: postings of its documents (`docs`: (document number, article)),
-/// and aliases where the script's rule would miss, in key order.
+/// and aliases where the script's rule would miss, in key order. With a `memo`, the words of
+/// documents it holds are taken from it, and it keeps those of this build's documents only.
 fn language_entries(
     site: &Site,
     lang: &str,
     docs: &[(u32, usize)],
+    memo: Option<&Memo>,
 ) -> impl Iterator<Item = (String, Entry)> + use<> {
     let stem = Stem::new(lang);
     let stop: FxHashSet<String> = stop_words(lang).into_iter().collect();
-    // Hash maps while gathering (a tree's string comparisons per term and document grew
+    let mut vocab = memo
+        .and_then(|m| m.langs().remove(lang))
+        .unwrap_or_default();
+    // By key id while gathering (a tree's string comparisons per term and document grew
     // faster than the corpus); keys are sorted once at the end, so the order stays the same.
-    let mut postings: FxHashMap<String, Gathered> = FxHashMap::default();
-    let mut forms: FxHashMap<String, String> = FxHashMap::default();
+    let mut postings: Vec<Gathered> = Vec::new();
+    let mut used_words: Vec<bool> = Vec::new();
+    let mut used_docs: FxHashSet<u128> = FxHashSet::default();
     let mut lens: Vec<f32> = Vec::with_capacity(docs.len());
     let mut total = 0f64;
-    // In chunks, so that only a chunk's per-document terms are held at once.
+    let mut terms: Vec<(u32, u32)> = Vec::new();
+    // In chunks, so that only a chunk's per-document words are held at once.
     for chunk in docs.chunks(512) {
-        let made: Vec<DocTerms> = chunk
+        let made: Vec<DocWords> = chunk
             .par_iter()
-            .map(|&(_, i)| doc_terms(site, i, &stem, &stop, &forms))
+            .map(|&(_, i)| doc_words(site, i, &stem, &stop, &vocab, memo.is_some()))
             .collect();
         for (&(n, _), d) in chunk.iter().zip(made) {
-            for (k, tf) in d.terms {
-                postings.entry(k).or_default().push(n, tf);
+            let mut ids = d.known;
+            for (folded, key, c) in d.new {
+                ids.push((vocab.word(folded, key), c));
             }
-            for (f, k) in d.forms {
-                forms.entry(f).or_insert(k);
+            ids.sort_unstable();
+            if let Some(h) = d.hash {
+                if !d.kept {
+                    vocab.docs.insert(h, pack(d.len, &ids));
+                }
+                used_docs.insert(h);
             }
-            total += f64::from(d.len);
-            lens.push(d.len);
+            used_words.resize(vocab.words.len(), false);
+            postings.resize_with(vocab.keys.len(), Gathered::default);
+            terms.clear();
+            for &(w, c) in &ids {
+                used_words[w as usize] = true;
+                terms.push((vocab.words[w as usize].1, c));
+            }
+            // A key's frequency: the counts of its words ("plan", "plans") added up.
+            terms.sort_unstable_by_key(|t| t.0);
+            let mut k = 0;
+            while k < terms.len() {
+                let (key, mut c) = terms[k];
+                k += 1;
+                while k < terms.len() && terms[k].0 == key {
+                    c += terms[k].1;
+                    k += 1;
+                }
+                postings[key as usize].push(n, c);
+            }
+            let len = d.len as f32 / 2.0;
+            total += f64::from(len);
+            lens.push(len);
         }
     }
     let count = docs.len() as f64;
@@ -649,16 +902,43 @@ fn language_entries(
     // Aliases first (they need only the set of keys), then the entries in key order, each
     // scored as the shards take it: the scored postings of a language are never all held
     // (at a million articles they took about 8 bytes a posting, 0.6 GB for one language).
-    let mut aliases: Vec<(String, String)> = Vec::new();
-    let mut forms: Vec<(String, String)> = forms.into_iter().collect();
+    let listed = |k: &str| {
+        vocab
+            .key_ids
+            .get(k)
+            .is_some_and(|&id| postings[id as usize].count > 0)
+    };
+    let mut forms: Vec<(&str, &str)> = used_words
+        .iter()
+        .enumerate()
+        .filter(|&(_, &used)| used)
+        .map(|(w, _)| {
+            let (form, key) = &vocab.words[w];
+            (&**form, &*vocab.keys[*key as usize])
+        })
+        .collect();
     forms.sort_unstable();
-    for (form, key) in forms {
-        if rule_key(&form, |k| postings.contains_key(k)) != Some(key.as_str()) {
-            aliases.push((form, key));
+    let aliases: Vec<(String, String)> = forms
+        .into_iter()
+        .filter(|&(form, key)| rule_key(form, listed) != Some(key))
+        .map(|(form, key)| (form.to_string(), key.to_string()))
+        .collect();
+    let mut postings: Vec<(String, Gathered)> = postings
+        .into_iter()
+        .enumerate()
+        .filter(|(_, g)| g.count > 0)
+        .map(|(k, g)| (vocab.keys[k].to_string(), g))
+        .collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if let Some(memo) = memo {
+        vocab.docs.retain(|h, _| used_docs.contains(h));
+        // Words of edited or removed documents stay in the vocabulary; when they are most of
+        // it, it starts again (the next build reads every document once more).
+        let used = used_words.iter().filter(|&&u| u).count();
+        if used * 2 >= vocab.words.len() {
+            memo.langs().insert(lang.to_string(), vocab);
         }
     }
-    let mut postings: Vec<(String, Gathered)> = postings.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let score = move |list: Gathered| -> Vec<(u32, u32)> {
         let df = f64::from(list.count);
         let idf = (1.0 + (count - df + 0.5) / (df + 0.5)).ln();
@@ -801,6 +1081,7 @@ impl FacetValue {
 /// one after the other, so only one language's postings are held at once.
 pub fn each_file(
     site: &Site,
+    memo: Option<&Memo>,
     mut emit: impl FnMut(String, Vec<u8>) -> crate::diagnostics::Result<()>,
 ) -> crate::diagnostics::Result<()> {
     let docs = indexed(site);
@@ -826,7 +1107,7 @@ pub fn each_file(
     let mut languages = Vec::new();
     for (lang, list) in &by_lang {
         let mut firsts = Vec::new();
-        shard_each(language_entries(site, lang, list), |first, bytes| {
+        shard_each(language_entries(site, lang, list, memo), |first, bytes| {
             put(format!("{base}{lang}/{}.bin", firsts.len()), bytes)?;
             firsts.push(first);
             Ok::<(), crate::diagnostics::Error>(())
@@ -837,6 +1118,9 @@ pub fn each_file(
             shards: firsts,
             stop: stop_words(lang),
         });
+    }
+    if let Some(m) = memo {
+        m.langs().retain(|l, _| by_lang.contains_key(l.as_str()));
     }
     // Filters.
     let mut facet_entries: Vec<(String, Entry)> = Vec::new();
@@ -1111,10 +1395,160 @@ mod tests {
         ];
         let mut g = Gathered::default();
         for &(n, tf) in &added {
-            g.push(n, tf);
+            g.push(n, (tf * 2.0) as u32);
         }
         assert_eq!(g.count, 5);
         assert_eq!(g.iter().collect::<Vec<_>>(), added);
+    }
+
+    /// The files of the index of the site in `root`, made with `memo` (or none).
+    fn index_files(root: &std::path::Path, memo: Option<&Memo>) -> Vec<(String, Vec<u8>)> {
+        let mut timer = crate::timer::Timer::start();
+        let (site, _) =
+            crate::build::load_site(root, &crate::config::Overrides::default(), &mut timer)
+                .expect("the fixture loads");
+        let mut files = Vec::new();
+        each_file(&site, memo, |rel, bytes| {
+            files.push((rel, bytes));
+            Ok(())
+        })
+        .unwrap();
+        files
+    }
+
+    /// Documents of the memo that [`doc_words`] takes as they are, for the site in `root`.
+    fn kept(root: &std::path::Path, memo: &Memo) -> usize {
+        let mut timer = crate::timer::Timer::start();
+        let (site, _) =
+            crate::build::load_site(root, &crate::config::Overrides::default(), &mut timer)
+                .unwrap();
+        let langs = memo.langs();
+        indexed(&site)
+            .into_iter()
+            .filter(|&i| {
+                let lang = site.articles[i].lang();
+                let (stem, stop) = (Stem::new(lang), FxHashSet::default());
+                langs
+                    .get(lang)
+                    .is_some_and(|v| doc_words(&site, i, &stem, &stop, v, true).kept)
+            })
+            .count()
+    }
+
+    #[test]
+    fn kept_words_give_the_same_index_and_follow_every_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://t.example/\"\ndefault_language = \"en\"\n\
+             [languages.en]\nname = \"English\"\n[languages.ru]\nname = \"Русский\"\n",
+        );
+        write(
+            "content/people.yaml",
+            "- name: Jane Doe\n  names: { ru: Джейн Доу }\n- name: Ivan Petrov\n",
+        );
+        let article = |rel: &str, title: &str, body: &str, people: &str| {
+            write(
+                rel,
+                &format!(
+                    "---\ntitle: {title}\ndate: 2025-03-0{}T10:00:00Z\nauthors: [{people}]\n---\n{body}\n",
+                    1 + rel.len() % 9
+                ),
+            );
+        };
+        article(
+            "content/en/dam.md",
+            "Dam repairs begin",
+            "Engineers inspected the dam and the flooded fields.",
+            "Jane Doe",
+        );
+        article(
+            "content/en/budget.md",
+            "The city budget",
+            "Councillors argued over planned spending on schools.",
+            "Ivan Petrov",
+        );
+        article(
+            "content/en/river.md",
+            "River levels",
+            "The river rose after rains; planners planned new dykes.",
+            "Jane Doe",
+        );
+        article(
+            "content/ru/plotina.md",
+            "Ремонт плотины",
+            "Инженеры осмотрели плотину и затопленные поля.",
+            "Jane Doe",
+        );
+        article(
+            "content/ru/budzhet.md",
+            "Бюджет города",
+            "Депутаты спорили о расходах на школы.",
+            "Ivan Petrov",
+        );
+
+        let memo = Memo::default();
+        assert_eq!(index_files(root, Some(&memo)), index_files(root, None));
+        assert_eq!(memo.docs(), 5, "every document is kept");
+        assert_eq!(kept(root, &memo), 5);
+
+        // Through the build cache's encoding.
+        let memo: Memo = rmp_serde::from_slice(&rmp_serde::to_vec(&memo).unwrap()).unwrap();
+        assert_eq!(kept(root, &memo), 5);
+
+        // A body, a headline and a display name change (the last changes the credits of
+        // three documents); one article goes, one with new words comes.
+        article(
+            "content/en/dam.md",
+            "Dam repairs begin",
+            "Engineers drained the reservoir below the dam.",
+            "Jane Doe",
+        );
+        article(
+            "content/en/budget.md",
+            "The city budget is cut",
+            "Councillors argued over planned spending on schools.",
+            "Ivan Petrov",
+        );
+        write(
+            "content/people.yaml",
+            "- name: Jane Doe\n  names: { ru: Джейн Доу-Смит }\n- name: Ivan Petrov\n",
+        );
+        std::fs::remove_file(root.join("content/en/river.md")).unwrap();
+        article(
+            "content/en/harbour.md",
+            "Harbour dredging",
+            "Dredgers deepened the harbour channel for ferries.",
+            "Ivan Petrov",
+        );
+        // Unchanged: the Russian budget article only (its author's name did not change).
+        assert_eq!(kept(root, &memo), 1);
+        assert_eq!(index_files(root, Some(&memo)), index_files(root, None));
+        assert_eq!(
+            memo.docs(),
+            5,
+            "the removed and edited documents are forgotten"
+        );
+        assert_eq!(kept(root, &memo), 5);
+        let en = |memo: &Memo| memo.langs().get("en").map(|v| v.words.len()).unwrap();
+        let words = en(&memo);
+
+        // A language left out of the index is dropped from the memo.
+        write(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://t.example/\"\ndefault_language = \"en\"\n\
+             [languages.en]\nname = \"English\"\n[languages.ru]\nname = \"Русский\"\n\
+             [search]\nlanguages = [\"en\"]\n",
+        );
+        assert_eq!(index_files(root, Some(&memo)), index_files(root, None));
+        assert_eq!(memo.docs(), 3);
+        assert_eq!(en(&memo), words);
     }
 
     #[test]

@@ -464,6 +464,8 @@ pub struct Engine {
     bodies: HashMap<String, BodyMemo>,
     /// Image headers by file, kept between rebuilds.
     images: crate::images::Memo,
+    /// The search index's words of every article, kept between rebuilds.
+    search_words: crate::search::Memo,
     /// Every file in the served folder.
     files: BTreeMap<String, FileRecord>,
     /// Files of products that write more than their one path (the split sitemap), by the
@@ -493,8 +495,8 @@ struct Seed {
 
 /// An engine's caches as the build cache keeps them between `gen build` processes (see
 /// [`crate::cache`]): sources by stamp and hash, rendered bodies with what they were made from,
-/// related reading with its inputs, and the signature and hash of every file of the output
-/// folder. Documents are not kept: they are read again (cheaply) from the sources.
+/// related reading with its inputs, the search index's words, and the signature and hash of
+/// every file of the output folder. Documents are not kept: they are read again (cheaply) from the sources.
 #[derive(serde::Deserialize)]
 pub struct Saved {
     sources: Vec<(SourceFile, Option<Stamp>, Option<u64>)>,
@@ -505,6 +507,7 @@ pub struct Saved {
     files: BTreeMap<String, FileRecord>,
     extra_files: BTreeMap<String, Vec<String>>,
     people: u64,
+    search: crate::search::Memo,
     saved_at: SystemTime,
 }
 
@@ -519,6 +522,7 @@ struct SavedRef<'a> {
     files: &'a BTreeMap<String, FileRecord>,
     extra_files: &'a BTreeMap<String, Vec<String>>,
     people: u64,
+    search: &'a crate::search::Memo,
     saved_at: SystemTime,
 }
 
@@ -576,6 +580,7 @@ impl Engine {
             dirty: BTreeSet::new(),
             bodies: HashMap::new(),
             images: crate::images::Memo::default(),
+            search_words: crate::search::Memo::default(),
             files: BTreeMap::new(),
             extra_files: BTreeMap::new(),
             manifest: None,
@@ -657,6 +662,7 @@ impl Engine {
             files: &self.files,
             extra_files: &self.extra_files,
             people: people_files_key(&self.root),
+            search: &self.search_words,
             saved_at: SystemTime::now(),
         };
         rmp_serde::encode::write(w, &saved)
@@ -699,6 +705,7 @@ impl Engine {
         self.related_inputs = saved.related_inputs;
         self.text_keys = saved.text_keys;
         self.people_key = Some(saved.people);
+        self.search_words = saved.search;
         if outputs {
             self.files = saved.files;
             self.extra_files = saved.extra_files;
@@ -1725,13 +1732,13 @@ impl Engine {
                     return Ok(Update::stopped());
                 }
                 extra.extend(
-                    plan.produce(Some(batch), sink, *env, timer)
+                    plan.produce(Some(batch), sink, *env, Some(&self.search_words), timer)
                         .map_err(errors_of)?,
                 );
             }
         } else {
             extra = plan
-                .produce(Some(selected), sink, *env, timer)
+                .produce(Some(selected), sink, *env, Some(&self.search_words), timer)
                 .map_err(errors_of)?;
         }
         // The files a product writes besides its own path have its signature.
