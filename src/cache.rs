@@ -173,11 +173,18 @@ impl<W: Write> Write for Checksummed<W> {
     }
 }
 
-/// Reads the saved state when it was made by this gen for this configuration.
-fn read(path: &Path, tool: &str, config: u64) -> Option<(Header, Saved)> {
+/// Reads the saved state when it was made by this gen for this configuration (and `accept`
+/// takes the rest of its header).
+fn read(
+    path: &Path,
+    tool: &str,
+    config: u64,
+    accept: impl Fn(&Header) -> bool,
+) -> Option<(Header, Saved)> {
     let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(path).ok()?);
     let header: Header = rmp_serde::decode::from_read(&mut r).ok()?;
-    if header.format != FORMAT || header.tool != tool || header.config != config {
+    if header.format != FORMAT || header.tool != tool || header.config != config || !accept(&header)
+    {
         return None;
     }
     let mut checked = Checksummed::new(&mut r);
@@ -247,7 +254,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let restored = if opts.clean {
         None
     } else {
-        read(&path, &tool, config_key)
+        read(&path, &tool, config_key, |_| true)
     };
     let read_time = started.elapsed();
     let in_place = restored.as_ref().is_some_and(|(h, _)| {
@@ -417,30 +424,53 @@ impl ServeCache {
         &self.header.output
     }
 
-    /// Hands the saved caches to `engine` when they were made for this configuration, theme
-    /// and folder (then only what changed since is built); else empties the folder. The saved
-    /// state is removed either way: from now on the folder changes.
-    pub fn restore(&self, engine: &mut Engine) -> Result<bool> {
-        let state = self.dir.join("state");
+    /// The saved state's header, when it describes this configuration, theme and folder as the
+    /// folder is now.
+    fn valid_header(&self, h: &Header) -> bool {
         let site = self.folder();
-        let restored = read(&state, &self.header.tool, self.header.config).filter(|(h, _)| {
-            h.theme == self.header.theme && h.output == *site && h.marker == marker_key(site)
+        *h == Header {
+            marker: marker_key(site),
+            ..self.header.clone()
+        } && site.is_dir()
+    }
+
+    /// Whether the folder is what the last server kept for this configuration, theme and
+    /// address, as the saved state's header says: it can be served at once, before the rest of
+    /// the state (hundreds of megabytes for a large archive) is read by [`ServeCache::restore`].
+    pub fn kept(&self) -> bool {
+        let header = || -> Option<Header> {
+            let file = std::fs::File::open(self.dir.join("state")).ok()?;
+            rmp_serde::decode::from_read(BufReader::new(file)).ok()
+        };
+        header().is_some_and(|h| self.valid_header(&h))
+    }
+
+    /// Hands the saved caches to `engine` when they were made for this configuration, theme
+    /// and folder (then only what changed since is built), and says whether it did. The saved
+    /// state is removed either way: from now on the folder changes.
+    pub fn restore(&self, engine: &mut Engine) -> bool {
+        let state = self.dir.join("state");
+        let restored = read(&state, &self.header.tool, self.header.config, |h| {
+            self.valid_header(h)
         });
         let _ = std::fs::remove_file(&state);
-        let restored = match restored {
-            Some((_, saved)) if site.is_dir() => {
+        match restored {
+            Some((_, saved)) => {
                 engine.restore(saved, true);
                 true
             }
-            _ => {
-                if site.exists() {
-                    std::fs::remove_dir_all(site).map_err(|e| Error::io(site, e))?;
-                }
-                false
-            }
-        };
-        std::fs::create_dir_all(site).map_err(|e| Error::io(site, e))?;
-        Ok(restored)
+            None => false,
+        }
+    }
+
+    /// Empties the folder (and forgets the saved state): for a start without a kept site.
+    pub fn clear(&self) -> Result<()> {
+        let _ = std::fs::remove_file(self.dir.join("state"));
+        let site = self.folder();
+        if site.exists() {
+            std::fs::remove_dir_all(site).map_err(|e| Error::io(site, e))?;
+        }
+        std::fs::create_dir_all(site).map_err(|e| Error::io(site, e))
     }
 
     /// Saves the engine's caches for the next start (when its last build was complete).

@@ -929,6 +929,28 @@ fn incremental_serve_starts_from_what_it_kept() {
     srv.wait_quiet();
     assert_clean(&srv.url, 3);
     assert!(srv.interrupt().success());
+
+    // The folder is served on the word of the state's header; when the records after it do
+    // not read back (a damaged file), the folder is emptied and everything is built again.
+    let state = site.root().join(".gen-cache/serve/state");
+    let mut bytes = std::fs::read(&state).unwrap();
+    let n = bytes.len();
+    bytes[n - 10] ^= 0x55;
+    std::fs::write(&state, &bytes).unwrap();
+    // A file no build makes: an emptied folder loses it (a kept one would keep it).
+    std::fs::write(kept.join("stray.html"), "stray").unwrap();
+    let mut srv = Server::start(&site, &args);
+    let st = srv.wait_quiet();
+    assert_eq!(st["ok"].as_bool(), Some(true), "{st}");
+    assert_eq!(st["have_build"].as_bool(), Some(true), "{st}");
+    let err = srv.stderr.lock().unwrap().clone();
+    assert!(
+        err.contains("serving the site the last gen serve kept"),
+        "the header was good, so the folder was served at once: {err}"
+    );
+    assert!(!kept.join("stray.html").exists(), "{err}");
+    assert_clean(&srv.url, 4);
+    assert!(srv.interrupt().success());
 }
 
 /// `--verbose` prints, after each rebuild's line, its stages with their milliseconds (what

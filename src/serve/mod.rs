@@ -396,10 +396,16 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
     // Requests wait on `tree` while a build commits, so files are written over in place.
     let mut engine =
         Engine::new(&root, overrides.clone(), Some(origin.clone()), &served).overwriting();
-    let restored = match &cache {
-        Some(c) => c.restore(&mut engine)?,
+    // A kept folder is served at once; the builder reads the rest of what was kept.
+    let kept = match &cache {
+        Some(c) if c.kept() => true,
+        Some(c) => {
+            c.clear()?;
+            false
+        }
         None => false,
     };
+    let cache = cache.map(Arc::new);
     std::fs::create_dir_all(&served).map_err(|e| Error::io(&served, e))?;
     let served = std::fs::canonicalize(&served).map_err(|e| Error::io(&served, e))?;
 
@@ -420,7 +426,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
             base_path: config.base_path.clone(),
             pending: true,
             // The kept folder is the last server's complete, valid build: served at once.
-            have_build: restored,
+            have_build: kept,
             ..State::default()
         }),
         events,
@@ -469,6 +475,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
         let quiet = opts.debounce;
         let open = opts.open;
         let url = format!("{origin}{}", config.base_path);
+        let cache = cache.clone().filter(|_| kept);
         std::thread::Builder::new()
             .name("gen-serve-builder".into())
             .stack_size(crate::markdown::WORKER_STACK_SIZE)
@@ -483,7 +490,7 @@ pub fn run(opts: &ServeOptions, report: Reporter) -> Result<()> {
                     quiet,
                     url,
                     open,
-                    restored,
+                    cache,
                 );
                 engine
             })
@@ -596,31 +603,49 @@ fn builder_loop(
     quiet: Duration,
     url: String,
     open: bool,
-    restored: bool,
+    kept: Option<Arc<crate::cache::ServeCache>>,
 ) {
     let rx = &inbox.rx;
-    // A restored engine keeps what it took over and looks at what changed since.
-    let first = Changes {
-        full: !restored,
-        rediscover: restored,
-        ..Changes::default()
-    };
+    let from_kept = kept.is_some();
     let listening = || {
         report(Message::Listening {
             url: &url,
             dir: &shared.dir,
-            kept: restored,
+            kept: from_kept,
         });
         if open && let Err(e) = open_browser(&url) {
             report(Message::Warning(format!("could not open a browser: {e}")));
         }
     };
-    // A kept folder is served while the first build looks for what changed since (at 100,000
-    // articles that look takes seconds: every source's stamp, the model, every signature);
-    // a fresh one only once it is built.
-    if restored {
-        listening();
-    }
+    // A kept folder is served while the engine reads what the last server kept and the first
+    // build looks for what changed since (at 100,000 articles: 700 MB to read, then every
+    // source's stamp, the model, every signature); a fresh one only once it is built.
+    let restored = match kept {
+        Some(cache) => {
+            listening();
+            let restored = cache.restore(engine);
+            if !restored {
+                // The rest of the state did not read back (damaged): start from nothing.
+                let _tree = shared.tree.write();
+                if let Err(e) = cache.clear() {
+                    report(Message::Warning(format!(
+                        "could not empty the kept folder: {e}"
+                    )));
+                }
+                if let Ok(mut st) = shared.state.lock() {
+                    st.have_build = false;
+                }
+            }
+            Some(restored)
+        }
+        None => None,
+    };
+    // A restored engine keeps what it took over and looks at what changed since.
+    let first = Changes {
+        full: restored != Some(true),
+        rediscover: restored == Some(true),
+        ..Changes::default()
+    };
     build_once(engine, &shared, &report, &first, Instant::now(), true, None);
     // How long the search index took last time: the saves must pause this long before it is
     // made again (none at start).
@@ -630,7 +655,7 @@ fn builder_loop(
         Settled::Change(c) => Some(c),
         Settled::Stop => return,
     };
-    if !restored {
+    if restored.is_none() {
         listening();
     }
     loop {
