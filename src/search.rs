@@ -1401,12 +1401,17 @@ mod tests {
         assert_eq!(g.iter().collect::<Vec<_>>(), added);
     }
 
+    /// The site model of the fixture in `root`.
+    fn load(root: &std::path::Path) -> Site {
+        let mut timer = crate::timer::Timer::start();
+        crate::build::load_site(root, &crate::config::Overrides::default(), &mut timer)
+            .expect("the fixture loads")
+            .0
+    }
+
     /// The files of the index of the site in `root`, made with `memo` (or none).
     fn index_files(root: &std::path::Path, memo: Option<&Memo>) -> Vec<(String, Vec<u8>)> {
-        let mut timer = crate::timer::Timer::start();
-        let (site, _) =
-            crate::build::load_site(root, &crate::config::Overrides::default(), &mut timer)
-                .expect("the fixture loads");
+        let site = load(root);
         let mut files = Vec::new();
         each_file(&site, memo, |rel, bytes| {
             files.push((rel, bytes));
@@ -1418,10 +1423,7 @@ mod tests {
 
     /// Documents of the memo that [`doc_words`] takes as they are, for the site in `root`.
     fn kept(root: &std::path::Path, memo: &Memo) -> usize {
-        let mut timer = crate::timer::Timer::start();
-        let (site, _) =
-            crate::build::load_site(root, &crate::config::Overrides::default(), &mut timer)
-                .unwrap();
+        let site = load(root);
         let langs = memo.langs();
         indexed(&site)
             .into_iter()
